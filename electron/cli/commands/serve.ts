@@ -1,0 +1,51 @@
+import { startBridge } from '../../core/bridge/server';
+import { Dispatcher } from '../../core/service/dispatcher';
+import { Station } from '../../core/station/station';
+import { EXIT, type Command } from '../command';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the station service with its web UI on 127.0.0.1 (prints the URL and token)',
+  usage: 'sohoa serve [--port N] [--demo] [--ui-dir DIR] [--json]',
+  options: {
+    port: { type: 'string' },
+    demo: { type: 'boolean' },
+    'ui-dir': { type: 'string' },
+  },
+  async run(args, io) {
+    const portText = args.values.port as string | undefined;
+    const port = portText === undefined ? 0 : Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      io.err(`--port must be 0–65535, got ${portText}`);
+      return EXIT.USAGE;
+    }
+    const station = Station.open({ dataDir: args.dataDir, demo: args.values.demo === true || process.env.SOHOA_DEMO === '1', holder: 'serve' });
+    const dispatcher = new Dispatcher(station);
+    let bridge;
+    try {
+      const uiDir = args.values['ui-dir'] as string | undefined;
+      bridge = await startBridge(station, dispatcher, uiDir === undefined ? { port } : { port, uiDir });
+    } catch (err) {
+      await station.close();
+      throw err;
+    }
+    const openUrl = `${bridge.info.url}#token=${bridge.info.token}`;
+    if (args.json) io.out(JSON.stringify({ ...bridge.info, openUrl, dataDir: station.layout.root, bridgeFile: station.layout.bridgeFile }));
+    else {
+      io.out(`SoHoa Station đang chạy / is running`);
+      io.out(`  Mở / open:  ${openUrl}`);
+      io.out(`  Token:      ${bridge.info.token}`);
+      io.out(`  Dữ liệu / data: ${station.layout.root}`);
+      io.out(`  Bridge file: ${station.layout.bridgeFile}`);
+      io.out(`Ctrl-C để dừng / to stop.`);
+    }
+    await new Promise<void>((resolve) => {
+      const stop = (): void => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await bridge.close();
+    await station.close();
+    return EXIT.OK;
+  },
+};

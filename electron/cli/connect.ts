@@ -1,0 +1,34 @@
+import type { StationClient } from '../common/api';
+import { StationError } from '../common/errors';
+import { HttpStationClient, readBridgeInfo } from '../core/bridge/client';
+import { Dispatcher } from '../core/service/dispatcher';
+import { LocalStationClient } from '../core/service/localClient';
+import { layout } from '../core/station/dataDir';
+import { DataDirLock } from '../core/station/lock';
+import { Station } from '../core/station/station';
+
+/**
+ * One writer per data directory: when a service runs (it holds the lock and wrote bridge.json) the CLI
+ * talks to it over the bridge; otherwise it opens the station in-process under the same lock.
+ */
+export async function withClient<T>(dataDir: string, fn: (client: StationClient, mode: 'bridge' | 'local') => Promise<T>): Promise<T> {
+  const l = layout(dataDir);
+  const info = readBridgeInfo(l.bridgeFile);
+  if (info && DataDirLock.isHeld(l.lockFile)) {
+    return fn(new HttpStationClient(info), 'bridge');
+  }
+  let station: Station;
+  try {
+    station = Station.open({ dataDir, holder: 'cli' });
+  } catch (err) {
+    if (err instanceof StationError && err.code === 'DATA_DIR_LOCKED' && !info) {
+      throw new StationError('DATA_DIR_LOCKED', 'another station process holds the data directory and publishes no bridge', { dataDir });
+    }
+    throw err;
+  }
+  try {
+    return await fn(new LocalStationClient(new Dispatcher(station)), 'local');
+  } finally {
+    await station.close();
+  }
+}

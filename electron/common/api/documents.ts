@@ -1,0 +1,2 @@
+/** documents.* methods: grown by the documents issue. */
+export const documentsMethods = {} as const;

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/**
+ * One StationApi method: params and result schemas. `mutating` methods accept an `idempotencyKey` so a
+ * call retried after a dropped connection does one thing. `roles` limits who may call (undefined = anyone).
+ */
+export interface MethodSpec<P extends z.ZodType, R extends z.ZodType> {
+  params: P;
+  result: R;
+  mutating: boolean;
+  roles?: readonly ('clerk' | 'records_clerk' | 'admin')[];
+}
+
+export const method = <P extends z.ZodType, R extends z.ZodType>(spec: MethodSpec<P, R>) => spec;
+
+export const noParams = z.object({}).strict();
+
+/** Every mutating method's params may carry this. */
+export const idempotencyKey = z.string().min(8).max(100).optional();

@@ -1,0 +1,2 @@
+/** signing.* methods: grown by the signing issue. */
+export const signingMethods = {} as const;

@@ -1,0 +1,2 @@
+/** sync.* methods: grown by the sync issue. */
+export const syncMethods = {} as const;

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { DRAFT_ID_PATTERN, ULID_PATTERN } from './ids';
+import { DOSSIER_CODE_PATTERN, PROCEDURE_CODE_PATTERN } from './owner';
+
+/** Domain shapes shared by the service, the CLI and the renderer. */
+
+export const procedureCode = z.string().regex(PROCEDURE_CODE_PATTERN, 'procedure code must look like 1.001612');
+export const draftIdSchema = z.string().regex(DRAFT_ID_PATTERN, 'not a draft id');
+export const ulidSchema = z.string().regex(ULID_PATTERN, 'not an id');
+export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+export const isoTime = z.string();
+
+export const roleSchema = z.enum(['clerk', 'records_clerk', 'admin']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const ownerIdTypeSchema = z.enum(['cccd', 'cmnd', 'org']);
+
+/** DVCQG LoaiDoiTuong differs between targets: the station keeps its own enum and maps per adapter. */
+export const ownerKindSchema = z.enum(['citizen', 'enterprise', 'agency', 'other']);
+
+export const dossierPurposeSchema = z.enum(['intake', 'result']);
+export const dossierStateSchema = z.enum(['draft', 'complete', 'queued', 'synced']);
+export const componentKindSchema = z.enum(['intake', 'result']);
+
+/** Per component, every field the DVCQG record scores (TaiLieuNop / DanhSachGiayToKetQua). */
+export const componentSchema = z.object({
+  id: ulidSchema,
+  dossierId: draftIdSchema,
+  typeCode: z.string().min(1).max(64), // MaThanhPhanHoSo
+  name: z.string(),
+  kind: componentKindSchema,
+  required: z.boolean(),
+  position: z.number().int(),
+  summary: z.string().nullable(),
+  validFrom: z.string().nullable(),
+  validTo: z.string().nullable(),
+  validityScope: z.string().nullable(),
+  copyType: z.enum(['original', 'copy', 'electronic']), // LoaiBan
+  reuse: z.enum(['none', 'reused', 'reused_replaced']), // DuocTaiSuDung 0/1/2
+  replacedResultCode: z.string().nullable(), // MaKetQuaThayThe
+  fromNationalStore: z.boolean(), // DuocLayTuKhoDMQG
+  resultCode: z.string().nullable(), // MaGiayToKetQua
+  pageCount: z.number().int(),
+  digitised: z.boolean(), // DuocSoHoa: has a document
+  signed: z.boolean(),
+});
+export type Component = z.infer<typeof componentSchema>;
+
+export const dossierSchema = z.object({
+  id: draftIdSchema, // local draft id: <stationId>-<ULID>
+  serverCode: z.string().regex(DOSSIER_CODE_PATTERN).nullable(), // MaHoSo, bound at sync
+  stationId: z.string(),
+  purpose: dossierPurposeSchema,
+  procedureCode: procedureCode,
+  procedureName: z.string(),
+  ownerIdType: ownerIdTypeSchema,
+  ownerId: z.string(), // DinhDanhCHS.SoDinhDanh
+  ownerName: z.string(),
+  ownerKind: ownerKindSchema,
+  channel: z.number().int().min(1).max(3), // KenhThucHien: 1 trực tiếp
+  summary: z.string().nullable(), // TrichYeuHoSo
+  state: dossierStateSchema,
+  createdBy: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  components: z.array(componentSchema),
+});
+export type Dossier = z.infer<typeof dossierSchema>;
+
+export const dossierSummarySchema = dossierSchema.omit({ components: true }).extend({
+  componentCount: z.number().int(),
+  missingRequired: z.number().int(),
+});
+export type DossierSummary = z.infer<typeof dossierSummarySchema>;
+
+export const deviceSchema = z.object({
+  id: z.string(),
+  driver: z.enum(['sane', 'escl', 'wia', 'twain']),
+  name: z.string(),
+  vendor: z.string(),
+  model: z.string(),
+  type: z.string(),
+});
+export type Device = z.infer<typeof deviceSchema>;
+
+export const stationInfoSchema = z.object({
+  stationId: z.string(),
+  stationName: z.string(),
+  version: z.string(),
+  schemaVersion: z.number().int(),
+  dataDir: z.string(),
+  demoMode: z.boolean(),
+  online: z.boolean(),
+  serverConfigured: z.boolean(),
+});
+export type StationInfo = z.infer<typeof stationInfoSchema>;

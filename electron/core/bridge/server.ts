@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { StationEvent } from '../../common/api';
+import type { Result } from '../../common/result';
+import { createLogger } from '../log/logger';
+import type { Dispatcher } from '../service/dispatcher';
+import type { Station } from '../station/station';
+import { bearer, checkPeer, tokenMatches } from './guard';
+import { serveStatic } from './static';
+
+const log = createLogger('bridge');
+const MAX_BODY = 2 * 1024 * 1024;
+
+export interface BridgeInfo {
+  url: string;
+  port: number;
+  token: string;
+  pid: number;
+  startedAt: string;
+}
+
+export interface Bridge {
+  info: BridgeInfo;
+  close(): Promise<void>;
+}
+
+export interface BridgeOptions {
+  port?: number;
+  uiDir?: string;
+  token?: string;
+}
+
+function sendJson(res: ServerResponse, status: number, body: Result<unknown>): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** HTTP status for an application error; the body is always the Result. */
+function statusFor(code: string): number {
+  switch (code) {
+    case 'INVALID_REQUEST':
+      return 400;
+    case 'UNAUTHORIZED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    case 'UNKNOWN_METHOD':
+      return 404;
+    default:
+      return 200;
+  }
+}
+
+/**
+ * The loopback bridge: `POST /api/<method>` (JSON body, `Authorization: Bearer <token>`), events on the
+ * WebSocket `/events` (first message `{"type":"auth","token":…}`), the built UI at `/` without a token.
+ * Bound to 127.0.0.1 only; Host/Origin checked on every request.
+ */
+export async function startBridge(station: Station, dispatcher: Dispatcher, opts: BridgeOptions = {}): Promise<Bridge> {
+  const token = opts.token ?? randomBytes(32).toString('base64url');
+  let port = 0;
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      log.error('request failed', { err });
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const verdict = checkPeer(req, port);
+    if (!verdict.ok) {
+      log.warn('refused request', { reason: verdict.reason, host: req.headers.host, origin: req.headers.origin });
+      sendJson(res, verdict.status, { ok: false, error: { code: 'FORBIDDEN', message: verdict.reason } });
+      return;
+    }
+    const url = req.url ?? '/';
+    if (url.startsWith('/api/')) {
+      if (req.method !== 'POST') {
+        res.writeHead(405, { Allow: 'POST' }).end();
+        return;
+      }
+      if (!tokenMatches(bearer(req), token)) {
+        sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token' } });
+        return;
+      }
+      const method = url.slice(5).split('?')[0] ?? '';
+      let params: unknown;
+      try {
+        const text = await readBody(req);
+        params = text.trim() === '' ? {} : (JSON.parse(text) as unknown);
+      } catch (err) {
+        sendJson(res, 400, { ok: false, error: { code: 'INVALID_REQUEST', message: `request body: ${(err as Error).message}` } });
+        return;
+      }
+      // The bridge token is handed only to the local user who started the service or the station window.
+      const result = await dispatcher.invoke(method, params, { user: { id: 'local', role: 'admin' }, via: 'http' });
+      sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET' }).end();
+      return;
+    }
+    serveStatic(url, res, port, opts.uiDir);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const clients = new Set<WebSocket>();
+  server.on('upgrade', (req, socket, head) => {
+    const verdict = checkPeer(req, port);
+    if (!verdict.ok || (req.url ?? '').split('?')[0] !== '/events') {
+      socket.end(`HTTP/1.1 ${verdict.ok ? 404 : 403} Refused\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const authTimer = setTimeout(() => ws.close(4401, 'auth timeout'), 5000);
+      ws.once('message', (data) => {
+        clearTimeout(authTimer);
+        let msg: { type?: unknown; token?: unknown } = {};
+        try {
+          msg = JSON.parse(String(data)) as typeof msg;
+        } catch {
+          /* falls through to refusal */
+        }
+        if (msg.type !== 'auth' || typeof msg.token !== 'string' || !tokenMatches(msg.token, token)) {
+          ws.close(4401, 'unauthorized');
+          return;
+        }
+        clients.add(ws);
+        ws.send(JSON.stringify({ type: 'ready', at: new Date().toISOString(), data: { stationId: station.row.id } }));
+        ws.on('close', () => clients.delete(ws));
+      });
+    });
+  });
+
+  const onEvent = (ev: StationEvent): void => {
+    const text = JSON.stringify(ev);
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+  };
+  station.events.on('event', onEvent);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const info: BridgeInfo = {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    token,
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+  };
+  // bridge.json: owner-only, written atomically, so scripts, tests and the CLI find the running service.
+  const tmp = `${station.layout.bridgeFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(info, null, 2), { mode: 0o600 });
+  renameSync(tmp, station.layout.bridgeFile);
+  log.info('bridge listening', { port });
+
+  return {
+    info,
+    close: async () => {
+      station.events.off('event', onEvent);
+      rmSync(station.layout.bridgeFile, { force: true });
+      for (const ws of clients) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

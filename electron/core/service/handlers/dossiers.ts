@@ -1,0 +1,44 @@
+import type { dossierMethods } from '../../../common/api/dossiers';
+import { StationError } from '../../../common/errors';
+import { checkOwnerId } from '../../../common/owner';
+import { appendAudit } from '../../store/audit';
+import { createDossier, getDossier, listDossiers } from '../../store/dossiers';
+import { getProcedure } from '../../store/procedures';
+import type { Station } from '../../station/station';
+import type { HandlersFor } from '../context';
+
+export function createDossierHandlers(station: Station): HandlersFor<keyof typeof dossierMethods> {
+  const { store } = station;
+  return {
+    'dossiers.create': (p, ctx) => {
+      const procedure = getProcedure(store, p.procedureCode);
+      if (!procedure || procedure.active !== 1) {
+        throw new StationError('UNKNOWN_PROCEDURE', `procedure ${p.procedureCode} is not in the catalogue`, { procedureCode: p.procedureCode });
+      }
+      const check = checkOwnerId(p.ownerId, p.ownerIdType);
+      if (!check.valid) throw new StationError('INVALID_OWNER_ID', check.reason, { ownerId: p.ownerId });
+      const ownerKind = p.ownerKind ?? (check.type === 'org' ? 'enterprise' : 'citizen');
+      const dossier = createDossier(store, {
+        stationId: station.row.id,
+        procedure,
+        purpose: p.purpose,
+        ownerIdType: check.type,
+        ownerId: p.ownerId.trim(),
+        ownerName: p.ownerName.trim(),
+        ownerKind,
+        summary: p.summary ?? null,
+        createdBy: ctx.user?.id ?? null,
+      });
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.create', subjectType: 'dossier', subjectId: dossier.id });
+      station.emit('dossier.changed', { id: dossier.id });
+      return dossier;
+    },
+    'dossiers.list': (p) => listDossiers(store, p),
+    'dossiers.get': ({ id }, ctx) => {
+      const d = getDossier(store, id);
+      if (!d) throw new StationError('NOT_FOUND', `no dossier ${id}`, { id });
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.view', subjectType: 'dossier', subjectId: id });
+      return d;
+    },
+  };
+}

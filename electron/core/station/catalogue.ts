@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { PROCEDURE_CODE_PATTERN } from '../../common/owner';
+import { StationError } from '../../common/errors';
+import type { Store } from '../store/db';
+import { upsertCatalogue } from '../store/procedures';
+import { getSetting, setSetting } from '../store/settings';
+
+export const DEFAULT_CATALOGUE = fileURLToPath(new URL('../../../resources/catalogue/procedures.json', import.meta.url));
+
+const catalogueSchema = z.object({
+  version: z.string().min(1),
+  procedures: z.array(
+    z.object({
+      code: z.string().regex(PROCEDURE_CODE_PATTERN),
+      name: z.string().min(1),
+      level: z.enum(['commune', 'province', 'ministry']),
+      field: z.string().optional(),
+      source: z.string().optional(),
+      confirmed: z.boolean().optional(),
+      components: z.array(
+        z.object({ typeCode: z.string().min(1), name: z.string().min(1), kind: z.enum(['intake', 'result']), required: z.boolean() }),
+      ),
+    }),
+  ),
+});
+export type Catalogue = z.infer<typeof catalogueSchema>;
+
+export function readCatalogue(file: string): Catalogue {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new StationError('INVALID_REQUEST', `catalogue ${file} is not readable JSON: ${(err as Error).message}`);
+  }
+  const parsed = catalogueSchema.safeParse(json);
+  if (!parsed.success) throw new StationError('INVALID_REQUEST', `catalogue ${file} is invalid`, { issues: parsed.error.issues.slice(0, 5) });
+  return parsed.data;
+}
+
+/** Loads the catalogue into the database when its version differs from the one loaded last. */
+export function syncCatalogue(store: Store, file: string = DEFAULT_CATALOGUE): string {
+  const cat = readCatalogue(file);
+  if (getSetting<string>(store, 'catalogue.version') !== cat.version) {
+    store.tx(() => {
+      upsertCatalogue(store, cat.version, cat.procedures);
+      setSetting(store, 'catalogue.version', cat.version);
+    });
+  }
+  return cat.version;
+}

@@ -1,0 +1,210 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import { StationError } from '../../common/errors';
+import { peekSchemaVersion } from '../store/db';
+import { loadMigrations } from '../store/migrations';
+import { freeBytes, layout } from './dataDir';
+import { STATION_VERSION } from './version';
+
+export type CheckStatus = 'ok' | 'warn' | 'missing' | 'error';
+
+export interface Check {
+  id: string;
+  label: string;
+  /** runtime: the station needs it at the counter; test: only the test suite and IT drills need it. */
+  kind: 'system' | 'runtime' | 'test';
+  required: boolean;
+  status: CheckStatus;
+  version?: string;
+  path?: string;
+  detail?: string;
+  fix?: string;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  stationVersion: string;
+  node: { version: string; abi: string; platform: string; arch: string };
+  dataDir: string;
+  schema: { file: string; exists: boolean; fileVersion: number | null; codeVersion: number; status: CheckStatus };
+  checks: Check[];
+}
+
+function which(cmd: string): string | undefined {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  const p = r.stdout.trim();
+  return r.status === 0 && p !== '' ? p : undefined;
+}
+
+function firstLine(cmd: string, args: string[], env?: NodeJS.ProcessEnv): string | undefined {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000, env: env ?? process.env });
+  const out = `${r.stdout ?? ''}\n${r.stderr ?? ''}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('[') && !/dbus|unexpected operator/i.test(l));
+  return out[0];
+}
+
+interface ToolSpec {
+  id: string;
+  label: string;
+  kind: 'runtime' | 'test';
+  required: boolean;
+  cmd: string;
+  args: string[];
+  pkg: string;
+}
+
+/** External programs: runtime ones apart from those only tests and drills use. */
+const TOOLS: ToolSpec[] = [
+  { id: 'scanimage', label: 'SANE scanimage', kind: 'runtime', required: true, cmd: 'scanimage', args: ['-V'], pkg: 'sane-utils' },
+  { id: 'ghostscript', label: 'Ghostscript (PDF import normalisation, AGPL: installed by the admin)', kind: 'runtime', required: false, cmd: 'gs', args: ['--version'], pkg: 'ghostscript' },
+  { id: 'qpdf', label: 'qpdf (PDF structure checks)', kind: 'runtime', required: false, cmd: 'qpdf', args: ['--version'], pkg: 'qpdf' },
+  { id: 'tesseract', label: 'Tesseract OCR (Vietnamese)', kind: 'runtime', required: false, cmd: 'tesseract', args: ['--version'], pkg: 'tesseract-ocr tesseract-ocr-vie' },
+  { id: 'openssl', label: 'OpenSSL', kind: 'test', required: false, cmd: 'openssl', args: ['version'], pkg: 'openssl' },
+  { id: 'pdfsig', label: 'poppler pdfsig/pdfinfo', kind: 'test', required: false, cmd: 'pdfsig', args: ['-v'], pkg: 'poppler-utils' },
+  { id: 'java', label: 'Java (PDFBox Preflight)', kind: 'test', required: false, cmd: 'java', args: ['-version'], pkg: 'default-jre-headless' },
+  { id: 'softhsm', label: 'SoftHSM2', kind: 'test', required: false, cmd: 'softhsm2-util', args: ['--version'], pkg: 'softhsm2' },
+  { id: 'pkcs11-tool', label: 'OpenSC pkcs11-tool', kind: 'test', required: false, cmd: 'pkcs11-tool', args: ['--help'], pkg: 'opensc' },
+  { id: 'chromium', label: 'Chromium (UI tests)', kind: 'test', required: false, cmd: 'chromium', args: ['--version'], pkg: 'chromium' },
+];
+
+export const PDFBOX_JARS = [
+  '/usr/share/java/preflight.jar',
+  '/usr/share/java/pdfbox2.jar',
+  '/usr/share/java/fontbox2.jar',
+  '/usr/share/java/xmpbox.jar',
+  '/usr/share/java/commons-logging.jar',
+  '/usr/share/java/jaxb-api.jar',
+  '/usr/share/java/javax.activation.jar',
+];
+
+function toolCheck(t: ToolSpec): Check {
+  const path = which(t.cmd);
+  const base = { id: t.id, label: t.label, kind: t.kind, required: t.required };
+  if (!path) return { ...base, status: t.required ? 'missing' : 'warn', fix: `apt-get install ${t.pkg}` };
+  const version = firstLine(t.cmd, t.args);
+  return version === undefined ? { ...base, status: 'ok', path } : { ...base, status: 'ok', path, version };
+}
+
+function nativeCheck(name: string, probe: () => string): Check {
+  try {
+    return { id: name, label: `native module ${name}`, kind: 'system', required: true, status: 'ok', version: probe() };
+  } catch (err) {
+    return {
+      id: name,
+      label: `native module ${name}`,
+      kind: 'system',
+      required: true,
+      status: 'error',
+      detail: (err as Error).message.split('\n')[0] ?? '',
+      fix: 'npm rebuild (the module was built for another Node ABI)',
+    };
+  }
+}
+
+/** Everything `sohoa doctor` reports; it reads and probes, and writes nothing. */
+export function runDoctor(dataDir: string): DoctorReport {
+  const require = createRequire(import.meta.url);
+  const checks: Check[] = [];
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  checks.push({
+    id: 'node',
+    label: 'Node.js ≥ 20.19',
+    kind: 'system',
+    required: true,
+    status: major > 20 || (major === 20 && minor >= 19) ? 'ok' : 'error',
+    version: process.versions.node,
+    fix: 'install Node.js 20.19 or newer',
+  });
+  checks.push(
+    nativeCheck('better-sqlite3', () => {
+      const D = require('better-sqlite3') as typeof Database;
+      const db = new D(':memory:');
+      const v = (db.prepare('select sqlite_version() v').get() as { v: string }).v;
+      db.close();
+      return `SQLite ${v}`;
+    }),
+  );
+  checks.push(
+    nativeCheck('sharp', () => {
+      const s = require('sharp') as { versions: Record<string, string> };
+      return `sharp ${s.versions.sharp} (libvips ${s.versions.vips})`;
+    }),
+  );
+
+  const l = layout(dataDir);
+  let free: number | undefined;
+  try {
+    free = freeBytes(existsSync(dataDir) ? dataDir : '/');
+  } catch {
+    free = undefined;
+  }
+  checks.push({
+    id: 'disk',
+    label: 'free disk space in the data directory',
+    kind: 'system',
+    required: true,
+    status: free === undefined ? 'error' : free < 1024 ** 3 ? 'warn' : 'ok',
+    detail: free === undefined ? 'cannot stat' : `${Math.round(free / 1024 ** 2)} MB free`,
+    fix: 'free at least 1 GB (a day of scanning takes 0.5–2 GB)',
+  });
+
+  const codeVersion = loadMigrations().length;
+  let schema: DoctorReport['schema'];
+  try {
+    const h = peekSchemaVersion(l.dbFile);
+    schema = {
+      file: l.dbFile,
+      exists: h.exists,
+      fileVersion: h.exists ? h.userVersion : null,
+      codeVersion,
+      status: h.userVersion > codeVersion ? 'error' : 'ok',
+    };
+  } catch (err) {
+    schema = { file: l.dbFile, exists: true, fileVersion: null, codeVersion, status: 'error' };
+    checks.push({
+      id: 'database',
+      label: 'station database',
+      kind: 'system',
+      required: true,
+      status: 'error',
+      detail: err instanceof StationError ? `${err.code}: ${err.message}` : String(err),
+    });
+  }
+
+  for (const t of TOOLS) checks.push(toolCheck(t));
+  const missingJars = PDFBOX_JARS.filter((j) => !existsSync(j));
+  checks.push({
+    id: 'pdfbox',
+    label: 'PDFBox Preflight (PDF/A-1b validation)',
+    kind: 'test',
+    required: false,
+    status: missingJars.length === 0 ? 'ok' : 'warn',
+    ...(missingJars.length > 0
+      ? { detail: `missing ${missingJars.join(', ')}`, fix: 'apt-get install libpdfbox2-java libactivation-java libjaxb-api-java libcommons-logging-java' }
+      : {}),
+  });
+  const softhsmLib = '/usr/lib/softhsm/libsofthsm2.so';
+  checks.push({
+    id: 'softhsm-module',
+    label: 'SoftHSM2 PKCS#11 module',
+    kind: 'test',
+    required: false,
+    status: existsSync(softhsmLib) ? 'ok' : 'warn',
+    path: softhsmLib,
+    ...(existsSync(softhsmLib) ? {} : { fix: 'apt-get install softhsm2' }),
+  });
+
+  const ok = schema.status !== 'error' && checks.every((c) => !c.required || c.status === 'ok' || c.status === 'warn');
+  return {
+    ok,
+    stationVersion: STATION_VERSION,
+    node: { version: process.versions.node, abi: process.versions.modules, platform: process.platform, arch: process.arch },
+    dataDir,
+    schema,
+    checks,
+  };
+}

@@ -1,0 +1,168 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { StationError } from '../../common/errors';
+import { fsError } from '../station/dataDir';
+
+const HASH = /^[0-9a-f]{64}$/;
+
+export interface PutResult {
+  sha256: string;
+  size: number;
+  /** false when an identical blob was already stored (content-addressed: stored once). */
+  created: boolean;
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Content-addressed blobs: `<root>/ab/cd/<sha256>`. Writes go temp file → fsync → rename → fsync dir, so a
+ * blob either exists whole under its hash or not at all, whatever moment the power goes.
+ */
+export class BlobStore {
+  private readonly tmpDir: string;
+
+  constructor(readonly root: string) {
+    this.tmpDir = join(root, 'tmp');
+    try {
+      mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw fsError(err, `blob store ${root}`);
+    }
+  }
+
+  pathOf(sha256: string): string {
+    if (!HASH.test(sha256)) throw new StationError('INVALID_REQUEST', `not a sha256: ${sha256}`);
+    return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  has(sha256: string): boolean {
+    return existsSync(this.pathOf(sha256));
+  }
+
+  private tmpName(): string {
+    return join(this.tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}.tmp`);
+  }
+
+  private publish(tmp: string, sha256: string, size: number): PutResult {
+    const target = this.pathOf(sha256);
+    if (existsSync(target) && statSync(target).size === size) {
+      rmSync(tmp, { force: true });
+      return { sha256, size, created: false };
+    }
+    const dir = dirname(target);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    renameSync(tmp, target);
+    fsyncDir(dir);
+    return { sha256, size, created: true };
+  }
+
+  putBuffer(data: Uint8Array): PutResult {
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const target = this.pathOf(sha256);
+    if (existsSync(target) && statSync(target).size === data.byteLength) return { sha256, size: data.byteLength, created: false };
+    const tmp = this.tmpName();
+    try {
+      const fd = openSync(tmp, 'wx', 0o600);
+      try {
+        let off = 0;
+        while (off < data.byteLength) off += writeSync(fd, data, off, data.byteLength - off);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      return this.publish(tmp, sha256, data.byteLength);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err instanceof StationError ? err : fsError(err, 'storing blob');
+    }
+  }
+
+  /**
+   * Moves (or copies) a finished file into the store, hashing it as it streams — for raw pages from the
+   * spool, which may be tens of MB. With `move`, a file on the same filesystem is renamed, not copied.
+   */
+  async putFile(path: string, opts: { move?: boolean } = {}): Promise<PutResult> {
+    const hash = createHash('sha256');
+    let size = 0;
+    const tmp = this.tmpName();
+    try {
+      if (opts.move) {
+        for await (const chunk of createReadStream(path)) {
+          hash.update(chunk as Buffer);
+          size += (chunk as Buffer).length;
+        }
+        const fh = await open(path, 'r');
+        try {
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        await rename(path, tmp);
+      } else {
+        const out = await open(tmp, 'wx', 0o600);
+        try {
+          for await (const chunk of createReadStream(path)) {
+            hash.update(chunk as Buffer);
+            size += (chunk as Buffer).length;
+            await out.write(chunk as Buffer);
+          }
+          await out.sync();
+        } finally {
+          await out.close();
+        }
+      }
+      return this.publish(tmp, hash.digest('hex'), size);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err instanceof StationError ? err : fsError(err, `storing ${path}`);
+    }
+  }
+
+  /** Reads a blob; with `verify` recomputes its hash and refuses a torn or altered file. */
+  get(sha256: string, opts: { verify?: boolean } = {}): Buffer {
+    const p = this.pathOf(sha256);
+    let data: Buffer;
+    try {
+      data = readFileSync(p);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StationError('BLOB_MISSING', `blob ${sha256} is missing`, { sha256 });
+      throw fsError(err, `reading blob ${sha256}`);
+    }
+    if (opts.verify && createHash('sha256').update(data).digest('hex') !== sha256) {
+      throw new StationError('BLOB_CORRUPT', `blob ${sha256} does not match its hash`, { sha256 });
+    }
+    return data;
+  }
+
+  /** Streams a blob's hash check without loading it whole (for large PDFs). */
+  async verify(sha256: string): Promise<boolean> {
+    const hash = createHash('sha256');
+    try {
+      for await (const chunk of createReadStream(this.pathOf(sha256))) hash.update(chunk as Buffer);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+    return hash.digest('hex') === sha256;
+  }
+
+  remove(sha256: string): void {
+    rmSync(this.pathOf(sha256), { force: true });
+  }
+
+  /** Temp files left by a crash between write and rename are garbage: drop them at start-up. */
+  cleanTmp(): void {
+    rmSync(this.tmpDir, { recursive: true, force: true });
+    mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
+  }
+}
