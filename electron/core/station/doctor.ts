@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { StationError } from '../../common/errors';
 import { peekSchemaVersion } from '../store/db';
-import { loadMigrations } from '../store/migrations';
+import { codeSchemaVersion } from '../store/migrations';
 import { freeBytes, layout } from './dataDir';
 import { STATION_VERSION } from './version';
 
@@ -152,7 +152,7 @@ export function runDoctor(dataDir: string): DoctorReport {
     fix: 'free at least 1 GB (a day of scanning takes 0.5–2 GB)',
   });
 
-  const codeVersion = loadMigrations().length;
+  const codeVersion = codeSchemaVersion();
   let schema: DoctorReport['schema'];
   try {
     const h = peekSchemaVersion(l.dbFile);

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { StationError } from '../../common/errors';
 import { createLogger } from '../log/logger';
-import { loadMigrations, type Migration } from './migrations';
+import { codeSchemaVersion, loadMigrations, type Migration } from './migrations';
 import type { Sql } from './sql';
 
 const log = createLogger('store');
@@ -129,7 +129,7 @@ export interface OpenOptions {
  */
 export function openStore(file: string, opts: OpenOptions = {}): Store {
   const migrations = opts.migrations ?? loadMigrations();
-  const known = opts.targetVersion ?? migrations.length;
+  const known = opts.targetVersion ?? codeSchemaVersion(migrations);
   let header: HeaderInfo;
   try {
     header = peekSchemaVersion(file);

@@ -1,0 +1,122 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SOHOA_BIN = join(ROOT, 'bin', 'sohoa.mjs');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `sohoa ARGS…` as a real child process (what IT staff type). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): CliResult {
+  const r = spawnSync(process.execPath, [SOHOA_BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface RunningService {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  token: string;
+  dataDir: string;
+  /** SIGTERM and wait (graceful). */
+  stop(): Promise<void>;
+  /** SIGKILL the whole process group (no clean-up: a power cut). */
+  kill(): Promise<void>;
+}
+
+/** Starts `sohoa serve` in its own process group and waits for bridge.json. */
+export async function startService(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<RunningService> {
+  const child = spawn(process.execPath, [SOHOA_BIN, 'serve', '--json', ...extraArgs], {
+    cwd: ROOT,
+    env: { ...process.env, SOHOA_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  const bridgeFile = join(dataDir, 'bridge.json');
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + timeoutMs;
+  let info: { url: string; port: number; token: string; pid: number } | undefined;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`sohoa serve exited ${child.exitCode}: ${stderr}`);
+    if (existsSync(bridgeFile)) {
+      try {
+        const parsed = JSON.parse(readFileSync(bridgeFile, 'utf8')) as typeof info;
+        if (parsed && parsed.pid === child.pid) {
+          info = parsed;
+          break;
+        }
+      } catch {
+        /* being written */
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!info) {
+    killGroup(child, 'SIGKILL');
+    throw new Error(`sohoa serve did not publish bridge.json in ${timeoutMs} ms: ${stderr}`);
+  }
+  const waitExit = async (): Promise<void> => {
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+  };
+  return {
+    child,
+    url: info.url,
+    port: info.port,
+    token: info.token,
+    dataDir,
+    stop: async () => {
+      if (child.exitCode === null) {
+        killGroup(child, 'SIGTERM');
+        await waitExit();
+        if (child.exitCode === null) killGroup(child, 'SIGKILL');
+      }
+    },
+    kill: async () => {
+      killGroup(child, 'SIGKILL');
+      await waitExit();
+    },
+  };
+}
+
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+/** POST /api/<method> on a running service. */
+export async function api(svc: Pick<RunningService, 'url' | 'token'>, method: string, params: unknown = {}, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(new URL(`api/${method}`, svc.url), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${svc.token}`, 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(params),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body };
+}
