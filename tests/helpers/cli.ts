@@ -44,13 +44,15 @@ export async function startService(dataDir: string, extraArgs: string[] = [], en
     detached: true,
   });
   let stderr = '';
+  let stdout = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
   const bridgeFile = join(dataDir, 'bridge.json');
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + timeoutMs;
   let info: { url: string; port: number; token: string; pid: number } | undefined;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`sohoa serve exited ${child.exitCode}: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`sohoa serve exited ${child.exitCode}: ${stdout} ${stderr}`);
     if (existsSync(bridgeFile)) {
       try {
         const parsed = JSON.parse(readFileSync(bridgeFile, 'utf8')) as typeof info;

@@ -1,17 +1,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 
-const made: string[] = [];
+const perTest: string[] = [];
+const perFile: string[] = [];
 
-/** A fresh temp directory removed after the current test (isolation: nothing left behind). */
-export function tempDir(prefix = 'sohoa-test-'): string {
+/**
+ * A fresh temp directory, removed after the current test — or, with `scope: 'file'` (for beforeAll),
+ * after the whole test file. Nothing is left behind.
+ */
+export function tempDir(prefix = 'sohoa-test-', opts: { scope?: 'test' | 'file' } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
+  (opts.scope === 'file' ? perFile : perTest).push(dir);
   return dir;
 }
 
 afterEach(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const d of perTest.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+afterAll(() => {
+  for (const d of perFile.splice(0)) rmSync(d, { recursive: true, force: true });
 });

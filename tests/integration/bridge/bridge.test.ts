@@ -1,0 +1,175 @@
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, runCli, startService, type RunningService } from '../../helpers/cli';
+import { tempDir } from '../../helpers/tmp';
+
+/** A raw HTTP request, so tests can send the Host and Origin headers a browser or attacker would. */
+function raw(port: number, path: string, headers: Record<string, string>, body?: string, method = 'POST'): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers, setHost: false }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+describe('loopback bridge of `sohoa serve`', () => {
+  let svc: RunningService;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = tempDir('sohoa-bridge-', { scope: 'file' });
+    svc = await startService(dataDir);
+  });
+  afterAll(async () => {
+    await svc?.stop();
+  });
+
+  it('refuses POST /api/station.info without the token (401)', async () => {
+    const r = await raw(svc.port, '/api/station.info', { host: `127.0.0.1:${svc.port}`, 'content-type': 'application/json' }, '{}');
+    expect(r.status).toBe(401);
+    expect(JSON.parse(r.text)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    const wrong = await raw(svc.port, '/api/station.info', { host: `127.0.0.1:${svc.port}`, authorization: 'Bearer nope' }, '{}');
+    expect(wrong.status).toBe(401);
+  });
+
+  it('answers station.info with the token', async () => {
+    const r = await api(svc, 'station.info', {});
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ ok: true, value: { dataDir, schemaVersion: expect.any(Number), stationId: expect.stringMatching(/^ST/) } });
+  });
+
+  it('refuses a foreign Host header even with the token (DNS rebinding)', async () => {
+    const r = await raw(svc.port, '/api/station.info', { host: `evil.example:${svc.port}`, authorization: `Bearer ${svc.token}` }, '{}');
+    expect(r.status).toBe(403);
+    const ui = await raw(svc.port, '/', { host: 'evil.example' }, undefined, 'GET');
+    expect(ui.status).toBe(403);
+  });
+
+  it('refuses a foreign Origin even with the token (cross-site request from a web page)', async () => {
+    const r = await raw(
+      svc.port,
+      '/api/dossiers.list',
+      { host: `127.0.0.1:${svc.port}`, origin: 'https://evil.example', authorization: `Bearer ${svc.token}`, 'content-type': 'application/json' },
+      '{}',
+    );
+    expect(r.status).toBe(403);
+    const same = await raw(
+      svc.port,
+      '/api/dossiers.list',
+      { host: `localhost:${svc.port}`, origin: `http://localhost:${svc.port}`, authorization: `Bearer ${svc.token}` },
+      '{}',
+    );
+    expect(same.status).toBe(200);
+  });
+
+  it('answers malformed requests with coded errors and an unknown method with 404', async () => {
+    const bad = await raw(svc.port, '/api/dossiers.list', { host: `127.0.0.1:${svc.port}`, authorization: `Bearer ${svc.token}` }, '{not json');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text)).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    const invalid = await api(svc, 'dossiers.create', { procedureCode: 'x', ownerId: 1 });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', details: { issues: expect.any(Array) } } });
+    const unknown = await api(svc, 'station.selfDestruct', {});
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ error: { code: 'UNKNOWN_METHOD' } });
+  });
+
+  it('does one thing for a mutating call retried with the same idempotency key', async () => {
+    const params = { procedureCode: '1.001193', ownerId: '001099012345', idempotencyKey: 'retry-key-0001' };
+    const a = (await api(svc, 'dossiers.create', params)).body as { value: { id: string } };
+    const b = (await api(svc, 'dossiers.create', params)).body as { value: { id: string } };
+    expect(b.value.id).toBe(a.value.id);
+    const list = (await api(svc, 'dossiers.list', {})).body as { value: { id: string }[] };
+    expect(list.value.filter((d) => d.id === a.value.id)).toHaveLength(1);
+  });
+
+  it('serves the UI at / without the token, with a strict CSP', async () => {
+    const r = await fetch(svc.url);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(r.headers.get('content-type')).toContain('text/html');
+  });
+
+  it('publishes bridge.json readable by its owner only', () => {
+    const st = statSync(join(dataDir, 'bridge.json'));
+    expect(st.mode & 0o777).toBe(0o600);
+  });
+
+  it('authenticates /events by the first message and pushes station events', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${svc.port}/events`);
+    const messages: { type: string; data: Record<string, unknown> }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: svc.token })));
+      ws.on('message', (m) => {
+        messages.push(JSON.parse(String(m)) as (typeof messages)[number]);
+        if (messages.length === 1) resolve();
+      });
+      ws.on('error', reject);
+    });
+    expect(messages[0]?.type).toBe('ready');
+    const created = (await api(svc, 'dossiers.create', { procedureCode: '1.000656', ownerId: '001099012345' })).body as { value: { id: string } };
+    await new Promise((r) => setTimeout(r, 200));
+    expect(messages.some((m) => m.type === 'dossier.changed' && m.data.id === created.value.id)).toBe(true);
+    ws.close();
+  });
+
+  it('closes /events for a wrong first message', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${svc.port}/events`);
+    const code = await new Promise<number>((resolve) => {
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: 'wrong' })));
+      ws.on('close', (c) => resolve(c));
+    });
+    expect(code).toBe(4401);
+  });
+
+  it('refuses a WebSocket upgrade from a foreign Origin', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${svc.port}/events`, { headers: { Origin: 'https://evil.example' } });
+    const err = await new Promise<Error>((resolve) => ws.on('error', resolve));
+    expect(String(err)).toMatch(/403|Unexpected server response/);
+  });
+});
+
+describe('one writer per data directory', () => {
+  it('refuses a second service on the same data directory, and the lock dies with a killed holder', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const first = await startService(dir, ['--port', String(port)]);
+    try {
+      expect(first.port).toBe(port);
+      await expect(startService(dir, [], {}, 20_000)).rejects.toThrow(/DATA_DIR_LOCKED/);
+      await first.kill(); // SIGKILL: no clean-up, the kernel drops the lock
+      const second = await startService(dir);
+      try {
+        const r = await api(second, 'station.info', {});
+        expect(r.status).toBe(200);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it('a CLI command while no service runs takes the lock in-process and releases it', () => {
+    const dir = tempDir();
+    expect(runCli(['dossier', 'list'], { SOHOA_DATA_DIR: dir }).code).toBe(0);
+    expect(runCli(['dossier', 'list'], { SOHOA_DATA_DIR: dir }).code).toBe(0);
+  });
+});

@@ -1,0 +1,127 @@
+import Database from 'better-sqlite3';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { StationError } from '../../../electron/common/errors';
+import { APPLICATION_ID, openStore, peekSchemaVersion } from '../../../electron/core/store/db';
+import { codeSchemaVersion, loadMigrations } from '../../../electron/core/store/migrations';
+import { sql } from '../../../electron/core/store/sql';
+import { tempDir } from '../../helpers/tmp';
+
+function expectCode(fn: () => unknown, code: string): void {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(StationError);
+    expect((err as StationError).code).toBe(code);
+    return;
+  }
+  throw new Error(`expected ${code}`);
+}
+
+/** Real rows for every 0001 table, the way the station writes them. */
+function seed0001(db: Database.Database): void {
+  const at = '2026-11-25T09:00:00.000+07:00';
+  db.exec(`
+    INSERT INTO station VALUES ('STAB12CD34', 'Trạm UBND xã A', 'H15.50', '${at}');
+    INSERT INTO user VALUES ('u1', 'clerk1', 'Nguyễn Thị Bình', 'clerk', 1, '${at}');
+    INSERT INTO procedure VALUES ('1.001193', 'Đăng ký khai sinh', 'commune', 'Hộ tịch', 'seed', 1, 1, 'v1');
+    INSERT INTO procedure_component VALUES ('1.001193', 'KS-TK', 'Tờ khai', 'intake', 1, 0);
+    INSERT INTO dossier VALUES ('STAB12CD34-01M8A7JMT1TQVJJ0DZGXTZRP0R', 'STAB12CD34', NULL, 'intake', '1.001193', 'cccd', '001099012345', 'Trần Văn C', 'citizen', 1, NULL, 'draft', 'u1', '${at}', '${at}');
+    INSERT INTO component (id, dossier_id, type_code, name, kind, required, position, created_at)
+      VALUES ('01M8A7JMT1TQVJJ0DZGXTZRP0S', 'STAB12CD34-01M8A7JMT1TQVJJ0DZGXTZRP0R', 'KS-TK', 'Tờ khai', 'intake', 1, 0, '${at}');
+    INSERT INTO blob VALUES ('${'a'.repeat(64)}', 123, 'image/x-portable-anymap', '${at}');
+    INSERT INTO blob VALUES ('${'b'.repeat(64)}', 456, 'application/pdf', '${at}');
+    INSERT INTO scan_job (id, component_id, device_id, profile_json, state, started_at) VALUES ('J1', '01M8A7JMT1TQVJJ0DZGXTZRP0S', 'sane:test:0', '{}', 'completed', '${at}');
+    INSERT INTO page (id, component_id, scan_job_id, seq, position, raw_sha256, width, height, dpi, pixel_type, created_at)
+      VALUES ('P1', '01M8A7JMT1TQVJJ0DZGXTZRP0S', 'J1', 1, 0, '${'a'.repeat(64)}', 1653, 2338, 200, 'color', '${at}');
+    INSERT INTO document (id, component_id, sha256, source, page_count, created_at, updated_at)
+      VALUES ('D1', '01M8A7JMT1TQVJJ0DZGXTZRP0S', '${'b'.repeat(64)}', 'scan', 1, '${at}', '${at}');
+    INSERT INTO signature VALUES ('S1', 'D1', 'clerk', 'Nguyễn Thị Bình', NULL, 'B-B', '${'b'.repeat(64)}', '${at}');
+    INSERT INTO outbox (kind, dossier_id, document_id, sha256, created_at, updated_at)
+      VALUES ('upload', 'STAB12CD34-01M8A7JMT1TQVJJ0DZGXTZRP0R', 'D1', '${'b'.repeat(64)}', '${at}', '${at}');
+    INSERT INTO setting VALUES ('sync.window', '"17:30-07:30"', '${at}', 'u1');
+    INSERT INTO idempotency VALUES ('k-12345678', 'dossiers.create', '{}', '${at}');
+  `);
+}
+
+describe('migrations', () => {
+  it('are numbered uniquely and increasing', () => {
+    const list = loadMigrations();
+    expect(list[0]?.version).toBe(1);
+    expect(codeSchemaVersion(list)).toBe(list.at(-1)!.version);
+  });
+
+  it('0001 creates STRICT tables with enforced foreign keys, and holds real rows', () => {
+    const file = join(tempDir(), 'station.db');
+    const store = openStore(file, { targetVersion: 1 });
+    seed0001(store.db);
+    expect(store.schemaVersion).toBe(1);
+    expect(store.db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    // STRICT: a string in an INTEGER column is refused.
+    expect(() => store.db.exec("UPDATE page SET width = 'wide' WHERE id = 'P1'")).toThrow(/cannot store TEXT/);
+    // Foreign keys: a page of an unknown component is refused.
+    expect(() =>
+      store.db.exec(`INSERT INTO page (id, component_id, seq, position, raw_sha256, width, height, dpi, pixel_type, created_at)
+        VALUES ('P2', 'nope', 2, 1, '${'a'.repeat(64)}', 1, 1, 200, 'color', 'x')`),
+    ).toThrow(/FOREIGN KEY/);
+    // The audit log is append-only.
+    store.db.exec("INSERT INTO audit_event VALUES (1, 'x', NULL, 'a', NULL, NULL, '{}', 'p', 'h')");
+    expect(() => store.db.exec('DELETE FROM audit_event')).toThrow(/append-only/);
+    store.close();
+  });
+
+  it('each later migration keeps the rows of the previous version', () => {
+    const list = loadMigrations();
+    const file = join(tempDir(), 'station.db');
+    let store = openStore(file, { migrations: list, targetVersion: 1 });
+    seed0001(store.db);
+    const before = store.get<{ n: number }>(sql`SELECT count(*) AS n FROM page`)!.n;
+    store.close();
+    for (const m of list.slice(1)) {
+      store = openStore(file, { migrations: list, targetVersion: m.version });
+      expect(store.schemaVersion).toBe(m.version);
+      expect(store.get<{ n: number }>(sql`SELECT count(*) AS n FROM page`)!.n).toBe(before);
+      expect(store.get<{ owner_name: string }>(sql`SELECT owner_name FROM dossier`)!.owner_name).toBe('Trần Văn C');
+      store.close();
+    }
+  });
+
+  it('refuses a database newer than the code and leaves the file byte-identical', () => {
+    const file = join(tempDir(), 'station.db');
+    openStore(file).close();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${codeSchemaVersion() + 1}`);
+    raw.close();
+    const bytes = readFileSync(file);
+    expectCode(() => openStore(file), 'DB_NEWER_THAN_CODE');
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    expect(peekSchemaVersion(file).userVersion).toBe(codeSchemaVersion() + 1);
+  });
+
+  it('refuses a foreign SQLite database and a non-SQLite file without changing them', () => {
+    const dir = tempDir();
+    const foreign = join(dir, 'foreign.db');
+    const other = new Database(foreign);
+    other.exec('CREATE TABLE notes (t TEXT)');
+    other.close();
+    const fBytes = readFileSync(foreign);
+    expectCode(() => openStore(foreign), 'DB_CORRUPT');
+    expect(readFileSync(foreign).equals(fBytes)).toBe(true);
+
+    const junk = join(dir, 'junk.db');
+    writeFileSync(junk, Buffer.from('this is a scanned page, not a database'.repeat(10)));
+    const jBytes = readFileSync(junk);
+    expectCode(() => openStore(junk), 'DB_CORRUPT');
+    expect(readFileSync(junk).equals(jBytes)).toBe(true);
+
+    const otherApp = join(dir, 'otherapp.db');
+    const o = new Database(otherApp);
+    o.pragma('user_version = 1');
+    o.close();
+    expectCode(() => openStore(otherApp), 'DB_CORRUPT');
+  });
+});
