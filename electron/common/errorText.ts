@@ -52,6 +52,7 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   IMAGE_TOO_LARGE: { vi: 'Ảnh quá lớn.', en: 'The image is too large.' },
   FILE_EMPTY: { vi: 'Tệp rỗng.', en: 'The file is empty.' },
   FILE_NAME_INVALID: { vi: 'Tên tệp không hợp lệ.', en: 'Invalid file name.' },
+  FILE_TOO_LARGE: { vi: 'Tệp quá lớn.', en: 'The file is too large.', actionVi: 'Chia tệp thành nhiều phần nhỏ hơn hoặc quét lại bản giấy.', actionEn: 'Split the file or scan the paper instead.' },
   PDF_ENCRYPTED: { vi: 'Tệp PDF được mã hóa.', en: 'The PDF is encrypted.', actionVi: 'Đề nghị công dân cung cấp bản không đặt mật khẩu.', actionEn: 'Ask for a copy without a password.' },
   PDF_JAVASCRIPT: { vi: 'Tệp PDF chứa mã JavaScript.', en: 'The PDF contains JavaScript.' },
   PDF_CORRUPT: { vi: 'Tệp PDF bị hỏng.', en: 'The PDF is corrupt.' },
