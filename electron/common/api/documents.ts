@@ -1,2 +1,21 @@
+import { z } from 'zod';
+import { importedDocumentSchema } from '../importing';
+import { ulidSchema } from '../schemas';
+import { idempotencyKey, method } from './method';
+
 /** documents.* methods: grown by the documents issue. */
-export const documentsMethods = {} as const;
+export const documentsMethods = {
+  /** Imports a citizen's PDF/JPEG/PNG/TIFF (a file on the station PC) as a component's PDF/A-1b document. */
+  'documents.import': method({
+    params: z
+      .object({
+        componentId: ulidSchema,
+        path: z.string().min(1).max(4096),
+        fileName: z.string().min(1).max(1000).optional(),
+        idempotencyKey,
+      })
+      .strict(),
+    result: importedDocumentSchema,
+    mutating: true,
+  }),
+} as const;

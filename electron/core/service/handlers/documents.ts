@@ -1,7 +1,19 @@
 import type { documentsMethods } from '../../../common/api/documents';
+import { importFile } from '../../importing/importFile';
 import type { Station } from '../../station/station';
 import type { HandlersFor } from '../context';
 
-export function createDocumentsHandlers(_station: Station): HandlersFor<keyof typeof documentsMethods> {
-  return {};
+export function createDocumentsHandlers(station: Station): HandlersFor<keyof typeof documentsMethods> {
+  return {
+    'documents.import': async (p, ctx) => {
+      const doc = await importFile(station, {
+        componentId: p.componentId,
+        path: p.path,
+        ...(p.fileName === undefined ? {} : { fileName: p.fileName }),
+        actor: ctx.user?.id ?? null,
+      });
+      station.emit('document.changed', { id: doc.documentId, componentId: doc.componentId, dossierId: doc.dossierId });
+      return doc;
+    },
+  };
 }
