@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { doctorCommand } from './doctor';
 import { dossierCreateCommand, dossierListCommand, dossierShowCommand } from './dossier';
+import { importCommand } from './import';
 import { serveCommand } from './serve';
 
 /** Every sub-command; add one line per new command. */
@@ -10,4 +11,5 @@ export const COMMANDS: Command[] = [
   dossierCreateCommand,
   dossierListCommand,
   dossierShowCommand,
+  importCommand,
 ];
