@@ -1,0 +1,185 @@
+import sharp, { type Sharp } from 'sharp';
+import { StationError } from '../../common/errors';
+import { sharpError } from '../imaging/decode';
+import type { RasterImage } from '../imaging/raster';
+import { readTiffIfds, singleStrip } from '../imaging/tiff';
+import { getProfile, type CompressionProfile, type ProfileId } from './profiles';
+
+/** One image XObject, already in its PDF filter's format (no re-encoding in the writer). */
+export interface EncodedImage {
+  filter: 'DCTDecode' | 'CCITTFaxDecode';
+  width: number;
+  height: number;
+  /** DeviceRGB/DeviceGray for JPEG, DeviceGray 1-bit for G4 images; null for a stencil mask. */
+  colorSpace: 'DeviceRGB' | 'DeviceGray' | null;
+  bitsPerComponent: 8 | 1;
+  data: Buffer;
+}
+
+/**
+ * A page ready for the writer: a full-page image (JPEG or G4), optionally overlaid by a G4 stencil mask
+ * painted in one colour (MRC text layer — no soft masks: PDF/A-1 forbids them).
+ */
+export interface EncodedPage {
+  /** Pixel size of the full-resolution page and its resolution: the media box is px / dpi × 72 pt (100 % scale). */
+  widthPx: number;
+  heightPx: number;
+  dpi: number;
+  background: EncodedImage;
+  mask?: { image: EncodedImage; fill: [number, number, number] };
+  profile: ProfileId;
+  /** Image bytes of the page (all layers). */
+  bytes: number;
+}
+
+export interface EncodeOptions {
+  /** Resolution when the image carries none (required then). */
+  dpi?: number;
+}
+
+function rawInput(img: RasterImage): Sharp {
+  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } });
+}
+
+async function jpeg(img: RasterImage, quality: number, mozjpeg: boolean, gray: boolean): Promise<EncodedImage> {
+  let pipe = rawInput(img);
+  if (gray && img.channels === 3) pipe = pipe.toColourspace('b-w');
+  const channels = gray || img.channels === 1 ? 1 : 3;
+  const data = await pipe
+    .jpeg({ quality, mozjpeg, chromaSubsampling: '4:2:0', optimiseCoding: true, progressive: false })
+    .toBuffer();
+  return { filter: 'DCTDecode', width: img.width, height: img.height, colorSpace: channels === 1 ? 'DeviceGray' : 'DeviceRGB', bitsPerComponent: 8, data };
+}
+
+/**
+ * CCITT G4 of a 1-channel image (threshold at 128), via sharp's TIFF writer in one strip; returns the raw
+ * G4 stream (white = 0 bits, so PDF's /BlackIs1 false holds).
+ */
+export async function g4Stream(gray: Buffer, width: number, height: number): Promise<Buffer> {
+  const tiff = await sharp(gray, { raw: { width, height, channels: 1 } })
+    .toColourspace('b-w')
+    .tiff({ compression: 'ccittfax4', bitdepth: 1, miniswhite: true, tile: false, tileHeight: height })
+    .toBuffer();
+  const ifd = readTiffIfds(tiff)[0];
+  if (!ifd || ifd.compression !== 4) throw new StationError('INTERNAL', 'sharp did not write a CCITT G4 TIFF');
+  return Buffer.from(singleStrip(tiff, ifd));
+}
+
+async function g4Image(img: RasterImage): Promise<EncodedImage> {
+  let gray = img.data;
+  if (img.channels === 3) gray = await rawInput(img).toColourspace('b-w').raw().toBuffer();
+  const data = await g4Stream(gray, img.width, img.height);
+  return { filter: 'CCITTFaxDecode', width: img.width, height: img.height, colorSpace: 'DeviceGray', bitsPerComponent: 1, data };
+}
+
+/**
+ * Mixed raster content for colour text pages: dark, low-chroma pixels form a full-resolution G4 text mask
+ * painted in the text's mean colour; everything else (paper, red seals, photos) goes into a low-resolution
+ * JPEG background in which the text pixels are replaced by the paper colour. A page that is mostly "text"
+ * by this test (a photo) is not worth a mask: it falls back to plain JPEG.
+ */
+async function mrc(img: RasterImage, profile: CompressionProfile): Promise<Pick<EncodedPage, 'background' | 'mask'>> {
+  if (img.channels !== 3) {
+    const gray = img;
+    return { background: await jpeg(gray, profile.jpegQuality + 15, false, true) };
+  }
+  const { width, height, data } = img;
+  const n = width * height;
+  // Paper level: the 90th percentile of luminance on a 1/16 sample.
+  const hist = new Uint32Array(256);
+  for (let p = 0; p < n; p += 16) {
+    const o = p * 3;
+    hist[(data[o]! * 77 + data[o + 1]! * 150 + data[o + 2]! * 29) >> 8]!++;
+  }
+  let acc = 0;
+  const total = Math.ceil(n / 16);
+  let paper = 255;
+  for (let v = 0; v < 256; v++) {
+    acc += hist[v]!;
+    if (acc >= total * 0.9) {
+      paper = v;
+      break;
+    }
+  }
+  const threshold = Math.max(40, Math.min(paper - 70, 150));
+  const mask = Buffer.allocUnsafe(n);
+  const bg = Buffer.from(data);
+  let inked = 0;
+  let sr = 0;
+  let sg = 0;
+  let sb = 0;
+  let pr = 0;
+  let pg = 0;
+  let pb = 0;
+  let pn = 0;
+  for (let p = 0, o = 0; p < n; p++, o += 3) {
+    const r = data[o]!;
+    const g = data[o + 1]!;
+    const b = data[o + 2]!;
+    const y = (r * 77 + g * 150 + b * 29) >> 8;
+    const chroma = Math.max(r, g, b) - Math.min(r, g, b);
+    if (y < threshold && chroma < 80) {
+      mask[p] = 0;
+      inked++;
+      sr += r;
+      sg += g;
+      sb += b;
+    } else {
+      mask[p] = 255;
+      if (y >= paper - 10 && (p & 63) === 0) {
+        pr += r;
+        pg += g;
+        pb += b;
+        pn++;
+      }
+    }
+  }
+  if (inked > n * 0.3 || inked === 0) return { background: await jpeg(img, Math.min(95, profile.jpegQuality + 15), false, false) };
+  const paperRgb = pn > 0 ? [Math.round(pr / pn), Math.round(pg / pn), Math.round(pb / pn)] : [255, 255, 255];
+  for (let p = 0, o = 0; p < n; p++, o += 3) {
+    if (mask[p] === 0) {
+      bg[o] = paperRgb[0]!;
+      bg[o + 1] = paperRgb[1]!;
+      bg[o + 2] = paperRgb[2]!;
+    }
+  }
+  const bw = Math.max(1, Math.round(width * profile.backgroundScale));
+  const bh = Math.max(1, Math.round(height * profile.backgroundScale));
+  const bgData = await sharp(bg, { raw: { width, height, channels: 3 } })
+    .resize(bw, bh, { fit: 'fill' })
+    .jpeg({ quality: profile.jpegQuality, mozjpeg: profile.mozjpeg, chromaSubsampling: '4:2:0' })
+    .toBuffer();
+  const maskData = await g4Stream(mask, width, height);
+  const fill: [number, number, number] = [sr / inked / 255, sg / inked / 255, sb / inked / 255];
+  return {
+    background: { filter: 'DCTDecode', width: bw, height: bh, colorSpace: 'DeviceRGB', bitsPerComponent: 8, data: bgData },
+    mask: { image: { filter: 'CCITTFaxDecode', width, height, colorSpace: null, bitsPerComponent: 1, data: maskData }, fill },
+  };
+}
+
+/**
+ * Encodes one (already rotated and deskewed) page with a compression profile. An already-bitonal source
+ * (PNM P4, G4 TIFF) is kept as lossless G4 whatever the profile — JPEG would only blur and enlarge it; its
+ * compliance is judged by the analysis (pixel type 'bw'), not here. Thresholding colour/gray to 1 bit
+ * happens only in profiles with `allowsBitonal`.
+ */
+export async function encodePage(img: RasterImage, profileId: ProfileId | CompressionProfile, opts: EncodeOptions = {}): Promise<EncodedPage> {
+  const profile = typeof profileId === 'string' ? getProfile(profileId) : profileId;
+  const dpi = img.dpi ?? opts.dpi;
+  if (!dpi || dpi < 1) throw new StationError('INVALID_REQUEST', 'the page has no resolution (dpi): pass one', { profile: profile.id });
+  try {
+    let layers: Pick<EncodedPage, 'background' | 'mask'>;
+    if (img.bitonal || profile.method === 'g4') {
+      if (!img.bitonal && !profile.allowsBitonal) throw new StationError('INVALID_PROFILE', `profile ${profile.id} does not allow bitonal output`);
+      layers = { background: await g4Image(img) };
+    } else if (profile.method === 'mrc') {
+      layers = await mrc(img, profile);
+    } else {
+      layers = { background: await jpeg(img, profile.jpegQuality, profile.mozjpeg, profile.output === 'gray') };
+    }
+    const bytes = layers.background.data.length + (layers.mask?.image.data.length ?? 0);
+    return { widthPx: img.width, heightPx: img.height, dpi, ...layers, profile: profile.id, bytes };
+  } catch (err) {
+    throw sharpError(err, `encoding a page (${profile.id})`);
+  }
+}
