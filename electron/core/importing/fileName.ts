@@ -6,6 +6,8 @@ const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u061C\u
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/gu;
 /** Markup and shell/Windows-reserved characters. */
 const RESERVED = /[<>:"'`|?*&;$%{}[\]\\/]/gu;
+/** HTML-ish tags are dropped whole (`<b>x</b>` → `x`) before path separators are looked at. */
+const MARKUP_TAG = /<\/?[a-z][^<>]*>/giu;
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 const MAX_BYTES = 180;
 
@@ -17,12 +19,12 @@ export interface SanitisedName {
 
 /**
  * Makes a file name a citizen brought safe to store and show: only the last path component (any of
- * `/` or `\`), NFC, no control/bidi/invisible characters, no markup or reserved characters, no leading
+ * `/` or `\`), NFC, no control/bidi/invisible characters, no markup tags or reserved characters, no leading
  * dots, at most 180 UTF-8 bytes (the extension kept). A name with nothing usable left is FILE_NAME_INVALID.
  */
 export function sanitiseFileName(input: string): SanitisedName {
   const original = input;
-  let s = input.normalize('NFC').replace(CONTROL, '').replace(INVISIBLE, '');
+  let s = input.normalize('NFC').replace(CONTROL, '').replace(INVISIBLE, '').replace(MARKUP_TAG, '');
   const parts = s.split(/[/\\]+/).filter((p) => p !== '' && p !== '.' && p !== '..');
   s = parts.length > 0 ? parts[parts.length - 1]! : '';
   s = s.replace(RESERVED, '_').replace(/\s+/g, ' ').trim();
