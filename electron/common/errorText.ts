@@ -84,6 +84,8 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   TLS_UNTRUSTED: { vi: 'Chứng chỉ TLS của máy chủ không tin cậy.', en: 'The server TLS certificate is not trusted.' },
   NOT_ENROLLED: { vi: 'Trạm chưa đăng ký với máy chủ.', en: 'The station is not enrolled with the server.' },
   HASH_MISMATCH: { vi: 'Sai mã băm khi truyền tệp.', en: 'Hash mismatch in transfer.' },
+  DOSSIER_INCOMPLETE: { vi: 'Hồ sơ còn thiếu thành phần bắt buộc chưa số hóa hoặc chưa ký số.', en: 'Required components are not yet digitised or signed.' },
+  DOSSIER_NOT_EDITABLE: { vi: 'Hồ sơ đã gửi, không sửa được thông tin này.', en: 'The dossier was sent; this cannot be changed any more.' },
 };
 
 export function errorText(code: ErrorCode, lang: 'vi' | 'en' = 'vi'): { message: string; action?: string } {

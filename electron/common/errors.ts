@@ -84,6 +84,9 @@ export const ERROR_CODES = [
   'TLS_UNTRUSTED',
   'NOT_ENROLLED',
   'HASH_MISMATCH',
+  // dossiers
+  'DOSSIER_INCOMPLETE',
+  'DOSSIER_NOT_EDITABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

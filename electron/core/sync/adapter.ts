@@ -1,0 +1,123 @@
+/**
+ * OneStopAdapter: what the sync engine needs from a provincial one-stop system, shaped after the real
+ * flows (docs/sync.md, spec "Implications for a station's sync adapter"):
+ *  1. files are uploaded first and referenced by the server's file id (+ hash) in the dossier;
+ *  2. retries are made safe by the client: ask by hash before uploading, look the dossier up (by draft id
+ *     or MaHoSo) before choosing create vs. update;
+ *  3. auth is a plug-in (OAuth2 client credentials, OIDC password grant, DVCQG-style body session).
+ * Enum mappings (LoaiDoiTuong, LoaiBan, …) belong to the adapter: the station keeps its own enums.
+ */
+
+export type OwnerKind = 'citizen' | 'enterprise' | 'agency' | 'other';
+
+export interface ManifestSignature {
+  role: string;
+  signer: string;
+  level: string;
+  signedAt: string;
+}
+
+export interface ManifestDocument {
+  fileId: string;
+  sha256: string;
+  fileName: string;
+  pageCount: number;
+  pdfaLevel: string | null;
+  signatures: ManifestSignature[];
+}
+
+export interface ManifestComponent {
+  typeCode: string; // MaThanhPhanHoSo
+  name: string;
+  kind: 'intake' | 'result';
+  copyType: 'original' | 'copy' | 'electronic'; // LoaiBan
+  digitised: 0 | 1; // DuocSoHoa
+  reuse: 'none' | 'reused' | 'reused_replaced'; // DuocTaiSuDung 0/1/2
+  replacedResultCode: string | null; // MaKetQuaThayThe
+  fromNationalStore: 0 | 1; // DuocLayTuKhoDMQG
+  resultCode: string | null; // MaGiayToKetQua
+  summary: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+  validityScope: string | null;
+  documents: ManifestDocument[];
+}
+
+/** The dossier manifest of protocol v1 (POST /v1/dossiers/commit). */
+export interface Manifest {
+  draftId: string;
+  stationId: string;
+  procedureCode: string; // MaTTHC
+  agencyCode: string;
+  receivedAt: string;
+  channel: 1 | 2 | 3; // KenhThucHien
+  summary: string; // TrichYeuHoSo 1–1000
+  /** For a result dossier: the MaHoSo of the dossier whose results these are. */
+  resultFor?: string;
+  owner: { kind: OwnerKind; idType: 'cccd' | 'cmnd' | 'org'; id: string; name: string };
+  components: ManifestComponent[];
+}
+
+export interface RemoteFile {
+  fileId: string;
+  sha256: string;
+  size: number;
+}
+
+export interface ReceiptFile {
+  fileId: string;
+  sha256: string;
+}
+
+export interface Receipt {
+  draftId: string;
+  dossierCode: string;
+  committedAt?: string | undefined;
+  files: ReceiptFile[];
+}
+
+export interface UploadSource {
+  sha256: string;
+  size: number;
+  fileName: string;
+  data: Buffer;
+}
+
+export interface UploadOptions {
+  onProgress?: (sent: number, total: number) => void;
+}
+
+export interface Credentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface OneStopAdapter {
+  readonly protocol: string;
+  /** Registers the station once with an enrolment code; idempotent for the same station. */
+  enrol(enrolmentCode: string, station: { id: string; name: string }): Promise<Credentials>;
+  /** GET the server's file with this sha256, or null when it holds no complete file with it. */
+  findFile(sha256: string): Promise<RemoteFile | null>;
+  /** Resumable upload addressed by sha256; resolves with the server's file id once it verified the hash. */
+  uploadFile(src: UploadSource, opts?: UploadOptions): Promise<RemoteFile>;
+  /** Looks a dossier up by the station's draft id (before choosing to commit). */
+  findDossier(draftId: string): Promise<Receipt | null>;
+  /** Idempotent commit; 409 (already committed, same documents) is a success carrying the receipt. */
+  commit(manifest: Manifest): Promise<{ receipt: Receipt; via: 'commit' | 'conflict' }>;
+  /** A cheap call that tells online from offline. */
+  ping(): Promise<void>;
+  close(): void;
+}
+
+/** What an auth plug-in adds to a request: HTTP headers (bearer) or body fields (DVCQG `session`). */
+export interface AuthMaterial {
+  headers: Record<string, string>;
+  bodyFields: Record<string, string>;
+}
+
+export interface AuthStrategy {
+  readonly kind: 'oauth2-client-credentials' | 'oidc-password' | 'body-session';
+  authorize(): Promise<AuthMaterial>;
+  /** The server said 401: forget the cached token so the next authorize() fetches a new one. */
+  invalidate(): void;
+}

@@ -1,0 +1,421 @@
+import { StationError, type ErrorCode } from '../../common/errors';
+import { createLogger } from '../log/logger';
+import type { Station } from '../station/station';
+import { getDossier } from '../store/dossiers';
+import {
+  applyReceipt,
+  clearUnconfirmedFileIds,
+  documentSignatures,
+  dueCommits,
+  enqueueDossier,
+  makeAllDue,
+  markFailed,
+  markInflight,
+  nextDueAt,
+  outboxCounts,
+  recordFileId,
+  resetInflight,
+  resultForCode,
+  stationAgencyCode,
+  syncDocuments,
+} from '../store/sync';
+import type { Credentials, OneStopAdapter } from './adapter';
+import { isRetryable } from './errors';
+import { buildManifest } from './manifest';
+import { ProtocolV1Adapter } from './protocolV1';
+import { purgeExpired } from './retention';
+import { inWindow, msUntilWindow, retryDelay } from './schedule';
+import { readCredentials, readSyncSettings, writeCredentials, type SyncSettings } from './settings';
+
+const log = createLogger('sync');
+
+export type SyncStateName = 'unconfigured' | 'not-enrolled' | 'paused' | 'outside-window' | 'idle' | 'syncing' | 'offline' | 'error';
+
+export interface SyncStatus {
+  state: SyncStateName;
+  online: boolean | null;
+  server: string | null;
+  enrolled: boolean;
+  paused: boolean;
+  window: string | null;
+  inWindow: boolean;
+  pendingDossiers: number;
+  failedDossiers: number;
+  pendingUploads: number;
+  syncedDocuments: number;
+  lastErrorCode: ErrorCode | null;
+  lastError: string | null;
+  lastSyncAt: string | null;
+  blockedUntil: string | null;
+  nextAttemptAt: string | null;
+}
+
+export interface PassResult {
+  synced: number;
+  failed: number;
+  purged: number;
+}
+
+export type AdapterFactory = (s: SyncSettings, creds: Credentials | null) => OneStopAdapter;
+
+const defaultFactory: AdapterFactory = (s, creds) =>
+  new ProtocolV1Adapter({
+    serverUrl: s.server!,
+    caFile: s.caFile,
+    timeoutMs: s.timeoutMs,
+    credentials: creds,
+    bandwidthBytesPerSec: s.bandwidthKBps ? s.bandwidthKBps * 1024 : null,
+  });
+
+const engines = new WeakMap<Station, SyncEngine>();
+
+/** The one sync engine of a station (created on first use; the service starts its loop). */
+export function syncEngineFor(station: Station): SyncEngine {
+  let e = engines.get(station);
+  if (!e) {
+    e = new SyncEngine(station);
+    engines.set(station, e);
+  }
+  return e;
+}
+
+function asStationError(err: unknown): StationError {
+  if (err instanceof StationError) return err;
+  return new StationError('INTERNAL', err instanceof Error ? err.message : String(err));
+}
+
+/**
+ * The outbox worker. One dossier at a time: look it up by draft id (a commit whose reply was lost is
+ * found here), make sure every document is on the server (by-hash, else tus upload), commit the
+ * manifest, apply the receipt. Every step is idempotent and every transition a committed row, so a
+ * killed process resumes where it was and nothing is sent twice.
+ */
+export class SyncEngine {
+  private stopped = true;
+  private loopDone: Promise<void> | null = null;
+  private pass: Promise<PassResult> | null = null;
+  private wake: (() => void) | null = null;
+  private adapter: OneStopAdapter | null = null;
+  private adapterKey = '';
+  private state: SyncStateName = 'idle';
+  private online: boolean | null = null;
+  private blockedUntil = 0;
+  private offlineStreak = 0;
+  private lastSyncAt: string | null = null;
+  private lastError: { code: ErrorCode; message: string } | null = null;
+
+  constructor(
+    private readonly station: Station,
+    private readonly factory: AdapterFactory = defaultFactory,
+  ) {
+    station.onClose(() => this.stop());
+  }
+
+  /** Starts the background loop (the service does; a one-shot CLI uses runPass()). */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const n = resetInflight(this.station.store, new Date().toISOString());
+    if (n > 0) log.info('outbox rows resumed after restart', { rows: n });
+    this.loopDone = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loopDone?.catch(() => undefined);
+    await this.pass?.catch(() => undefined);
+    this.adapter?.close();
+    this.adapter = null;
+  }
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  /** Wake the loop now (a dossier was queued, settings changed, `sync now`). */
+  kick(): void {
+    this.wake?.();
+  }
+
+  /** `sync now`: everything due now, the offline/rate-limit block lifted, one pass. */
+  async syncNow(): Promise<PassResult> {
+    makeAllDue(this.station.store, new Date().toISOString());
+    this.blockedUntil = 0;
+    return this.runPass();
+  }
+
+  queueDossier(dossierId: string): void {
+    enqueueDossier(this.station.store, dossierId, new Date().toISOString());
+    this.kick();
+  }
+
+  async enrol(enrolmentCode: string, by: string | null): Promise<Credentials> {
+    const s = readSyncSettings(this.station.store);
+    if (!s.server) throw new StationError('INVALID_REQUEST', 'configure the sync server first (sync.configure server=…)');
+    const adapter = this.factory(s, null);
+    try {
+      const creds = await adapter.enrol(enrolmentCode, { id: this.station.row.id, name: this.station.row.name });
+      writeCredentials(this.station.store, s.server, creds, by);
+      this.online = true;
+      this.emitState();
+      this.kick();
+      return creds;
+    } finally {
+      adapter.close();
+    }
+  }
+
+  status(): SyncStatus {
+    const s = readSyncSettings(this.station.store);
+    const c = outboxCounts(this.station.store);
+    const now = new Date();
+    const lastCode = (this.lastError?.code ?? c.lastErrorCode) as ErrorCode | null;
+    return {
+      state: this.currentState(s, now),
+      online: this.online,
+      server: s.server,
+      enrolled: readCredentials(this.station.store) !== null,
+      paused: s.paused,
+      window: s.window,
+      inWindow: inWindow(s.window, now, s.utcOffsetMinutes),
+      pendingDossiers: c.pendingDossiers,
+      failedDossiers: c.failedDossiers,
+      pendingUploads: c.pendingUploads,
+      syncedDocuments: c.syncedDocuments,
+      lastErrorCode: lastCode,
+      lastError: this.lastError?.message ?? c.lastError,
+      lastSyncAt: this.lastSyncAt,
+      blockedUntil: this.blockedUntil > now.getTime() ? new Date(this.blockedUntil).toISOString() : null,
+      nextAttemptAt: nextDueAt(this.station.store),
+    };
+  }
+
+  private currentState(s: SyncSettings, now: Date): SyncStateName {
+    if (!s.server) return 'unconfigured';
+    if (!readCredentials(this.station.store)) return 'not-enrolled';
+    if (s.paused) return 'paused';
+    if (!inWindow(s.window, now, s.utcOffsetMinutes)) return 'outside-window';
+    return this.state;
+  }
+
+  private setState(state: SyncStateName): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.emitState();
+  }
+
+  private emitState(): void {
+    const st = this.status();
+    this.station.emit('sync.state', {
+      state: st.state,
+      online: st.online,
+      pendingDossiers: st.pendingDossiers,
+      failedDossiers: st.failedDossiers,
+      lastErrorCode: st.lastErrorCode,
+    });
+  }
+
+  private setOnline(online: boolean): void {
+    if (this.online === online) return;
+    this.online = online;
+    this.emitState();
+  }
+
+  /** Runs one pass (or joins the one already running). */
+  runPass(): Promise<PassResult> {
+    this.pass ??= this.doPass().finally(() => (this.pass = null));
+    return this.pass;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.runPass();
+      } catch (err) {
+        log.error('sync pass crashed', { err: (err as Error).message });
+      }
+      if (this.stopped) break;
+      await this.sleep(this.sleepMs());
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  private sleepMs(): number {
+    const s = readSyncSettings(this.station.store);
+    const now = Date.now();
+    let wait = s.pollMs;
+    if (!s.server || s.paused || !readCredentials(this.station.store)) return wait;
+    const untilWindow = msUntilWindow(s.window, new Date(now), s.utcOffsetMinutes);
+    if (untilWindow > 0) return Math.min(untilWindow, 60 * 60_000);
+    const due = nextDueAt(this.station.store);
+    if (due !== null) wait = Math.min(wait, Date.parse(due) - now);
+    if (this.blockedUntil > now) wait = Math.max(wait, this.blockedUntil - now);
+    return Math.max(25, wait);
+  }
+
+  private getAdapter(s: SyncSettings, creds: Credentials): OneStopAdapter {
+    const key = JSON.stringify([s.server, s.caFile, s.timeoutMs, s.bandwidthKBps, creds.clientId, creds.clientSecret]);
+    if (!this.adapter || key !== this.adapterKey) {
+      this.adapter?.close();
+      this.adapter = this.factory(s, creds);
+      this.adapterKey = key;
+    }
+    return this.adapter;
+  }
+
+  private async doPass(): Promise<PassResult> {
+    const { store } = this.station;
+    const result: PassResult = { synced: 0, failed: 0, purged: 0 };
+    const s = readSyncSettings(store);
+    const creds = readCredentials(store);
+    const now = new Date();
+    if (!s.server) return (this.setState('unconfigured'), result);
+    if (!creds) return (this.setState('not-enrolled'), result);
+    if (s.paused) return (this.setState('paused'), result);
+    if (!inWindow(s.window, now, s.utcOffsetMinutes)) return (this.setState('outside-window'), result);
+    if (Date.now() < this.blockedUntil) return result;
+    const agencyCode = s.agencyCode ?? stationAgencyCode(store);
+    let adapter: OneStopAdapter;
+    try {
+      adapter = this.getAdapter(s, creds);
+    } catch (err) {
+      const e = asStationError(err);
+      this.lastError = { code: e.code, message: e.message };
+      this.setState('error');
+      return result;
+    }
+
+    let worked = false;
+    while (!this.stopped) {
+      if (readSyncSettings(store).paused) break;
+      if (!inWindow(s.window, new Date(), s.utcOffsetMinutes)) break;
+      const row = dueCommits(store, new Date().toISOString(), 1)[0];
+      if (!row) break;
+      if (!worked) this.setState('syncing');
+      worked = true;
+      markInflight(store, row.id, new Date().toISOString());
+      try {
+        if (!agencyCode) throw new StationError('INVALID_REQUEST', 'the agency code (mã định danh) is not configured: sync.configure agencyCode=…');
+        await this.syncDossier(adapter, row.dossier_id, agencyCode);
+        result.synced++;
+        this.offlineStreak = 0;
+        this.lastError = null;
+        this.lastSyncAt = new Date().toISOString();
+        this.setOnline(true);
+      } catch (err) {
+        const e = asStationError(err);
+        result.failed++;
+        const retryable = isRetryable(e.code);
+        const attempts = row.attempts + 1;
+        const ra = typeof e.details?.retryAfterMs === 'number' ? e.details.retryAfterMs : undefined;
+        const delay = retryable ? retryDelay(attempts, s.backoff, ra) : s.backoff.permanentMs;
+        const at = new Date();
+        markFailed(store, row.id, { code: e.code, message: e.message, nextAttemptAt: new Date(at.getTime() + delay).toISOString(), permanent: !retryable, at: at.toISOString() });
+        this.lastError = { code: e.code, message: e.message };
+        log.warn('dossier sync failed', { dossierId: row.dossier_id, code: e.code, message: e.message, attempts, retryInMs: delay });
+        if (e.code === 'OFFLINE') {
+          this.offlineStreak++;
+          this.blockedUntil = Date.now() + retryDelay(this.offlineStreak, s.backoff);
+          this.setOnline(false);
+          break;
+        }
+        if (e.code !== 'TLS_UNTRUSTED') this.setOnline(true);
+        if (e.code === 'SERVER_RATE_LIMITED' || e.code === 'TLS_UNTRUSTED' || e.code === 'SERVER_AUTH_FAILED') {
+          this.blockedUntil = Date.now() + delay;
+          break;
+        }
+      }
+    }
+    if (!worked && this.online !== true && !this.stopped) {
+      // Nothing to send: still tell the UI whether the server is reachable.
+      try {
+        await adapter.ping();
+        this.setOnline(true);
+      } catch (err) {
+        const e = asStationError(err);
+        if (e.code === 'OFFLINE') this.setOnline(false);
+        else if (e.code === 'TLS_UNTRUSTED') this.lastError = { code: e.code, message: e.message };
+      }
+    }
+    try {
+      result.purged = purgeExpired(this.station, s.retentionDays).documents;
+    } catch (err) {
+      log.error('retention purge failed', { err: (err as Error).message });
+    }
+    this.setState(this.online === false ? 'offline' : this.lastError ? 'error' : 'idle');
+    return result;
+  }
+
+  private async syncDossier(adapter: OneStopAdapter, dossierId: string, agencyCode: string): Promise<void> {
+    const { store, blobs } = this.station;
+    const dossier = getDossier(store, dossierId);
+    if (!dossier) throw new StationError('NOT_FOUND', `dossier ${dossierId} vanished from the outbox`);
+    // 1. Look up first: a commit whose reply was lost (or a previous life of this process) is found here.
+    const known = await adapter.findDossier(dossierId);
+    if (known) {
+      const r = applyReceipt(store, dossierId, known, 'lookup', new Date().toISOString());
+      if (r.complete) return this.synced(dossierId, r.dossierCode);
+    }
+    const onServer = new Set(known?.files.map((f) => f.sha256) ?? []);
+    // 2. Files first, each referenced by the server's id: ask by hash, upload only what it lacks.
+    for (const d of syncDocuments(store, dossierId)) {
+      if (d.synced_at !== null || onServer.has(d.sha256) || d.file_id !== null) continue;
+      let remote = await adapter.findFile(d.sha256);
+      if (!remote) {
+        const data = blobs.get(d.sha256, { verify: true });
+        remote = await adapter.uploadFile({ sha256: d.sha256, size: data.length, fileName: d.file_name ?? `${d.document_id}.pdf`, data });
+      }
+      if (remote.sha256 !== d.sha256) throw new StationError('HASH_MISMATCH', `server file ${remote.fileId} has another hash`, { fileId: remote.fileId });
+      recordFileId(store, d.document_id, d.sha256, remote.fileId, new Date().toISOString());
+    }
+    // 3. Commit the manifest (all documents, including those a former receipt already listed).
+    const knownIds = new Map(known?.files.map((f) => [f.sha256, f.fileId]) ?? []);
+    const docs = syncDocuments(store, dossierId).map((d) => {
+      const fileId = d.file_id ?? knownIds.get(d.sha256);
+      if (!fileId) throw new StationError('INTERNAL', `document ${d.document_id} has no server file id`);
+      return {
+        componentId: d.component_id,
+        documentId: d.document_id,
+        sha256: d.sha256,
+        fileId,
+        fileName: d.file_name,
+        pageCount: d.page_count,
+        pdfaLevel: d.pdfa_level,
+        signatures: documentSignatures(store, d.document_id),
+      };
+    });
+    const manifest = buildManifest(dossier, docs, agencyCode, resultForCode(store, dossierId));
+    let reply;
+    try {
+      reply = await adapter.commit(manifest);
+    } catch (err) {
+      // A rejected manifest may name file ids the server no longer knows: ask by hash again next time.
+      if (err instanceof StationError && err.code === 'SERVER_REJECTED') clearUnconfirmedFileIds(store, dossierId);
+      throw err;
+    }
+    const r = applyReceipt(store, dossierId, reply.receipt, reply.via, new Date().toISOString());
+    if (!r.complete) {
+      throw new StationError('SERVER_ERROR', `receipt for ${dossierId} does not list ${r.missing.length} document(s)`, { missing: r.missing });
+    }
+    this.synced(dossierId, r.dossierCode);
+  }
+
+  private synced(dossierId: string, code: string): void {
+    log.info('dossier synced', { dossierId, dossierCode: code });
+    this.station.emit('dossier.changed', { id: dossierId, serverCode: code, state: 'synced' });
+  }
+}

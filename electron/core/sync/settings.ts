@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { AGENCY_CODE_PATTERN } from '../../common/owner';
+import type { Store } from '../store/db';
+import { getSetting, setSetting } from '../store/settings';
+import type { Credentials } from './adapter';
+
+/** Sync settings (table `setting`, keys `sync.*`, `retention.days`). */
+export const windowPattern = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+
+export const backoffSchema = z.object({
+  /** First retry after about this long (jittered). */
+  baseMs: z.number().int().min(1).default(2_000),
+  /** Retries never wait longer than this. */
+  maxMs: z.number().int().min(1).default(15 * 60_000),
+  /** Rows failed with a permanent error are still retried, this rarely. */
+  permanentMs: z.number().int().min(1).default(6 * 3_600_000),
+});
+export type Backoff = z.infer<typeof backoffSchema>;
+
+export interface SyncSettings {
+  server: string | null;
+  caFile: string | null;
+  agencyCode: string | null;
+  /** "HH:MM-HH:MM" local time (may wrap midnight, e.g. 17:30-07:30); null = any time. */
+  window: string | null;
+  /** Minutes east of UTC for the window (Asia/Ho_Chi_Minh = 420). */
+  utcOffsetMinutes: number;
+  bandwidthKBps: number | null;
+  timeoutMs: number;
+  backoff: Backoff;
+  paused: boolean;
+  /** Idle poll interval while nothing is due (ms). */
+  pollMs: number;
+  retentionDays: number;
+}
+
+export const configureSchema = z
+  .object({
+    server: z.string().url().nullable().optional(),
+    caFile: z.string().min(1).nullable().optional(),
+    agencyCode: z.string().regex(AGENCY_CODE_PATTERN).nullable().optional(),
+    window: z.string().regex(windowPattern, 'window must look like 17:30-07:30').nullable().optional(),
+    utcOffsetMinutes: z.number().int().min(-720).max(840).optional(),
+    bandwidthKBps: z.number().int().min(1).nullable().optional(),
+    timeoutMs: z.number().int().min(200).max(600_000).optional(),
+    backoff: backoffSchema.partial().optional(),
+    pollMs: z.number().int().min(50).max(3_600_000).optional(),
+    retentionDays: z.number().min(0).max(3650).optional(),
+  })
+  .strict();
+export type ConfigureInput = z.infer<typeof configureSchema>;
+
+export function readSyncSettings(store: Store): SyncSettings {
+  return {
+    server: getSetting<string | null>(store, 'sync.server') ?? null,
+    caFile: getSetting<string | null>(store, 'sync.caFile') ?? null,
+    agencyCode: getSetting<string | null>(store, 'sync.agencyCode') ?? null,
+    window: getSetting<string | null>(store, 'sync.window') ?? null,
+    utcOffsetMinutes: getSetting<number>(store, 'sync.utcOffsetMinutes') ?? 420,
+    bandwidthKBps: getSetting<number | null>(store, 'sync.bandwidthKBps') ?? null,
+    timeoutMs: getSetting<number>(store, 'sync.timeoutMs') ?? 30_000,
+    backoff: backoffSchema.parse(getSetting<Partial<Backoff>>(store, 'sync.backoff') ?? {}),
+    paused: getSetting<boolean>(store, 'sync.paused') ?? false,
+    pollMs: getSetting<number>(store, 'sync.pollMs') ?? 30_000,
+    retentionDays: getSetting<number>(store, 'retention.days') ?? 90,
+  };
+}
+
+export function writeSyncSettings(store: Store, input: ConfigureInput, by: string | null): void {
+  store.tx(() => {
+    const set = (key: string, v: unknown): void => {
+      if (v !== undefined) setSetting(store, key, v, by);
+    };
+    set('sync.server', input.server);
+    set('sync.caFile', input.caFile);
+    set('sync.agencyCode', input.agencyCode);
+    set('sync.window', input.window);
+    set('sync.utcOffsetMinutes', input.utcOffsetMinutes);
+    set('sync.bandwidthKBps', input.bandwidthKBps);
+    set('sync.timeoutMs', input.timeoutMs);
+    if (input.backoff !== undefined) {
+      const cur = getSetting<Partial<Backoff>>(store, 'sync.backoff') ?? {};
+      setSetting(store, 'sync.backoff', { ...cur, ...input.backoff }, by);
+    }
+    set('sync.pollMs', input.pollMs);
+    set('retention.days', input.retentionDays);
+    // A different server means different credentials.
+    if (input.server !== undefined) {
+      const enrolledFor = getSetting<string>(store, 'sync.enrolledServer');
+      if (enrolledFor !== undefined && enrolledFor !== input.server) setSetting(store, 'sync.credentials', null, by);
+    }
+  });
+}
+
+export function setPaused(store: Store, paused: boolean, by: string | null): void {
+  setSetting(store, 'sync.paused', paused, by);
+}
+
+export function readCredentials(store: Store): Credentials | null {
+  return getSetting<Credentials | null>(store, 'sync.credentials') ?? null;
+}
+
+export function writeCredentials(store: Store, server: string, c: Credentials, by: string | null): void {
+  store.tx(() => {
+    setSetting(store, 'sync.credentials', c, by);
+    setSetting(store, 'sync.enrolledServer', server, by);
+  });
+}
