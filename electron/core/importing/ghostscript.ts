@@ -9,17 +9,21 @@ const ICC_CANDIDATES = ['/usr/share/color/icc/ghostscript/srgb.icc', '/usr/share
 export function findIccProfile(env: NodeJS.ProcessEnv = process.env): string {
   const list = env.SOHOA_GS_ICC ? [env.SOHOA_GS_ICC] : ICC_CANDIDATES;
   for (const p of list) {
-    if (existsSync(p) && iccMajorVersion(p) === 2) return p;
+    if (existsSync(p) && iccUsableV2(p)) return p;
   }
-  throw new StationError('TOOL_MISSING', 'no sRGB ICC v2 profile for Ghostscript found', { tried: list, tool: 'gs' });
+  throw new StationError('TOOL_MISSING', 'no whole sRGB ICC v2 profile for Ghostscript found', { tried: list, tool: 'gs' });
 }
 
-function iccMajorVersion(path: string): number {
+/**
+ * A whole ICC v2 profile: the declared size matches the file and the 'acsp' signature is there
+ * (Ghostscript embeds a truncated profile without a word, and the output is then not PDF/A).
+ */
+function iccUsableV2(path: string): boolean {
   const fd = openSync(path, 'r');
   try {
-    const b = Buffer.alloc(12);
-    readSync(fd, b, 0, 12, 0);
-    return b[8] ?? 0;
+    const b = Buffer.alloc(40);
+    if (readSync(fd, b, 0, 40, 0) < 40) return false;
+    return b[8] === 2 && b.readUInt32BE(0) === statSync(path).size && b.toString('latin1', 36, 40) === 'acsp';
   } finally {
     closeSync(fd);
   }
