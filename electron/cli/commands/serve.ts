@@ -1,6 +1,7 @@
 import { startBridge } from '../../core/bridge/server';
 import { Dispatcher } from '../../core/service/dispatcher';
 import { Station } from '../../core/station/station';
+import { syncEngineFor } from '../../core/sync/engine';
 import { EXIT, type Command } from '../command';
 
 export const serveCommand: Command = {
@@ -21,6 +22,7 @@ export const serveCommand: Command = {
     }
     const station = Station.open({ dataDir: args.dataDir, demo: args.values.demo === true || process.env.SOHOA_DEMO === '1', holder: 'serve' });
     const dispatcher = new Dispatcher(station);
+    syncEngineFor(station).start(); // outbox worker (stops via station.onClose)
     let bridge;
     try {
       const uiDir = args.values['ui-dir'] as string | undefined;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { DOSSIER_CODE_PATTERN } from '../owner';
 import {
+  componentKindSchema,
   dossierPurposeSchema,
   dossierSchema,
   dossierStateSchema,
@@ -8,8 +10,39 @@ import {
   ownerIdTypeSchema,
   ownerKindSchema,
   procedureCode,
+  ulidSchema,
 } from '../schemas';
-import { idempotencyKey, method } from './method';
+import { idempotencyKey, method, noParams } from './method';
+
+const componentId = ulidSchema;
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/, 'date must be ISO 8601');
+
+export const checklistItemSchema = z.object({
+  componentId: z.string(),
+  typeCode: z.string(),
+  name: z.string(),
+  kind: componentKindSchema,
+  required: z.boolean(),
+  digitised: z.boolean(),
+  signed: z.boolean(),
+  missing: z.enum(['scan', 'sign']).nullable(),
+});
+
+export const checklistSchema = z.object({
+  items: z.array(checklistItemSchema),
+  missingRequired: z.array(checklistItemSchema),
+  complete: z.boolean(),
+});
+
+export const procedureSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  level: z.string(),
+  field: z.string().nullable(),
+  source: z.string().nullable(),
+  confirmed: z.boolean(),
+  components: z.array(z.object({ typeCode: z.string(), name: z.string(), kind: componentKindSchema, required: z.boolean() })),
+});
 
 export const dossierMethods = {
   'dossiers.create': method({
@@ -41,4 +74,76 @@ export const dossierMethods = {
     mutating: false,
   }),
   'dossiers.get': method({ params: z.object({ id: draftIdSchema }).strict(), result: dossierSchema, mutating: false }),
+  // ---- dossier model (issue 7) ----
+  /** Edits a component's metadata: summary, validity, LoaiBan, reuse flags (DuocTaiSuDung…), MaGiayToKetQua. */
+  'dossiers.updateComponent': method({
+    params: z
+      .object({
+        componentId,
+        name: z.string().min(1).max(500).optional(),
+        summary: z.string().max(1000).nullable().optional(),
+        validFrom: isoDate.nullable().optional(),
+        validTo: isoDate.nullable().optional(),
+        validityScope: z.string().max(500).nullable().optional(),
+        copyType: z.enum(['original', 'copy', 'electronic']).optional(),
+        reuse: z.enum(['none', 'reused', 'reused_replaced']).optional(),
+        replacedResultCode: z.string().min(1).max(100).nullable().optional(),
+        fromNationalStore: z.boolean().optional(),
+        resultCode: z.string().min(1).max(100).nullable().optional(),
+        idempotencyKey,
+      })
+      .strict(),
+    result: dossierSchema,
+    mutating: true,
+  }),
+  /** Adds a component not in the catalogue's list (an extra paper, or a result). */
+  'dossiers.addComponent': method({
+    params: z
+      .object({
+        dossierId: draftIdSchema,
+        typeCode: z.string().min(1).max(64),
+        name: z.string().min(1).max(500),
+        kind: componentKindSchema.default('intake'),
+        required: z.boolean().default(false),
+        idempotencyKey,
+      })
+      .strict(),
+    result: dossierSchema,
+    mutating: true,
+  }),
+  /** Adds the catalogue's result components (kết quả) to an intake dossier. */
+  'dossiers.addResults': method({ params: z.object({ id: draftIdSchema, idempotencyKey }).strict(), result: dossierSchema, mutating: true }),
+  /** A result dossier for a dossier the one-stop system already knows by its code (e.g. received online). */
+  'dossiers.createResult': method({
+    params: z
+      .object({
+        procedureCode,
+        resultFor: z.string().regex(DOSSIER_CODE_PATTERN, 'not a dossier code'),
+        ownerId: z.string().min(1).max(20),
+        ownerIdType: ownerIdTypeSchema.optional(),
+        ownerName: z.string().max(300).default(''),
+        ownerKind: ownerKindSchema.optional(),
+        summary: z.string().max(1000).optional(),
+        idempotencyKey,
+      })
+      .strict(),
+    result: dossierSchema,
+    mutating: true,
+  }),
+  /** Which required components are still missing (not scanned / not signed). */
+  'dossiers.checklist': method({ params: z.object({ id: draftIdSchema }).strict(), result: checklistSchema, mutating: false }),
+  /** Marks the dossier complete (all required components digitised and signed) and queues it for sync. */
+  'dossiers.complete': method({
+    params: z.object({ id: draftIdSchema, queue: z.boolean().default(true), idempotencyKey }).strict(),
+    result: dossierSchema,
+    mutating: true,
+  }),
+  'dossiers.procedures': method({ params: noParams, result: z.array(procedureSchema), mutating: false }),
+  /** Replaces the procedure catalogue from a province's file (kept as setting catalogue.file). */
+  'dossiers.loadCatalogue': method({
+    params: z.object({ file: z.string().min(1), idempotencyKey }).strict(),
+    result: z.object({ version: z.string(), procedures: z.number().int() }),
+    mutating: true,
+    roles: ['admin'],
+  }),
 } as const;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { PROCEDURE_CODE_PATTERN } from '../../common/owner';
@@ -6,6 +6,9 @@ import { StationError } from '../../common/errors';
 import type { Store } from '../store/db';
 import { upsertCatalogue } from '../store/procedures';
 import { getSetting, setSetting } from '../store/settings';
+import { createLogger } from '../log/logger';
+
+const log = createLogger('catalogue');
 
 export const DEFAULT_CATALOGUE = fileURLToPath(new URL('../../../resources/catalogue/procedures.json', import.meta.url));
 
@@ -39,9 +42,23 @@ export function readCatalogue(file: string): Catalogue {
   return parsed.data;
 }
 
-/** Loads the catalogue into the database when its version differs from the one loaded last. */
-export function syncCatalogue(store: Store, file: string = DEFAULT_CATALOGUE): string {
-  const cat = readCatalogue(file);
+/**
+ * Loads the catalogue into the database when its version differs from the one loaded last. Without an
+ * explicit file the province's file (setting `catalogue.file`, set by `sohoa catalogue load FILE`) is
+ * used, else the shipped sample. If the province's file has gone missing the catalogue already in the
+ * database is kept (the station must still open).
+ */
+export function syncCatalogue(store: Store, file?: string): string {
+  let source = file;
+  if (source === undefined) {
+    const configured = getSetting<string | null>(store, 'catalogue.file') ?? null;
+    if (configured !== null && !existsSync(configured)) {
+      log.warn('configured catalogue file is missing; keeping the loaded catalogue', { file: configured });
+      return getSetting<string>(store, 'catalogue.version') ?? '';
+    }
+    source = configured ?? DEFAULT_CATALOGUE;
+  }
+  const cat = readCatalogue(source);
   if (getSetting<string>(store, 'catalogue.version') !== cat.version) {
     store.tx(() => {
       upsertCatalogue(store, cat.version, cat.procedures);
@@ -49,4 +66,15 @@ export function syncCatalogue(store: Store, file: string = DEFAULT_CATALOGUE): s
     });
   }
   return cat.version;
+}
+
+/** A province replaces the catalogue: validate, load, and remember the file for later starts. */
+export function loadCatalogueFile(store: Store, file: string, by: string | null = null): { version: string; procedures: number } {
+  const cat = readCatalogue(file);
+  store.tx(() => {
+    upsertCatalogue(store, cat.version, cat.procedures);
+    setSetting(store, 'catalogue.version', cat.version, by);
+    setSetting(store, 'catalogue.file', file, by);
+  });
+  return { version: cat.version, procedures: cat.procedures.length };
 }

@@ -59,8 +59,9 @@ export interface NewDossier {
 
 const COMPONENT_QUERY = raw(`SELECT c.*,
     (SELECT count(*) FROM page p WHERE p.component_id = c.id AND p.state != 'deleted') AS page_count,
-    (SELECT count(*) FROM document d WHERE d.component_id = c.id AND d.state != 'purged') AS doc_count,
-    (SELECT count(*) FROM document d WHERE d.component_id = c.id AND d.state IN ('signed', 'synced')) AS signed_count
+    -- a purged document (local copy removed after the server's receipt) was still digitised and signed
+    (SELECT count(*) FROM document d WHERE d.component_id = c.id) AS doc_count,
+    (SELECT count(*) FROM document d WHERE d.component_id = c.id AND d.state IN ('signed', 'synced', 'purged')) AS signed_count
   FROM component c`);
 
 function toComponent(r: ComponentRow): Component {
@@ -154,7 +155,7 @@ export function listDossiers(store: Store, f: DossierFilter): DossierSummary[] {
   const rows = store.all<DossierRow & { component_count: number; missing_required: number }>(sql`SELECT d.*, p.name AS procedure_name,
       (SELECT count(*) FROM component c WHERE c.dossier_id = d.id) AS component_count,
       (SELECT count(*) FROM component c WHERE c.dossier_id = d.id AND c.required = 1
-         AND NOT EXISTS (SELECT 1 FROM document x WHERE x.component_id = c.id AND x.state IN ('signed', 'synced'))) AS missing_required
+         AND NOT EXISTS (SELECT 1 FROM document x WHERE x.component_id = c.id AND x.state IN ('signed', 'synced', 'purged'))) AS missing_required
     FROM dossier d JOIN procedure p ON p.code = d.procedure_code
     WHERE ${join(where, ' AND ')} ORDER BY d.created_at DESC, d.id DESC LIMIT ${f.limit}`);
   return rows.map((r) => {

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { AGENCY_CODE_PATTERN } from '../../common/owner';
+import type { SyncConfigureInput } from '../../common/api/sync';
 import type { Store } from '../store/db';
 import { getSetting, setSetting } from '../store/settings';
 import type { Credentials } from './adapter';
 
 /** Sync settings (table `setting`, keys `sync.*`, `retention.days`). */
-export const windowPattern = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 
 export const backoffSchema = z.object({
   /** First retry after about this long (jittered). */
@@ -34,21 +33,7 @@ export interface SyncSettings {
   retentionDays: number;
 }
 
-export const configureSchema = z
-  .object({
-    server: z.string().url().nullable().optional(),
-    caFile: z.string().min(1).nullable().optional(),
-    agencyCode: z.string().regex(AGENCY_CODE_PATTERN).nullable().optional(),
-    window: z.string().regex(windowPattern, 'window must look like 17:30-07:30').nullable().optional(),
-    utcOffsetMinutes: z.number().int().min(-720).max(840).optional(),
-    bandwidthKBps: z.number().int().min(1).nullable().optional(),
-    timeoutMs: z.number().int().min(200).max(600_000).optional(),
-    backoff: backoffSchema.partial().optional(),
-    pollMs: z.number().int().min(50).max(3_600_000).optional(),
-    retentionDays: z.number().min(0).max(3650).optional(),
-  })
-  .strict();
-export type ConfigureInput = z.infer<typeof configureSchema>;
+export type ConfigureInput = SyncConfigureInput;
 
 export function readSyncSettings(store: Store): SyncSettings {
   return {

@@ -6,6 +6,17 @@ import { createDossier, getDossier, listDossiers } from '../../store/dossiers';
 import { getProcedure } from '../../store/procedures';
 import type { Station } from '../../station/station';
 import type { HandlersFor } from '../context';
+import { loadCatalogueFile } from '../../station/catalogue';
+import { syncEngineFor } from '../../sync/engine';
+import {
+  addComponent,
+  addResults,
+  completeDossier,
+  createResultDossier,
+  dossierChecklist,
+  editComponent,
+  procedureCatalogue,
+} from '../../dossiers/service';
 
 export function createDossierHandlers(station: Station): HandlersFor<keyof typeof dossierMethods> {
   const { store } = station;
@@ -39,6 +50,50 @@ export function createDossierHandlers(station: Station): HandlersFor<keyof typeo
       if (!d) throw new StationError('NOT_FOUND', `no dossier ${id}`, { id });
       appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.view', subjectType: 'dossier', subjectId: id });
       return d;
+    },
+    // ---- dossier model (issue 7) ----
+    'dossiers.updateComponent': ({ componentId, idempotencyKey: _k, ...patch }, ctx) => {
+      const d = editComponent(store, componentId, patch, ctx.user?.id ?? null);
+      station.emit('dossier.changed', { id: d.id });
+      return d;
+    },
+    'dossiers.addComponent': ({ dossierId, typeCode, name, kind, required }, ctx) => {
+      const d = addComponent(store, dossierId, { typeCode, name, kind, required }, ctx.user?.id ?? null);
+      station.emit('dossier.changed', { id: d.id });
+      return d;
+    },
+    'dossiers.addResults': ({ id }, ctx) => {
+      const d = addResults(store, id, ctx.user?.id ?? null);
+      station.emit('dossier.changed', { id: d.id });
+      return d;
+    },
+    'dossiers.createResult': (p, ctx) => {
+      const d = createResultDossier(store, {
+        stationId: station.row.id,
+        procedureCode: p.procedureCode,
+        resultFor: p.resultFor,
+        ownerId: p.ownerId,
+        ownerIdType: p.ownerIdType,
+        ownerName: p.ownerName,
+        ownerKind: p.ownerKind,
+        summary: p.summary,
+        createdBy: ctx.user?.id ?? null,
+      });
+      station.emit('dossier.changed', { id: d.id });
+      return d;
+    },
+    'dossiers.checklist': ({ id }) => dossierChecklist(store, id),
+    'dossiers.complete': ({ id, queue }, ctx) => {
+      const d = completeDossier(store, id, queue, ctx.user?.id ?? null);
+      station.emit('dossier.changed', { id: d.id, state: d.state });
+      if (queue) syncEngineFor(station).kick();
+      return d;
+    },
+    'dossiers.procedures': () => procedureCatalogue(store),
+    'dossiers.loadCatalogue': ({ file }, ctx) => {
+      const r = loadCatalogueFile(store, file, ctx.user?.id ?? null);
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'catalogue.load', details: { file, version: r.version } });
+      return r;
     },
   };
 }
