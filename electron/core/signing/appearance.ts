@@ -1,0 +1,201 @@
+/**
+ * Visible signature marks (TT 01/2023 Art. 8, NĐ 30/2020): the clerk's mark at the top-left of page 1 (name,
+ * time of copying) and the agency's "SAO Y" mark at the top-right (text only; optional red seal). Text is set
+ * in Liberation Serif 2 (Times-metric, Vietnamese glyphs), 10 pt, black, embedded as a TrueType subset in a
+ * Type0/CIDFontType2 font with widths, CIDSet and ToUnicode — what PDF/A-1b asks of embedded fonts. The seal
+ * is a 1-bit stencil mask filled red (PDF/A-1 forbids soft masks); nothing uses transparency.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
+import fontkit from '@pdf-lib/fontkit';
+import sharp from 'sharp';
+import { StationError } from '../../common/errors';
+import type { IncrementalUpdate } from './incremental';
+import { dict, n, PdfDict, PdfRef, PdfStream, PdfString, type PdfValue } from './pdfObjects';
+
+export const DEFAULT_FONT_FILE = fileURLToPath(new URL('../../../resources/fonts/LiberationSerif-Regular.ttf', import.meta.url));
+
+export interface MarkSpec {
+  position: 'top-left' | 'top-right';
+  lines: string[];
+  /** PNG (with alpha) of the agency seal, drawn red as a stencil mask. */
+  sealPng?: Buffer | undefined;
+  fontSize?: number;
+  fontFile?: string;
+}
+
+export interface BuiltAppearance {
+  /** The appearance stream (/AP /N). */
+  ref: PdfRef;
+  /** Rect on the page, in default user space. */
+  rect: [number, number, number, number];
+}
+
+const MARGIN = 18;
+const PAD = 4;
+
+async function collect(stream: { on: (e: 'data' | 'end', cb: (d: Uint8Array) => unknown) => unknown }): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    stream.on('data', (d) => parts.push(Buffer.from(d)));
+    stream.on('end', () => resolve(Buffer.concat(parts)));
+  });
+}
+
+function hex4(n: number): string {
+  return n.toString(16).padStart(4, '0');
+}
+
+/** Embeds `text` lines' glyphs as a font subset; returns the font ref and each line as CID hex + width. */
+async function embedFont(upd: IncrementalUpdate, lines: string[], fontSize: number, fontFile: string): Promise<{ fontRef: PdfRef; encoded: { hex: string; width: number }[] }> {
+  let font: fontkit.Font;
+  try {
+    font = fontkit.create(readFileSync(fontFile));
+  } catch (err) {
+    throw new StationError('TOOL_MISSING', `font ${fontFile} cannot be read: ${(err as Error).message}`, { fontFile });
+  }
+  const subset = font.createSubset();
+  const scale = 1000 / font.unitsPerEm;
+  const widths = new Map<number, number>([[0, Math.round(font.getGlyph(0).advanceWidth * scale)]]);
+  const toUnicode = new Map<number, number>();
+  const encoded = lines.map((line) => {
+    let hex = '';
+    let width = 0;
+    for (const ch of line.normalize('NFC')) {
+      const cp = ch.codePointAt(0)!;
+      const g = font.glyphForCodePoint(cp);
+      if (g.id === 0 && cp !== 0x20) throw new StationError('INVALID_REQUEST', `the mark font has no glyph for U+${cp.toString(16).toUpperCase()}`, { char: ch });
+      const cid = subset.includeGlyph(g);
+      const w = Math.round(g.advanceWidth * scale);
+      widths.set(cid, w);
+      toUnicode.set(cid, cp);
+      hex += hex4(cid);
+      width += (w * fontSize) / 1000;
+    }
+    return { hex, width };
+  });
+  const program = await collect(subset.encodeStream());
+  const tag = Array.from(randomBytes(6), (b) => String.fromCharCode(65 + (b % 26))).join('');
+  const baseName = `${tag}+${(font.postscriptName ?? 'LiberationSerif').replace(/[^A-Za-z0-9-]/g, '')}`;
+  const maxCid = Math.max(...widths.keys());
+  const cidSet = Buffer.alloc(Math.floor(maxCid / 8) + 1);
+  for (const cid of widths.keys()) cidSet[cid >> 3]! |= 0x80 >> (cid & 7);
+  const w: PdfValue[] = [];
+  for (const cid of [...widths.keys()].sort((a, b) => a - b)) w.push(cid, [widths.get(cid)!]);
+  const bb = font.bbox;
+  const fontFileRef = upd.add(new PdfStream(dict({ Length1: program.length, Filter: n('FlateDecode') }), deflateSync(program)));
+  const cidSetRef = upd.add(new PdfStream(dict({ Filter: n('FlateDecode') }), deflateSync(cidSet)));
+  const descriptor = upd.add(
+    dict({
+      Type: n('FontDescriptor'),
+      FontName: n(baseName),
+      Flags: 6,
+      FontBBox: [bb.minX, bb.minY, bb.maxX, bb.maxY].map((v) => Math.round(v * scale)),
+      ItalicAngle: 0,
+      Ascent: Math.round(font.ascent * scale),
+      Descent: Math.round(font.descent * scale),
+      CapHeight: Math.round(font.capHeight * scale),
+      StemV: 80,
+      FontFile2: fontFileRef,
+      CIDSet: cidSetRef,
+    }),
+  );
+  const cidFont = upd.add(
+    dict({
+      Type: n('Font'),
+      Subtype: n('CIDFontType2'),
+      BaseFont: n(baseName),
+      CIDSystemInfo: dict({ Registry: new PdfString(Buffer.from('Adobe')), Ordering: new PdfString(Buffer.from('Identity')), Supplement: 0 }),
+      FontDescriptor: descriptor,
+      DW: 1000,
+      W: w,
+      CIDToGIDMap: n('Identity'),
+    }),
+  );
+  let cmap = '/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n';
+  cmap += '/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n';
+  const entries = [...toUnicode.entries()];
+  for (let i = 0; i < entries.length; i += 100) {
+    const chunk = entries.slice(i, i + 100);
+    cmap += `${chunk.length} beginbfchar\n`;
+    for (const [cid, cp] of chunk) {
+      const u = Buffer.from(String.fromCodePoint(cp), 'utf16le');
+      u.swap16();
+      cmap += `<${hex4(cid)}> <${u.toString('hex')}>\n`;
+    }
+    cmap += 'endbfchar\n';
+  }
+  cmap += 'endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n';
+  const toUni = upd.add(new PdfStream(dict({ Filter: n('FlateDecode') }), deflateSync(Buffer.from(cmap, 'latin1'))));
+  const fontRef = upd.add(
+    dict({ Type: n('Font'), Subtype: n('Type0'), BaseFont: n(baseName), Encoding: n('Identity-H'), DescendantFonts: [cidFont], ToUnicode: toUni }),
+  );
+  return { fontRef, encoded };
+}
+
+async function sealStencil(png: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const rowBytes = Math.ceil(info.width / 8);
+  const out = Buffer.alloc(rowBytes * info.height, 0xff);
+  for (let y = 0; y < info.height; y++) {
+    for (let x = 0; x < info.width; x++) {
+      const i = (y * info.width + x) * info.channels;
+      const alpha = data[i + info.channels - 1]!;
+      const dark = data[i]! + data[i + 1]! + data[i + 2]! < 3 * 250;
+      // Stencil: 0 paints with the fill colour. Paint where the seal is opaque and inked.
+      if (alpha >= 128 && dark) out[y * rowBytes + (x >> 3)]! &= ~(0x80 >> (x & 7));
+    }
+  }
+  return { data: out, width: info.width, height: info.height };
+}
+
+/**
+ * Adds the appearance objects for a visible mark on a page whose visible box is `box` ([x1 y1 x2 y2]).
+ */
+export async function buildMark(upd: IncrementalUpdate, mark: MarkSpec, box: number[]): Promise<BuiltAppearance> {
+  const fontSize = mark.fontSize ?? 10;
+  const leading = fontSize * 1.2;
+  const { fontRef, encoded } = await embedFont(upd, mark.lines, fontSize, mark.fontFile ?? DEFAULT_FONT_FILE);
+  const textW = Math.max(...encoded.map((e) => e.width), 40);
+  const width = Math.ceil(textW + 2 * PAD);
+  const height = Math.ceil(encoded.length * leading + 2 * PAD);
+  const [x1, , x2, y2] = box as [number, number, number, number];
+  const x = mark.position === 'top-left' ? x1 + MARGIN : x2 - MARGIN - width;
+  const y = y2 - MARGIN - height;
+  let content = '';
+  const resources = new PdfDict().set('Font', dict({ F1: fontRef }));
+  if (mark.sealPng) {
+    const seal = await sealStencil(mark.sealPng);
+    const img = upd.add(
+      new PdfStream(
+        dict({ Type: n('XObject'), Subtype: n('Image'), Width: seal.width, Height: seal.height, ImageMask: true, BitsPerComponent: 1, Filter: n('FlateDecode') }),
+        deflateSync(seal.data),
+      ),
+    );
+    resources.set('XObject', dict({ Seal: img }));
+    const side = Math.min(height * 1.6, 72);
+    const sw = (side * seal.width) / Math.max(seal.width, seal.height);
+    const sh = (side * seal.height) / Math.max(seal.width, seal.height);
+    // Over the left part of the mark (where a handwritten signature would be), centred vertically.
+    content += `q 1 0 0 rg ${sw.toFixed(2)} 0 0 ${sh.toFixed(2)} ${PAD} ${((height - sh) / 2).toFixed(2)} cm /Seal Do Q\n`;
+  }
+  content += `q 0 0 0 rg BT /F1 ${fontSize} Tf ${leading.toFixed(2)} TL ${PAD} ${(height - PAD - fontSize).toFixed(2)} Td\n`;
+  encoded.forEach((e, i) => {
+    content += `${i === 0 ? '' : 'T* '}<${e.hex}> Tj\n`;
+  });
+  content += 'ET Q\n';
+  const ref = upd.add(
+    new PdfStream(
+      dict({ Type: n('XObject'), Subtype: n('Form'), FormType: 1, BBox: [0, 0, width, height], Resources: resources, Filter: n('FlateDecode') }),
+      deflateSync(Buffer.from(content, 'latin1')),
+    ),
+  );
+  return { ref, rect: [x, y, x + width, y + height] };
+}
+
+/** An empty appearance for invisible fields (document timestamps): PDF/A wants an /AP on every widget. */
+export function emptyAppearance(upd: IncrementalUpdate): PdfRef {
+  return upd.add(new PdfStream(dict({ Type: n('XObject'), Subtype: n('Form'), BBox: [0, 0, 0, 0], Resources: new PdfDict() }), Buffer.alloc(0)));
+}
