@@ -5,6 +5,10 @@ import { dossierCreateCommand, dossierListCommand, dossierShowCommand } from './
 import { importCommand } from './import';
 import { scanCommand } from './scan';
 import { serveCommand } from './serve';
+import { catalogueListCommand, catalogueLoadCommand } from './catalogue';
+import { dossierChecklistCommand, dossierCompleteCommand } from './dossierModel';
+import { reportCommand } from './report';
+import { syncConfigureCommand, syncEnrolCommand, syncNowCommand, syncPauseCommand, syncStatusCommand } from './sync';
 
 /** Every sub-command; add one line per new command. */
 export const COMMANDS: Command[] = [
@@ -16,4 +20,5 @@ export const COMMANDS: Command[] = [
   dossierListCommand,
   dossierShowCommand,
   importCommand,
+  dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, reportCommand, catalogueLoadCommand, catalogueListCommand,
 ];
