@@ -13,6 +13,8 @@ export interface SaneConfigOptions {
   dir: string;
   demo: boolean;
   systemDir?: string;
+  /** Backends to load instead of the system's list (SOHOA_SANE_BACKENDS; tests use none but `test`). */
+  backends?: string[];
 }
 
 const STOCK_TEST_CONF = `# test backend (written by SoHoa Station; stock values, A4 geometry)
@@ -78,7 +80,7 @@ export function a4TestConf(systemDir = '/etc/sane.d'): string {
 export function writeSaneConfig(opts: SaneConfigOptions): { env: Record<string, string> } {
   const systemDir = opts.systemDir ?? '/etc/sane.d';
   mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
-  const backends = systemBackends(systemDir).filter((b) => b !== 'test');
+  const backends = (opts.backends ?? systemBackends(systemDir)).filter((b) => b !== 'test');
   if (opts.demo) backends.push('test');
   writeIfChanged(
     join(opts.dir, 'dll.conf'),
@@ -86,4 +88,14 @@ export function writeSaneConfig(opts: SaneConfigOptions): { env: Record<string, 
   );
   if (opts.demo) writeIfChanged(join(opts.dir, 'test.conf'), a4TestConf(systemDir));
   return { env: { SANE_CONFIG_DIR: `${opts.dir}:` } };
+}
+
+/** SOHOA_SANE_BACKENDS="epson2,airscan" restricts the backends (listing all of them probes the network: ~3 s). */
+export function backendsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  const v = env.SOHOA_SANE_BACKENDS;
+  if (v === undefined) return undefined;
+  return v
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => /^[A-Za-z0-9_-]+$/.test(b));
 }

@@ -8,7 +8,7 @@ import type { StationClient } from '../../common/api';
 import { resolveProfile } from '../../core/capture/profiles';
 import { DEFAULT_WATCHDOG_MS } from '../../core/capture/service';
 import { checkAgainstCapabilities } from '../../../native-bridge/profiles';
-import { writeSaneConfig } from '../../../native-bridge/sane/config';
+import { backendsFromEnv, writeSaneConfig } from '../../../native-bridge/sane/config';
 import { SaneDriver, SPOOL_PATTERN } from '../../../native-bridge/sane/driver';
 import { EXIT, type Command, type Io, type ParsedArgs } from '../command';
 import { withClient } from '../connect';
@@ -130,7 +130,8 @@ async function rawDump(args: ParsedArgs, io: Io): Promise<number> {
   mkdirSync(out, { recursive: true });
   const saneDir = mkdtempSync(join(tmpdir(), 'sohoa-sane-'));
   try {
-    const { env } = writeSaneConfig({ dir: saneDir, demo: args.values.demo === true || process.env.SOHOA_DEMO === '1' });
+    const backends = backendsFromEnv();
+    const { env } = writeSaneConfig({ dir: saneDir, demo: args.values.demo === true || process.env.SOHOA_DEMO === '1', ...(backends ? { backends } : {}) });
     const driver = new SaneDriver({ env });
     const id = deviceId.startsWith('sane:') ? deviceId : `sane:${deviceId}`;
     const { profile: base } = resolveProfile(profileArg((args.values.profile as string | undefined) ?? 'colour-200-feeder'));

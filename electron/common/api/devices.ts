@@ -46,7 +46,7 @@ export const deviceMethods = {
     params: z
       .object({
         jobId: z.string().min(1).max(64),
-        /** Replaces driver options for this and later loads (e.g. another test picture). */
+        /** Replaces the profile's driver options for this and later loads (e.g. another test picture; {} clears them). */
         driverOptions: z.record(z.string(), driverOptionValue).optional(),
         watchdogMs: z.number().int().min(200).max(600_000).optional(),
         idempotencyKey,

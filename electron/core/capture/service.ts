@@ -7,7 +7,7 @@ import type { Device } from '../../common/schemas';
 import { checkPnmFile } from '../../../native-bridge/pnm';
 import { killOrphans } from '../../../native-bridge/processes';
 import { checkAgainstCapabilities } from '../../../native-bridge/profiles';
-import { writeSaneConfig } from '../../../native-bridge/sane/config';
+import { backendsFromEnv, writeSaneConfig } from '../../../native-bridge/sane/config';
 import { SANE_PREFIX, SaneDriver, SPOOL_PATTERN } from '../../../native-bridge/sane/driver';
 import type { ScannerDriver, ScanRun, SpooledPage } from '../../../native-bridge/types';
 import { createLogger } from '../log/logger';
@@ -69,7 +69,8 @@ export class CaptureService {
     this.demo = station.demo || process.env.SOHOA_DEMO === '1';
     this.spoolRoot = station.layout.spool;
     mkdirSync(this.spoolRoot, { recursive: true, mode: 0o700 });
-    const { env } = writeSaneConfig({ dir: station.layout.sane, demo: this.demo });
+    const backends = backendsFromEnv();
+    const { env } = writeSaneConfig({ dir: station.layout.sane, demo: this.demo, ...(backends ? { backends } : {}) });
     this.sane = new SaneDriver({ env });
     this.drivers = [this.sane];
     station.onClose(() => this.close());
@@ -145,7 +146,7 @@ export class CaptureService {
     }
     let profile = scanProfileSchema.parse(JSON.parse(row.profile_json));
     if (opts.driverOptions) {
-      profile = scanProfileSchema.parse({ ...profile, driverOptions: { ...profile.driverOptions, ...opts.driverOptions } });
+      profile = scanProfileSchema.parse({ ...profile, driverOptions: opts.driverOptions });
       const caps = await this.capabilities(row.device_id);
       this.unsupported.set(jobId, checkAgainstCapabilities(profile, caps));
       setJobProfile(this.station.store, jobId, JSON.stringify(profile));
