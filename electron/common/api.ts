@@ -6,6 +6,7 @@ import { dossierMethods } from './api/dossiers';
 import { signingMethods } from './api/signing';
 import { stationMethods } from './api/station';
 import { syncMethods } from './api/sync';
+import { pagesMethods } from './api/pages';
 
 export type { MethodSpec } from './api/method';
 
@@ -21,6 +22,7 @@ export const stationApi = {
   ...documentsMethods,
   ...signingMethods,
   ...syncMethods,
+  ...pagesMethods,
 } as const;
 
 export type StationApiSpec = typeof stationApi;

@@ -1,31 +1,45 @@
-import { StrictMode, useEffect, useState } from 'react';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { StationInfo } from '../../electron/common/schemas';
+import { App } from './App';
+import { StationProvider } from './api/context';
+import { ElectronTransport, type PreloadStation } from './api/electronClient';
+import { takeTokenFromLocation } from './api/fragment';
+import type { StationTransport } from './api/transport';
+import { WebTransport } from './api/webClient';
+import { I18nProvider } from './i18n/context';
+import type { Lang } from './i18n/translate';
+import './styles.css';
 
-function tokenFromFragment(): string | null {
-  return new URLSearchParams(window.location.hash.slice(1)).get('token');
+/** Electron gives `window.station` (preload); a browser gets the token in the URL fragment. */
+function makeTransport(): StationTransport {
+  const preload = (window as unknown as { station?: PreloadStation }).station;
+  if (preload) return new ElectronTransport(preload);
+  let storage: Storage | undefined;
+  try {
+    storage = window.sessionStorage;
+  } catch {
+    storage = undefined;
+  }
+  const token = takeTokenFromLocation(window.location, (url) => window.history.replaceState(null, '', url), storage) ?? '';
+  const web = new WebTransport(new URL('./', window.location.href), token);
+  web.start();
+  return web;
 }
 
-function App() {
-  const [info, setInfo] = useState<StationInfo | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const token = tokenFromFragment();
-    void fetch('api/station.info', { method: 'POST', headers: { Authorization: `Bearer ${token ?? ''}`, 'Content-Type': 'application/json' }, body: '{}' })
-      .then((r) => r.json() as Promise<{ ok: boolean; value?: StationInfo; error?: { code: string } }>)
-      .then((r) => (r.ok && r.value ? setInfo(r.value) : setError(r.error?.code ?? 'INTERNAL')));
-  }, []);
-  return (
-    <main>
-      <h1>SoHoa Station</h1>
-      {info && <p>{info.stationId}</p>}
-      {error && <p role="alert">{error}</p>}
-    </main>
-  );
+function initialLang(): Lang {
+  try {
+    return localStorage.getItem('sohoa.lang') === 'en' ? 'en' : 'vi';
+  } catch {
+    return 'vi';
+  }
 }
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <I18nProvider initial={initialLang()}>
+      <StationProvider transport={makeTransport()}>
+        <App />
+      </StationProvider>
+    </I18nProvider>
   </StrictMode>,
 );

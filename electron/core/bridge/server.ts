@@ -4,11 +4,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { StationEvent } from '../../common/api';
+import { toErrorPayload } from '../../common/errors';
 import type { Result } from '../../common/result';
 import { createLogger } from '../log/logger';
 import type { Dispatcher } from '../service/dispatcher';
 import type { Station } from '../station/station';
 import { bearer, checkPeer, tokenMatches } from './guard';
+import { renderPageImage } from './pageImage';
 import { serveStatic } from './static';
 
 const log = createLogger('bridge');
@@ -120,11 +122,44 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
       sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
       return;
     }
+    if (url.startsWith('/pages/')) {
+      await servePageImage(req, res, url);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET' }).end();
       return;
     }
     serveStatic(url, res, port, opts.uiDir);
+  }
+
+  /**
+   * `GET /pages/<pageId>/image?w=N` with the bearer header (the page fetches it and shows a blob: URL, so
+   * the token never appears in a URL or a log line). Ids only: the blob is found through the database.
+   */
+  async function servePageImage(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
+    if (req.method !== 'GET') {
+      res.writeHead(405, { Allow: 'GET' }).end();
+      return;
+    }
+    if (!tokenMatches(bearer(req), token)) {
+      sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token' } });
+      return;
+    }
+    const m = /^\/pages\/([0-9A-Z]{26})\/image(?:\?(.*))?$/.exec(url);
+    if (!m) {
+      sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'no such route' } });
+      return;
+    }
+    const width = Number(new URLSearchParams(m[2] ?? '').get('w') ?? '240');
+    try {
+      const img = await renderPageImage(station, m[1]!, width);
+      res.writeHead(200, { 'Content-Type': img.mediaType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Length': img.bytes.length });
+      res.end(img.bytes);
+    } catch (err) {
+      const payload = toErrorPayload(err);
+      sendJson(res, payload.code === 'NOT_FOUND' ? 404 : payload.code === 'INVALID_REQUEST' ? 400 : 500, { ok: false, error: payload });
+    }
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });

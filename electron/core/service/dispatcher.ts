@@ -11,6 +11,7 @@ import { createDossierHandlers } from './handlers/dossiers';
 import { createSigningHandlers } from './handlers/signing';
 import { createStationHandlers } from './handlers/station';
 import { createSyncHandlers } from './handlers/sync';
+import { createPagesHandlers } from './handlers/pages';
 
 const log = createLogger('api');
 
@@ -29,6 +30,7 @@ export class Dispatcher {
       ...createDocumentsHandlers(station),
       ...createSigningHandlers(station),
       ...createSyncHandlers(station),
+      ...createPagesHandlers(station),
     };
   }
 

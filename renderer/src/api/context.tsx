@@ -1,0 +1,118 @@
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { MethodName, ParamsOf, ResultOf, StationEvent } from '../../../electron/common/api';
+import { isMethodName, stationApi } from '../../../electron/common/api';
+import type { ErrorPayload } from '../../../electron/common/errors';
+import type { Result } from '../../../electron/common/result';
+import { newIdempotencyKey } from './idempotency';
+import type { ConnectionState, StationTransport } from './transport';
+
+interface StationCtx {
+  transport: StationTransport;
+  state: ConnectionState;
+  /** Increases each time the connection comes back: screens reload their data to show the true state. */
+  generation: number;
+}
+
+const Ctx = createContext<StationCtx | null>(null);
+
+export function StationProvider({ transport, children }: { transport: StationTransport; children: ReactNode }) {
+  const [state, setState] = useState<ConnectionState>(transport.state);
+  const [generation, setGeneration] = useState(0);
+  useEffect(
+    () =>
+      transport.onState((s) => {
+        setState(s);
+        if (s === 'online') setGeneration((g) => g + 1);
+      }),
+    [transport],
+  );
+  return <Ctx.Provider value={{ transport, state, generation }}>{children}</Ctx.Provider>;
+}
+
+export function useStation(): StationCtx {
+  const v = useContext(Ctx);
+  if (!v) throw new Error('useStation outside StationProvider');
+  return v;
+}
+
+/** True when the running service offers this method (areas land one by one; the UI hides what is absent). */
+export function hasMethod(name: string): name is MethodName {
+  return isMethodName(name);
+}
+
+export function useEvents(fn: (ev: StationEvent) => void): void {
+  const { transport } = useStation();
+  const ref = useRef(fn);
+  ref.current = fn;
+  useEffect(() => transport.onEvent((ev) => ref.current(ev)), [transport]);
+}
+
+/** Loads a query and reloads it on reconnection or when `deps` change. */
+export function useQuery<M extends MethodName>(method: M, params: ParamsOf<M> | null, deps: unknown[] = []) {
+  const { transport, generation } = useStation();
+  const [data, setData] = useState<ResultOf<M> | null>(null);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [tick, setTick] = useState(0);
+  const key = JSON.stringify(params);
+  useEffect(() => {
+    if (params === null) return;
+    let live = true;
+    void transport.call(method, params).then((r) => {
+      if (!live) return;
+      if (r.ok) {
+        setData(r.value);
+        setError(null);
+      } else setError(r.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, [transport, method, key, generation, tick, ...deps]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, reload, setData };
+}
+
+const RETRY_FOR_MS = 60_000;
+
+/**
+ * Runs one user action that changes something: the idempotency key is minted once per action and kept
+ * across retries, so a call whose answer was lost when the service dropped is retried safely (the
+ * service answers the first result again). While an action runs, a second press is ignored — a double
+ * press on Sign or Finish does one thing.
+ */
+export function useAction() {
+  const { transport } = useStation();
+  const running = useRef(new Set<string>());
+  const [busy, setBusy] = useState<string | null>(null);
+  const run = useCallback(
+    async <M extends MethodName>(method: M, params: ParamsOf<M>, label: string = method): Promise<Result<ResultOf<M>> | null> => {
+      if (running.current.has(label)) return null;
+      running.current.add(label);
+      setBusy(label);
+      // Mutating methods carry one key per user action; queries take none (their schemas are strict).
+      const withKey = (stationApi[method].mutating ? { ...(params as object), idempotencyKey: newIdempotencyKey() } : params) as ParamsOf<M>;
+      const deadline = Date.now() + RETRY_FOR_MS;
+      try {
+        for (;;) {
+          const r = await transport.call(method, withKey);
+          if (r.ok || r.error.code !== 'SERVICE_UNREACHABLE' || Date.now() > deadline) return r;
+          await new Promise((res) => setTimeout(res, 500));
+        }
+      } finally {
+        running.current.delete(label);
+        setBusy((b) => (b === label ? null : b));
+      }
+    },
+    [transport],
+  );
+  return { run, busy };
+}
+
+/**
+ * A call to a method another area may not have shipped yet (checked at run time). Typed calls are used
+ * wherever the method is in StationApi; this keeps a screen usable while an area is still landing.
+ */
+export async function callMaybe(transport: StationTransport, name: string, params: unknown): Promise<Result<unknown>> {
+  if (!isMethodName(name)) return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `the service offers no ${name}` } };
+  return (await transport.call(name, params as never)) as Result<unknown>;
+}

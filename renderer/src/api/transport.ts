@@ -1,0 +1,22 @@
+import type { MethodName, ParamsOf, ResultOf, StationEvent } from '../../../electron/common/api';
+import type { Result } from '../../../electron/common/result';
+
+/** Where the connection to the station service stands (shown in the status bar at all times). */
+export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'unauthorized';
+
+/**
+ * What a screen needs from the station: one typed call per StationApi method, the event stream, the
+ * connection state, and page images by id. Two implementations: the web bridge (browser against
+ * `sohoa serve`) and Electron's `window.station` (preload). Both never throw from `call`.
+ */
+export interface StationTransport {
+  call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<Result<ResultOf<M>>>;
+  onEvent(fn: (ev: StationEvent) => void): () => void;
+  onState(fn: (state: ConnectionState) => void): () => void;
+  readonly state: ConnectionState;
+  /** An image URL for a page (a blob: URL on the web, a station-page: URL in Electron); caller revokes via release. */
+  pageImage(pageId: string, width: number, signal?: AbortSignal): Promise<string>;
+  releaseImage(url: string): void;
+  /** Uploads a file for a component (browser file import); resolves to an upload id the import call takes. */
+  upload?(file: Blob, name: string): Promise<Result<{ uploadId: string }>>;
+}

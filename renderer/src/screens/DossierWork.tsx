@@ -1,0 +1,136 @@
+import { useEffect, useState } from 'react';
+import type { ErrorPayload } from '../../../electron/common/errors';
+import type { Component, Dossier } from '../../../electron/common/schemas';
+import { callMaybe, hasMethod, useAction, useEvents, useStation } from '../api/context';
+import { ErrorBox } from '../components/ErrorBox';
+import { Kbd } from '../components/Kbd';
+import { useI18n } from '../i18n/context';
+import { SHORTCUTS, matches } from '../lib/keys';
+import { ComponentPanel } from './ComponentPanel';
+
+/** One dossier: the component checklist on the left, the chosen component (scan, review, sign) on the right. */
+export function DossierWork({ dossier, onChange, onDone, active }: { dossier: Dossier; onChange(d: Dossier): void; onDone(): void; active: boolean }) {
+  const { t } = useI18n();
+  const { transport, generation } = useStation();
+  const { run, busy } = useAction();
+  const components = dossier.components.filter((c) => c.kind === dossier.purpose);
+  const [current, setCurrent] = useState<string | null>(components[0]?.id ?? null);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [finished, setFinished] = useState(false);
+
+  const reload = async () => {
+    const r = await transport.call('dossiers.get', { id: dossier.id });
+    if (r.ok) onChange(r.value);
+  };
+  useEffect(() => {
+    void reload();
+  }, [generation]);
+  useEvents((ev) => {
+    if ((ev.type === 'dossier.changed' && ev.data.id === dossier.id) || ev.type === 'document.changed') void reload();
+  });
+
+  const missing = components.filter((c) => c.required && !(c.digitised && c.signed));
+  const finish = async () => {
+    setError(null);
+    // The dossiers/sync area decides what "finish" does (mark complete, put in the outbox).
+    const name = ['dossiers.finish', 'dossiers.complete', 'sync.enqueue'].find((m) => hasMethod(m));
+    if (!name) {
+      setError({ code: 'UNSUPPORTED', message: 'no finish method yet' });
+      return;
+    }
+    const r = await runMaybe(name, { id: dossier.id });
+    if (!r) return;
+    if (r.ok) {
+      setFinished(true);
+      void reload();
+    } else setError(r.error);
+  };
+  const runMaybe = async (name: string, params: Record<string, unknown>) => {
+    // useAction with a method another area adds: same single-flight + idempotency key.
+    if (!hasMethod(name)) return callMaybe(transport, name, params);
+    return run(name, params as never, 'finish');
+  };
+
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (matches(e, SHORTCUTS.finish)) {
+        e.preventDefault();
+        void finish();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const comp = components.find((c) => c.id === current) ?? null;
+  return (
+    <div className="dossier" data-testid="dossier" data-id={dossier.id} data-state={dossier.state}>
+      <aside className="checklist" aria-label={t('dossier.checklist')}>
+        <div className="dossier-head">
+          <p className="owner-line">
+            <span className="label">{t('dossier.owner')}</span>
+            <bdi className="owner-name" data-testid="dossier-owner-name" title={dossier.ownerName}>
+              {dossier.ownerName || dossier.ownerId}
+            </bdi>
+          </p>
+          <p className="muted">
+            <span className="code">{dossier.procedureCode}</span> {dossier.procedureName}
+          </p>
+          <p className="muted small" data-testid="dossier-id">
+            {t('dossier.draftId', { id: dossier.id })}
+          </p>
+          <p className="muted small" data-testid="dossier-state">
+            {t(`dossier.state.${dossier.state}`)}
+          </p>
+        </div>
+        <ul className="components">
+          {components.map((c, i) => (
+            <li key={c.id}>
+              <button
+                type="button"
+                className={c.id === current ? 'component current' : 'component'}
+                aria-current={c.id === current ? 'true' : undefined}
+                onClick={() => setCurrent(c.id)}
+                data-testid="component"
+                data-type={c.typeCode}
+              >
+                <span className="n">{i + 1}</span>
+                <span className="cname">{c.name}</span>
+                <ComponentStatus c={c} />
+              </button>
+            </li>
+          ))}
+        </ul>
+        <p className={missing.length ? 'check bad' : 'check ok'} data-testid="missing-count">
+          {missing.length ? t('dossier.missing', { n: missing.length }) : t('dossier.allDone')}
+        </p>
+        {error && <ErrorBox error={error} />}
+        {finished || dossier.state === 'queued' || dossier.state === 'synced' ? (
+          <div className="done" role="status" data-testid="finished">
+            <p>{t('dossier.finished')}</p>
+            <button type="button" className="primary" onClick={onDone} data-testid="new-dossier">
+              {t('dossier.new')}
+            </button>
+          </div>
+        ) : (
+          <button type="button" className="primary wide" disabled={missing.length > 0 || busy !== null} onClick={() => void finish()} aria-keyshortcuts={SHORTCUTS.finish} data-testid="finish">
+            {t('dossier.finish')} <Kbd keys={SHORTCUTS.finish} />
+          </button>
+        )}
+      </aside>
+      <div className="component-area">{comp && <ComponentPanel key={comp.id} dossier={dossier} component={comp} active={active} onChanged={() => void reload()} />}</div>
+    </div>
+  );
+}
+
+function ComponentStatus({ c }: { c: Component }) {
+  const { t } = useI18n();
+  const state = c.signed ? 'signed' : c.digitised ? 'digitised' : c.pageCount > 0 ? 'scanned' : 'empty';
+  return (
+    <span className={`cstatus cstatus-${state}`} data-testid="component-status" data-state={state}>
+      {c.required ? t('component.required') : t('component.optional')} · {t(`component.state.${state}`)}
+      {c.pageCount > 0 && ` · ${t('component.pages', { n: c.pageCount })}`}
+    </span>
+  );
+}

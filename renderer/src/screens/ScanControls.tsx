@@ -1,0 +1,171 @@
+import { useEffect, useState } from 'react';
+import type { ScanFault, ScanJob } from '../../../electron/common/capture';
+import type { ErrorPayload } from '../../../electron/common/errors';
+import type { Component } from '../../../electron/common/schemas';
+import { useAction, useEvents, useQuery } from '../api/context';
+import { ErrorBox } from '../components/ErrorBox';
+import { Kbd } from '../components/Kbd';
+import { useI18n } from '../i18n/context';
+import { SHORTCUTS, matches } from '../lib/keys';
+
+interface Live {
+  job: ScanJob;
+  progress: number | null;
+  fault: ScanFault | null;
+  running: boolean;
+  pagesDone: number;
+}
+
+/** Scanner and profile choice, Scan / Continue / Cancel, progress, and a fault with what to do next. */
+export function ScanControls({ component, active, onPages }: { component: Component; active: boolean; onPages(): void }) {
+  const { t } = useI18n();
+  const { run, busy } = useAction();
+  const devices = useQuery('devices.list', {});
+  const profiles = useQuery('scan.profiles', {});
+  const [deviceId, setDeviceId] = useState('');
+  const [profileName, setProfileName] = useState('');
+  const [picture, setPicture] = useState('');
+  const [live, setLive] = useState<Live | null>(null);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const device = deviceId || devices.data?.[0]?.id || '';
+  const caps = useQuery('devices.capabilities', device ? { deviceId: device } : null, [device]);
+  const profile = profileName || profiles.data?.find((p) => p.compliant)?.name || profiles.data?.[0]?.name || '';
+  const pictureOption = caps.data?.driverOptions.find((o) => o.name === 'test-picture' && o.values && o.values.length > 0);
+
+  useEvents((ev) => {
+    const jobId = ev.data.jobId;
+    if (!live || jobId !== live.job.id) return;
+    if (ev.type === 'scan.progress') setLive((l) => l && { ...l, progress: Number(ev.data.percent) });
+    if (ev.type === 'scan.page') setLive((l) => l && { ...l, pagesDone: l.pagesDone + 1, progress: null });
+    if (ev.type === 'scan.fault') setLive((l) => l && { ...l, fault: ev.data as unknown as ScanFault, running: false });
+    if (ev.type === 'scan.end') {
+      setLive((l) => l && { ...l, running: false, progress: null, pagesDone: Number(ev.data.pagesDone) });
+      onPages();
+    }
+  });
+
+  const profileRef = (): string | Record<string, unknown> => {
+    const p = profiles.data?.find((x) => x.name === profile);
+    if (!picture || !p) return profile;
+    const { compliant: _c, ...plain } = p;
+    return { ...plain, driverOptions: { ...plain.driverOptions, 'test-picture': picture } };
+  };
+
+  const start = async () => {
+    if (!device || !profile || live?.running) return;
+    setError(null);
+    const r = await run('scan.start', { deviceId: device, profile: profileRef(), componentId: component.id }, 'scan');
+    if (!r) return;
+    if (r.ok) setLive({ job: r.value, progress: null, fault: r.value.fault, running: r.value.state === 'running', pagesDone: r.value.pagesDone });
+    else setError(r.error);
+  };
+  const cont = async () => {
+    if (!live) return;
+    setError(null);
+    const r = await run('scan.continue', picture ? { jobId: live.job.id, driverOptions: { 'test-picture': picture } } : { jobId: live.job.id }, 'scan');
+    if (!r) return;
+    if (r.ok) setLive({ ...live, job: r.value, fault: null, running: r.value.state === 'running' });
+    else setError(r.error);
+  };
+  const cancel = async () => {
+    if (!live) return;
+    const r = await run('scan.cancel', { jobId: live.job.id }, 'cancel');
+    if (r?.ok) setLive({ ...live, job: r.value, running: false });
+  };
+
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (matches(e, SHORTCUTS.scan)) {
+        e.preventDefault();
+        void (live && !live.running && live.job.state === 'paused' ? cont() : start());
+      } else if (matches(e, SHORTCUTS.continueScan)) {
+        e.preventDefault();
+        void cont();
+      } else if (matches(e, SHORTCUTS.cancelScan)) {
+        e.preventDefault();
+        void cancel();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const canContinue = live !== null && !live.running && (live.fault ? live.fault.continuable : live.job.state === 'paused' || live.job.state === 'completed');
+  return (
+    <div className="scan-controls">
+      <div className="row">
+        <label className="field">
+          <span>{t('scan.device')}</span>
+          <select value={device} onChange={(e) => setDeviceId(e.target.value)} data-testid="scan-device">
+            {(devices.data ?? []).map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.vendor} {d.model}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>{t('scan.profile')}</span>
+          <select value={profile} onChange={(e) => setProfileName(e.target.value)} data-testid="scan-profile">
+            {(profiles.data ?? []).map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name}
+                {p.compliant ? '' : ` (${t('scan.nonCompliant')})`}
+              </option>
+            ))}
+          </select>
+        </label>
+        {pictureOption && (
+          <label className="field">
+            <span>{t('scan.testPicture')}</span>
+            <select value={picture} onChange={(e) => setPicture(e.target.value)} data-testid="scan-picture">
+              <option value="">{t('scan.pictureDefault')}</option>
+              {pictureOption.values!.map((v) => (
+                <option key={v} value={v}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      {devices.data && devices.data.length === 0 && <ErrorBox error={{ code: 'DEVICE_NOT_FOUND', message: 'no scanner' }} />}
+      <div className="actions">
+        <button type="button" className="primary" disabled={!device || !profile || busy !== null || live?.running === true} onClick={() => void start()} aria-keyshortcuts={SHORTCUTS.scan} data-testid="scan">
+          {t('scan.start')} <Kbd keys={SHORTCUTS.scan} />
+        </button>
+        {live && (
+          <button type="button" disabled={!canContinue || busy !== null} onClick={() => void cont()} aria-keyshortcuts={SHORTCUTS.continueScan} data-testid="scan-continue">
+            {t('scan.continue')} <Kbd keys={SHORTCUTS.continueScan} />
+          </button>
+        )}
+        {live?.running && (
+          <button type="button" onClick={() => void cancel()} aria-keyshortcuts={SHORTCUTS.cancelScan} data-testid="scan-cancel">
+            {t('scan.cancel')} <Kbd keys={SHORTCUTS.cancelScan} />
+          </button>
+        )}
+      </div>
+      {live && (
+        <div className="scan-status" role="status" aria-live="polite" data-testid="scan-status" data-running={String(live.running)}>
+          {live.running ? t('scan.running', { n: live.pagesDone }) : t('scan.stopped', { n: live.pagesDone })}
+          {live.progress !== null && (
+            <progress max={100} value={live.progress} aria-label={t('scan.progress')}>
+              {live.progress}
+            </progress>
+          )}
+        </div>
+      )}
+      {live?.fault && (
+        <ErrorBox error={{ code: live.fault.code, message: live.fault.message }} testId="scan-fault">
+          {live.fault.continuable && (
+            <button type="button" className="primary" onClick={() => void cont()} aria-keyshortcuts={SHORTCUTS.continueScan} data-testid="fault-continue">
+              {t('scan.continue')} <Kbd keys={SHORTCUTS.continueScan} />
+            </button>
+          )}
+        </ErrorBox>
+      )}
+      {error && <ErrorBox error={error} />}
+    </div>
+  );
+}
