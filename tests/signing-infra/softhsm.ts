@@ -46,12 +46,23 @@ export class TestToken {
 
   /** Generates a key pair on the token and stores a CA-issued certificate for it. */
   addKey(pki: TestPki, name: string, id: string, type: 'rsa' | 'p256' | 'p384', certOpts: { startDate?: string; endDate?: string } = {}): TokenKey {
-    const keyType = type === 'rsa' ? 'rsa:2048' : type === 'p256' ? 'EC:prime256v1' : 'EC:secp384r1';
-    this.p11(['--login', '--pin', this.pin, '--keypairgen', '--key-type', keyType, '--id', id, '--label', name]);
     const pubDer = join(this.dir, `pub${id}.der`);
     const pubPem = join(this.dir, `pub${id}.pem`);
-    this.p11(['--read-object', '--type', 'pubkey', '--id', id, '-o', pubDer]);
-    this.tool('openssl', ['pkey', '-pubin', '-inform', 'DER', '-in', pubDer, '-out', pubPem]);
+    if (type === 'p384') {
+      // pkcs11-tool 0.23 cannot read back a P-384 public key ("cannot create EVP_PKEY"): generate with openssl
+      // and import the private key (CKA_SENSITIVE; signing still happens on the token).
+      const keyPem = join(this.dir, `key${id}.pem`);
+      const keyDer = join(this.dir, `key${id}.der`);
+      this.tool('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-out', keyPem]);
+      this.tool('openssl', ['pkey', '-in', keyPem, '-outform', 'DER', '-out', keyDer]);
+      this.tool('openssl', ['pkey', '-in', keyPem, '-pubout', '-out', pubPem]);
+      this.p11(['--login', '--pin', this.pin, '--write-object', keyDer, '--type', 'privkey', '--id', id, '--label', name, '--usage-sign']);
+    } else {
+      const keyType = type === 'rsa' ? 'rsa:2048' : 'EC:prime256v1';
+      this.p11(['--login', '--pin', this.pin, '--keypairgen', '--key-type', keyType, '--id', id, '--label', name]);
+      this.p11(['--read-object', '--type', 'pubkey', '--id', id, '-o', pubDer]);
+      this.tool('openssl', ['pkey', '-pubin', '-inform', 'DER', '-in', pubDer, '-out', pubPem]);
+    }
     const certDer = pki.issueForPublicKey(name, pubPem, certOpts);
     const certFile = join(this.dir, `cert${id}.der`);
     writeFileSync(certFile, certDer);

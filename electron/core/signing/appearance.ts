@@ -13,7 +13,7 @@ import fontkit from '@pdf-lib/fontkit';
 import sharp from 'sharp';
 import { StationError } from '../../common/errors';
 import type { IncrementalUpdate } from './incremental';
-import { dict, n, PdfDict, PdfRef, PdfStream, PdfString, type PdfValue } from './pdfObjects';
+import { dict, n, PdfDict, type PdfRef, PdfStream, PdfString, type PdfValue } from './pdfObjects';
 
 export const DEFAULT_FONT_FILE = fileURLToPath(new URL('../../../resources/fonts/LiberationSerif-Regular.ttf', import.meta.url));
 

@@ -15,7 +15,7 @@ export class PdfString {
   ) {}
   static text(s: string): PdfString {
     // PDFDocEncoding for ASCII, UTF-16BE with BOM otherwise.
-    // eslint-disable-next-line no-control-regex
+     
     if (/^[\x20-\x7e]*$/.test(s)) return new PdfString(Buffer.from(s, 'latin1'));
     const u = Buffer.from(s, 'utf16le');
     u.swap16();

@@ -139,7 +139,7 @@ function checkSignedData(sd: pkijs.SignedData, contentDigest: Buffer | null): Cm
   else if (!Buffer.from(md.valueBlock.valueHexView).equals(digest)) errors.push('digest mismatch: the signed bytes changed');
   const pub = createPublicKey(new X509Certificate(signerCert).publicKey.export({ type: 'spki', format: 'pem' }));
   const tbs = Buffer.from(si.signedAttrs!.encodedValue);
-  let sigOk = false;
+  let sigOk: boolean;
   try {
     sigOk = verifySignatureValue(si, pub, tbs);
   } catch {
