@@ -3,6 +3,7 @@ import { devicesCommand } from './devices';
 import { doctorCommand } from './doctor';
 import { dossierCreateCommand, dossierListCommand, dossierShowCommand } from './dossier';
 import { importCommand } from './import';
+import { assembleCommand, pdfCommand, validateCommand } from './pdf';
 import { scanCommand } from './scan';
 import { serveCommand } from './serve';
 import { catalogueListCommand, catalogueLoadCommand } from './catalogue';
@@ -20,5 +21,6 @@ export const COMMANDS: Command[] = [
   dossierListCommand,
   dossierShowCommand,
   importCommand,
+  pdfCommand, validateCommand, assembleCommand,
   dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, reportCommand, catalogueLoadCommand, catalogueListCommand,
 ];

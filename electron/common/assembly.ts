@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { sha256Hex, ulidSchema } from './schemas';
+
+/** Compression profiles of the PDF/A assembly (details in electron/core/pdf/profiles.ts and docs/pdf.md). */
+export const compressionProfileSchema = z.enum(['color', 'color-hq', 'mrc', 'gray', 'bitonal']);
+export type CompressionProfileId = z.infer<typeof compressionProfileSchema>;
+
+export const pdfaLevelSchema = z.enum(['1b', '2b']);
+
+/** What `documents.assemble` answers. */
+export const assembledDocumentSchema = z.object({
+  documentId: ulidSchema,
+  componentId: ulidSchema,
+  dossierId: z.string(),
+  sha256: sha256Hex,
+  size: z.number().int(),
+  pageCount: z.number().int(),
+  pdfaLevel: pdfaLevelSchema,
+  profile: compressionProfileSchema,
+  /** Pages left out because the clerk confirmed them blank. */
+  skippedBlank: z.number().int(),
+  /** Pages flagged as possibly blank and not yet confirmed: they ARE in the PDF (never dropped silently). */
+  flaggedBlank: z.number().int(),
+  /** Pages that break NĐ 30/2020 (below 200 dpi, not 100 % scale, not colour). */
+  nonCompliantPages: z.number().int(),
+  createdAt: z.string(),
+});
+export type AssembledDocument = z.infer<typeof assembledDocumentSchema>;

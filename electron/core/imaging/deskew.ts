@@ -1,0 +1,160 @@
+import sharp from 'sharp';
+import { percentile, type GrayImage } from './gray';
+import type { RasterImage } from './raster';
+
+/** Ink pixel coordinates of a gray copy (darker than paper − 60), optionally every k-th one. */
+export interface InkPoints {
+  xs: Float32Array;
+  ys: Float32Array;
+  count: number;
+  width: number;
+  height: number;
+}
+
+export function inkPoints(g: GrayImage, maxPoints = 250_000): InkPoints {
+  const paper = percentile(g, 0.9);
+  const threshold = paper - 60;
+  let n = 0;
+  for (let i = 0; i < g.data.length; i++) if (g.data[i]! < threshold) n++;
+  const step = Math.max(1, Math.ceil(n / maxPoints));
+  const count = Math.ceil(n / step);
+  const xs = new Float32Array(count);
+  const ys = new Float32Array(count);
+  let k = 0;
+  let seen = 0;
+  for (let y = 0; y < g.height; y++) {
+    const row = y * g.width;
+    for (let x = 0; x < g.width; x++) {
+      if (g.data[row + x]! < threshold) {
+        if (seen++ % step === 0 && k < count) {
+          xs[k] = x;
+          ys[k] = y;
+          k++;
+        }
+      }
+    }
+  }
+  return { xs, ys, count: k, width: g.width, height: g.height };
+}
+
+/**
+ * Projection-profile score for lines tilted by `deg` (clockwise, image y down): Σ h² of the histogram of
+ * y' = y·cos − x·sin, with linear split between neighbouring bins so the score is smooth in the angle.
+ */
+export function profileScore(p: InkPoints, deg: number, hist?: Float64Array): number {
+  const a = (deg * Math.PI) / 180;
+  const c = Math.cos(a);
+  const s = Math.sin(a);
+  const pad = p.width + 2;
+  const size = p.height + 2 * pad + 2;
+  const h = hist && hist.length >= size ? hist.fill(0, 0, size) : new Float64Array(size);
+  for (let i = 0; i < p.count; i++) {
+    const yp = p.ys[i]! * c - p.xs[i]! * s + pad;
+    const b = Math.floor(yp);
+    const f = yp - b;
+    h[b]! += 1 - f;
+    h[b + 1]! += f;
+  }
+  let sum = 0;
+  for (let i = 0; i < size; i++) sum += h[i]! * h[i]!;
+  return sum;
+}
+
+export interface SkewResult {
+  /** Clockwise tilt of the text lines, degrees: rotate by −skewDeg to straighten. */
+  skewDeg: number;
+  /** How much sharper the profile is at the best angle than at ±2° from it (≈ 1 for no lines). */
+  confidence: number;
+  /** Σh² at the best angle divided by what ink spread evenly over the inked rows would give: high for text lines. */
+  peakiness: number;
+  /** Σ(Δh)² / Σh² at the best angle: text lines alternate ink and gap sharply; the cross profile is smooth. */
+  roughness: number;
+}
+
+/**
+ * Estimates the skew within ±maxDeg: coarse 0.5° scan, then 0.1°, then 0.01° around the best, each step's
+ * scores fitted with a parabola. On a 150 dpi copy of a text page: ±0.05° typical (tested ±0.1°).
+ */
+export function estimateSkew(p: InkPoints, maxDeg = 5): SkewResult {
+  if (p.count < 200) return { skewDeg: 0, confidence: 0, peakiness: 0, roughness: 0 };
+  const hist = new Float64Array(p.height + 2 * (p.width + 2) + 2);
+  const memo = new Map<number, number>();
+  const score = (d: number): number => {
+    const key = Math.round(d * 1000);
+    let v = memo.get(key);
+    if (v === undefined) {
+      v = profileScore(p, key / 1000, hist);
+      memo.set(key, v);
+    }
+    return v;
+  };
+  let best = 0;
+  for (const step of [0.5, 0.1, 0.02]) {
+    const span = step === 0.5 ? maxDeg : step * 5;
+    let bestScore = -1;
+    let bestD = best;
+    for (let d = best - span; d <= best + span + 1e-9; d += step) {
+      if (Math.abs(d) > maxDeg + 1e-9) continue;
+      const v = score(d);
+      if (v > bestScore) {
+        bestScore = v;
+        bestD = d;
+      }
+    }
+    best = bestD;
+  }
+  // Parabolic refinement around the best 0.02° step.
+  const l = score(best - 0.02);
+  const m = score(best);
+  const r = score(best + 0.02);
+  const den = l - 2 * m + r;
+  if (den < 0) best += (0.02 * 0.5 * (l - r)) / den;
+  const s0 = profileScore(p, best, hist);
+  // Extent of the inked rows at the best angle: peakiness compares with ink spread evenly over it.
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < hist.length; i++) {
+    if (hist[i]! > 0.5) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  const far = Math.max(score(Math.max(-maxDeg - 2, best - 2)), score(Math.min(maxDeg + 2, best + 2)));
+  const uniform = (p.count * p.count) / Math.max(1, last - first + 1);
+  let rough = 0;
+  for (let i = first; i < last; i++) rough += (hist[i + 1]! - hist[i]!) ** 2;
+  return { skewDeg: Math.round(best * 1000) / 1000, confidence: far > 0 ? s0 / far : 0, peakiness: s0 / uniform, roughness: s0 > 0 ? rough / s0 : 0 };
+}
+
+/**
+ * Rotates a page by −skewDeg (and first by a multiple of 90° clockwise) keeping its pixel size (the page
+ * stays at 100 % scale: the corners that rotate out are cut, the ones that rotate in are paper-white).
+ */
+export async function straighten(img: RasterImage, rotation: 0 | 90 | 180 | 270, skewDeg: number): Promise<RasterImage> {
+  if (rotation === 0 && skewDeg === 0) return img;
+  const raw = { width: img.width, height: img.height, channels: img.channels };
+  let cur = img;
+  if (rotation !== 0) {
+    const { data, info } = await sharp(img.data, { raw }).rotate(rotation).raw().toBuffer({ resolveWithObject: true });
+    cur = { ...img, data, width: info.width, height: info.height };
+  }
+  if (skewDeg === 0) return cur;
+  const bg = img.channels === 3 ? { r: 255, g: 255, b: 255 } : { r: 255, g: 255, b: 255 };
+  const rotated = await sharp(cur.data, { raw: { width: cur.width, height: cur.height, channels: cur.channels } })
+    .rotate(-skewDeg, { background: bg })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const left = Math.max(0, Math.round((rotated.info.width - cur.width) / 2));
+  const top = Math.max(0, Math.round((rotated.info.height - cur.height) / 2));
+  const { data, info } = await sharp(rotated.data, { raw: { width: rotated.info.width, height: rotated.info.height, channels: cur.channels } })
+    .extract({ left, top, width: cur.width, height: cur.height })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== cur.channels) {
+    // libvips may add a band for the background colour of a 1-band image: keep the first.
+    const out = Buffer.allocUnsafe(cur.width * cur.height);
+    for (let i = 0, j = 0; i < out.length; i++, j += info.channels) out[i] = data[j]!;
+    return { ...cur, data: out };
+  }
+  return { ...cur, data };
+}

@@ -1,0 +1,51 @@
+import sharp from 'sharp';
+import type { RasterImage } from './raster';
+
+/** A small gray copy of a page, for estimates (blank, skew, orientation): never analyse at full resolution. */
+export interface GrayImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+  /** Resolution of this copy. */
+  dpi: number;
+}
+
+/** Gray copy at `targetDpi` (box-filtered by libvips; never upsampled). */
+export async function grayCopy(img: RasterImage, targetDpi: number, assumedDpi = 200): Promise<GrayImage> {
+  const dpi = img.dpi ?? assumedDpi;
+  const scale = Math.min(1, targetDpi / dpi);
+  const width = Math.max(1, Math.round(img.width * scale));
+  const height = Math.max(1, Math.round(img.height * scale));
+  let pipe = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } });
+  if (scale < 1) pipe = pipe.resize(width, height, { fit: 'fill', kernel: 'linear' });
+  const { data, info } = await pipe.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: firstBand(data, info.channels, info.width * info.height), dpi: dpi * (info.width / img.width) };
+}
+
+/** libvips may hand back a 1-band image as 3 bands (interpretation lost on raw input): keep band 0. */
+export function firstBand(data: Buffer, channels: number, pixels: number): Uint8Array {
+  if (channels === 1) return new Uint8Array(data.buffer, data.byteOffset, pixels);
+  const out = new Uint8Array(pixels);
+  for (let i = 0, j = 0; i < pixels; i++, j += channels) out[i] = data[j]!;
+  return out;
+}
+
+/** The p-th percentile (0..1) of gray levels. */
+export function percentile(g: GrayImage, p: number, region?: { x0: number; y0: number; x1: number; y1: number }): number {
+  const hist = new Uint32Array(256);
+  const r = region ?? { x0: 0, y0: 0, x1: g.width, y1: g.height };
+  let n = 0;
+  for (let y = r.y0; y < r.y1; y++) {
+    const row = y * g.width;
+    for (let x = r.x0; x < r.x1; x++) {
+      hist[g.data[row + x]!]!++;
+      n++;
+    }
+  }
+  let acc = 0;
+  for (let v = 0; v < 256; v++) {
+    acc += hist[v]!;
+    if (acc >= n * p) return v;
+  }
+  return 255;
+}
