@@ -1,0 +1,130 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OneStopServer } from '../../onestop-server/server';
+import { enrolStation, getJson, http, json, makePdf, sha256, startServer, tusUpload, uploadFile } from './helpers';
+
+let server: OneStopServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function head(base: string, token: string, sha: string) {
+  return http(`${base}/v1/files/tus/${sha}`, { method: 'HEAD', headers: { Authorization: `Bearer ${token}`, 'Tus-Resumable': '1.0.0' } });
+}
+
+describe('one-stop server: files', () => {
+  it('stores an upload under its sha256, finds it by hash and serves the same bytes', async () => {
+    server = await startServer();
+    const st = await enrolStation(server.url);
+    const pdf = await makePdf('giay khai sinh');
+    const sha = sha256(pdf);
+    expect((await getJson(`${server.url}/v1/files/by-hash/${sha}`, st.token)).status).toBe(404);
+    const r = await tusUpload(server.url, st.token, pdf);
+    expect(r.ok, `${r.status} ${r.responseText}`).toBe(true);
+    expect(r.url).toBe(`${server.url}/v1/files/tus/${sha}`);
+    const h = json(await getJson(`${server.url}/v1/files/by-hash/${sha}`, st.token));
+    expect(h.data).toMatchObject({ fileId: `F-${sha.slice(0, 16)}`, sha256: sha, size: pdf.length });
+    expect(sha256(readFileSync(join(server.dataDir, 'files', sha)))).toBe(sha);
+    const dl = await http(`${server.url}/v1/files/${h.data.fileId}`, { headers: { Authorization: `Bearer ${st.token}` } });
+    expect(dl.status).toBe(200);
+    expect(sha256(dl.body)).toBe(sha);
+    expect(server.state().files).toEqual([{ fileId: h.data.fileId, sha256: sha, size: pdf.length, attached: false }]);
+  });
+
+  it('resumes an upload at the kept offset after the connection dropped mid-body, and the stored bytes match the hash', async () => {
+    server = await startServer();
+    const st = await enrolStation(server.url);
+    const pdf = await makePdf('resume', 400_000);
+    const sha = sha256(pdf);
+    server.queueFault('drop-upload');
+    const first = await tusUpload(server.url, st.token, pdf, { retryDelays: null });
+    expect(first.ok).toBe(false);
+    expect(first.status).toBeUndefined(); // no HTTP reply at all: the socket was destroyed
+    const h = await head(server.url, st.token, sha);
+    expect(h.status).toBe(200);
+    const kept = Number(h.headers['upload-offset']);
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(pdf.length);
+    expect((await getJson(`${server.url}/v1/files/by-hash/${sha}`, st.token)).status).toBe(404);
+
+    const second = await tusUpload(server.url, st.token, pdf);
+    expect(second.ok).toBe(true);
+    expect(json(await getJson(`${server.url}/v1/files/by-hash/${sha}`, st.token)).data.size).toBe(pdf.length);
+    expect(sha256(readFileSync(join(server.dataDir, 'files', sha)))).toBe(sha);
+    const s = server.stats();
+    expect(s.faults['drop-upload']).toBe(1);
+    expect(s.uploads).toMatchObject({ created: 1, completed: 1 });
+  });
+
+  it('answers a second creation for the same hash with the existing upload and its offset', async () => {
+    server = await startServer();
+    const st = await enrolStation(server.url);
+    const pdf = await makePdf('twice');
+    const sha = sha256(pdf);
+    await uploadFile(server.url, st.token, pdf);
+    const meta = `sha256 ${Buffer.from(sha).toString('base64')},filename ${Buffer.from('a.pdf').toString('base64')},contentType ${Buffer.from('application/pdf').toString('base64')}`;
+    const again = await http(`${server.url}/v1/files/tus/`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${st.token}`, 'Tus-Resumable': '1.0.0', 'Upload-Length': String(pdf.length), 'Upload-Metadata': meta },
+    });
+    expect(again.status).toBe(201);
+    expect(again.headers.location).toBe(`/v1/files/tus/${sha}`);
+    expect(again.headers['upload-offset']).toBe(String(pdf.length));
+    // tus-js-client told to create anyway (no uploadUrl) still ends with the one stored file
+    expect((await tusUpload(server.url, st.token, pdf)).ok).toBe(true);
+    expect(server.state().files).toHaveLength(1);
+    expect(server.stats().uploads.existingAnswered).toBeGreaterThanOrEqual(1);
+  });
+
+  it('discards an upload whose bytes do not match its sha256, so HEAD and by-hash show no file', async () => {
+    server = await startServer();
+    const st = await enrolStation(server.url);
+    const pdf = await makePdf('claimed');
+    const other = await makePdf('actual');
+    const claimed = sha256(pdf);
+    const r = await tusUpload(server.url, st.token, other, { sha: claimed });
+    expect(r.ok).toBe(false);
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.responseText ?? '{}').data).toMatchObject({ reason: 'hash_mismatch', expected: claimed, actual: sha256(other) });
+    expect((await head(server.url, st.token, claimed)).status).toBe(404);
+    expect((await getJson(`${server.url}/v1/files/by-hash/${claimed}`, st.token)).status).toBe(404);
+    expect(existsSync(join(server.dataDir, 'files', claimed))).toBe(false);
+    // the client re-uploads the right bytes from scratch
+    expect((await tusUpload(server.url, st.token, pdf)).ok).toBe(true);
+    expect(server.stats().uploads).toMatchObject({ hashMismatches: 1, completed: 1 });
+  });
+
+  it('accepts only PDFs within the size limit', async () => {
+    server = await startServer({ maxFileMb: 0.05 });
+    const st = await enrolStation(server.url);
+    const text = Buffer.from('not a pdf at all, just text\n'.repeat(10));
+    const notPdf = await tusUpload(server.url, st.token, text);
+    expect(notPdf.status).toBe(400);
+    expect(JSON.parse(notPdf.responseText ?? '{}').data.reason).toBe('not_pdf');
+    const wrongType = await tusUpload(server.url, st.token, await makePdf('x'), { contentType: 'image/jpeg' });
+    expect(wrongType.status).toBe(400);
+    expect(JSON.parse(wrongType.responseText ?? '{}').data.errors[0].field).toBe('contentType');
+    const longName = await tusUpload(server.url, st.token, await makePdf('x'), { filename: `${'a'.repeat(4001)}.pdf` });
+    expect(longName.status).toBe(400);
+    const big = await tusUpload(server.url, st.token, await makePdf('big', 60_000));
+    expect(big.status).toBe(413);
+    expect(server.state().files).toEqual([]);
+  });
+
+  it('keeps a file whose completing reply was lost (orphan) so the retry finds it by hash instead of uploading again', async () => {
+    server = await startServer();
+    const st = await enrolStation(server.url);
+    const pdf = await makePdf('orphan', 20_000);
+    const sha = sha256(pdf);
+    server.queueFault('orphan');
+    const r = await tusUpload(server.url, st.token, pdf, { retryDelays: null });
+    expect(r.ok).toBe(false);
+    expect(server.stats().faults.orphan).toBe(1);
+    const h = await getJson(`${server.url}/v1/files/by-hash/${sha}`, st.token);
+    expect(h.status).toBe(200);
+    expect(server.state().files).toEqual([{ fileId: `F-${sha.slice(0, 16)}`, sha256: sha, size: pdf.length, attached: false }]);
+    expect(server.stats().uploads.created).toBe(1);
+  });
+});
