@@ -159,8 +159,12 @@ export async function buildMark(upd: IncrementalUpdate, mark: MarkSpec, box: num
   const leading = fontSize * 1.2;
   const { fontRef, encoded } = await embedFont(upd, mark.lines, fontSize, mark.fontFile ?? DEFAULT_FONT_FILE);
   const textW = Math.max(...encoded.map((e) => e.width), 40);
-  const width = Math.ceil(textW + 2 * PAD);
-  const height = Math.ceil(encoded.length * leading + 2 * PAD);
+  const textH = encoded.length * leading;
+  // The seal sits at the left, the text overlapping its right third (how seals cover a signature).
+  const sealSide = mark.sealPng ? 60 : 0;
+  const textX = PAD + (sealSide * 2) / 3;
+  const width = Math.ceil(textX + textW + PAD);
+  const height = Math.ceil(Math.max(textH, sealSide) + 2 * PAD);
   const [x1, , x2, y2] = box as [number, number, number, number];
   const x = mark.position === 'top-left' ? x1 + MARGIN : x2 - MARGIN - width;
   const y = y2 - MARGIN - height;
@@ -175,13 +179,12 @@ export async function buildMark(upd: IncrementalUpdate, mark: MarkSpec, box: num
       ),
     );
     resources.set('XObject', dict({ Seal: img }));
-    const side = Math.min(height * 1.6, 72);
-    const sw = (side * seal.width) / Math.max(seal.width, seal.height);
-    const sh = (side * seal.height) / Math.max(seal.width, seal.height);
-    // Over the left part of the mark (where a handwritten signature would be), centred vertically.
+    const sw = (sealSide * seal.width) / Math.max(seal.width, seal.height);
+    const sh = (sealSide * seal.height) / Math.max(seal.width, seal.height);
     content += `q 1 0 0 rg ${sw.toFixed(2)} 0 0 ${sh.toFixed(2)} ${PAD} ${((height - sh) / 2).toFixed(2)} cm /Seal Do Q\n`;
   }
-  content += `q 0 0 0 rg BT /F1 ${fontSize} Tf ${leading.toFixed(2)} TL ${PAD} ${(height - PAD - fontSize).toFixed(2)} Td\n`;
+  const textTop = height - PAD - (height - 2 * PAD - textH) / 2;
+  content += `q 0 0 0 rg BT /F1 ${fontSize} Tf ${leading.toFixed(2)} TL ${textX.toFixed(2)} ${(textTop - fontSize).toFixed(2)} Td\n`;
   encoded.forEach((e, i) => {
     content += `${i === 0 ? '' : 'T* '}<${e.hex}> Tj\n`;
   });
