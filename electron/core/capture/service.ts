@@ -173,12 +173,14 @@ export class CaptureService {
     return this.toJob(this.requireJob(jobId));
   }
 
-  get(jobId: string): ScanJobDetail {
+  async get(jobId: string): Promise<ScanJobDetail> {
+    await this.ready;
     const row = this.requireJob(jobId);
     return { ...this.toJob(row), pages: jobPages(this.station.store, jobId) };
   }
 
-  list(f: { componentId?: string | undefined; state?: ScanJobState | undefined; limit: number }): ScanJob[] {
+  async list(f: { componentId?: string | undefined; state?: ScanJobState | undefined; limit: number }): Promise<ScanJob[]> {
+    await this.ready;
     const filter: { componentId?: string; state?: ScanJobState; limit: number } = { limit: f.limit };
     if (f.componentId !== undefined) filter.componentId = f.componentId;
     if (f.state !== undefined) filter.state = f.state;
@@ -380,6 +382,7 @@ export class CaptureService {
         );
         log.info('recovered a finished page from the spool', { jobId, seq, sha256: page.sha256 });
       }
+      if (row.state === 'completed' || row.state === 'cancelled') this.cleanSpool(jobId);
     }
     for (const row of jobsInState(this.station.store, 'running')) {
       setJobState(this.station.store, row.id, 'interrupted', null);
