@@ -91,7 +91,9 @@ function asStationError(err: unknown): StationError {
  * killed process resumes where it was and nothing is sent twice.
  */
 export class SyncEngine {
-  private stopped = true;
+  /** stop() was called (the station is closing): passes end early, the loop exits. */
+  private stopped = false;
+  private started = false;
   private loopDone: Promise<void> | null = null;
   private pass: Promise<PassResult> | null = null;
   private wake: (() => void) | null = null;
@@ -113,8 +115,8 @@ export class SyncEngine {
 
   /** Starts the background loop (the service does; a one-shot CLI uses runPass()). */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (this.started || this.stopped) return;
+    this.started = true;
     const n = resetInflight(this.station.store, new Date().toISOString());
     if (n > 0) log.info('outbox rows resumed after restart', { rows: n });
     this.loopDone = this.loop();
@@ -130,7 +132,7 @@ export class SyncEngine {
   }
 
   get running(): boolean {
-    return !this.stopped;
+    return this.started && !this.stopped;
   }
 
   /** Wake the loop now (a dossier was queued, settings changed, `sync now`). */

@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { ulid } from '../../../electron/common/ids';
+import { completeDossier } from '../../../electron/core/dossiers/service';
+import type { Station } from '../../../electron/core/station/station';
+import { createDossier, getDossier } from '../../../electron/core/store/dossiers';
+import { getProcedure } from '../../../electron/core/store/procedures';
+import { sql } from '../../../electron/core/store/sql';
+
+/** Deterministic PRNG for seeded tests (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function seedFromEnv(name: string): number {
+  const v = process.env[name];
+  return v !== undefined && v !== '' ? Number(v) >>> 0 : randomBytes(4).readUInt32BE(0);
+}
+
+/** A small valid one-page PDF with unique text (so every document has its own hash). */
+export async function smallPdf(text: string): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.addPage([300, 200]);
+  page.drawText(text, { x: 20, y: 100, size: 10, font });
+  doc.setCreationDate(new Date(0));
+  doc.setModificationDate(new Date(0));
+  return doc.save({ useObjectStreams: false });
+}
+
+/** A structurally valid CCCD (TT 07/2016): Hà Nội, male, born 1985, six random digits. */
+export function cccd(r: () => number): string {
+  return `0010${85}${String(Math.floor(r() * 1e6)).padStart(6, '0')}`;
+}
+
+/** Stores bytes as a signed document of a component, as the PDF/A + signing pipeline would leave it. */
+export function addSignedDocument(station: Station, componentId: string, bytes: Uint8Array, name: string, at = new Date().toISOString()): { id: string; sha256: string } {
+  const put = station.blobs.putBuffer(bytes);
+  const id = ulid();
+  const { store } = station;
+  store.tx(() => {
+    store.run(sql`INSERT OR IGNORE INTO blob (sha256, size, media_type, created_at) VALUES (${put.sha256}, ${put.size}, 'application/pdf', ${at})`);
+    store.run(sql`INSERT INTO document (id, component_id, sha256, source, file_name, pdfa_level, page_count, state, created_at, updated_at)
+      VALUES (${id}, ${componentId}, ${put.sha256}, 'scan', ${name}, '1b', 1, 'signed', ${at}, ${at})`);
+    store.run(sql`INSERT INTO signature (id, document_id, role, signer_name, level, signed_sha256, signed_at)
+      VALUES (${ulid()}, ${id}, 'clerk', 'Trần Thị B', 'B-B', ${put.sha256}, ${at})`);
+  });
+  return { id, sha256: put.sha256 };
+}
+
+export interface Batch {
+  dossierId: string;
+  hashes: string[];
+}
+
+/**
+ * One batch = one intake dossier (khai sinh, or XNTTHN for one document) with `docs` (1–5) small signed PDFs spread over
+ * its components, completed and queued — what a clerk's morning at the counter leaves in the outbox.
+ */
+export async function addBatch(station: Station, r: () => number, docs: number, label: string): Promise<Batch> {
+  // 1.004873 (XNTTHN) has one required intake component, 1.001193 (khai sinh) two: batches of 1–5 docs.
+  const procedure = getProcedure(station.store, docs === 1 ? '1.004873' : '1.001193')!;
+  const d = createDossier(station.store, {
+    stationId: station.row.id,
+    procedure,
+    purpose: 'intake',
+    ownerIdType: 'cccd',
+    ownerId: cccd(r),
+    ownerName: 'Nguyễn Văn A',
+    ownerKind: 'citizen',
+    summary: `Đăng ký khai sinh ${label}`,
+    createdBy: 'local',
+  });
+  const required = d.components.filter((c) => c.required);
+  const hashes: string[] = [];
+  for (let i = 0; i < Math.max(docs, required.length); i++) {
+    const comp = i < required.length ? required[i]! : d.components[Math.floor(r() * d.components.length)]!;
+    const pdf = await smallPdf(`${label} doc ${i} ${Math.floor(r() * 1e9)}`);
+    hashes.push(addSignedDocument(station, comp.id, pdf, `${label}-${i}.pdf`).sha256);
+  }
+  completeDossier(station.store, d.id, true, 'local');
+  return { dossierId: getDossier(station.store, d.id)!.id, hashes };
+}
+
+export function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
