@@ -124,7 +124,18 @@ function listCertsOnSlot(p: Pkcs11Api, module: string, slot: Buffer, info: pkcs1
 
 /** Certificates on every token a module sees (no login: certificates are public objects). */
 export async function listTokenCertificates(module: string, factory: Pkcs11Factory = realPkcs11): Promise<TokenCertificate[]> {
-  return withModule(module, factory, (p) => tokenSlots(p).flatMap((t) => listCertsOnSlot(p, module, t.slot, t.info)));
+  return withModule(module, factory, (p) =>
+    tokenSlots(p)
+      .filter((t) => (t.info.flags & pkcs11js.CKF_TOKEN_INITIALIZED) !== 0)
+      .flatMap((t) => {
+        try {
+          return listCertsOnSlot(p, module, t.slot, t.info);
+        } catch (err) {
+          log.warn('cannot list certificates on a token', { tokenLabel: t.label, message: (err as Error).message });
+          return [];
+        }
+      }),
+  );
 }
 
 export interface Pkcs11KeyRef {
@@ -164,7 +175,7 @@ export async function openPkcs11Key(
     }
   };
   try {
-    const tokens = tokenSlots(p).filter((t) => t.label === ref.tokenLabel);
+    const tokens = tokenSlots(p).filter((t) => t.label === ref.tokenLabel && (t.info.flags & pkcs11js.CKF_TOKEN_INITIALIZED) !== 0);
     if (tokens.length === 0) throw new StationError('TOKEN_NOT_FOUND', `no token labelled ${ref.tokenLabel}`, { tokenLabel: ref.tokenLabel });
     const { slot, info } = tokens[0]!;
     if ((info.flags & pkcs11js.CKF_USER_PIN_LOCKED) !== 0) {
