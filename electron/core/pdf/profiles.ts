@@ -40,7 +40,7 @@ export const PROFILES: Readonly<Record<ProfileId, CompressionProfile>> = {
     backgroundScale: 1,
     allowsBitonal: false,
     compliantForColourOriginals: true,
-    targetBytesPerA4: 300_000,
+    targetBytesPerA4: 350_000,
   },
   'color-hq': {
     id: 'color-hq',
@@ -52,7 +52,7 @@ export const PROFILES: Readonly<Record<ProfileId, CompressionProfile>> = {
     backgroundScale: 1,
     allowsBitonal: false,
     compliantForColourOriginals: true,
-    targetBytesPerA4: 600_000,
+    targetBytesPerA4: 650_000,
   },
   mrc: {
     id: 'mrc',
@@ -76,7 +76,7 @@ export const PROFILES: Readonly<Record<ProfileId, CompressionProfile>> = {
     backgroundScale: 1,
     allowsBitonal: false,
     compliantForColourOriginals: false,
-    targetBytesPerA4: 200_000,
+    targetBytesPerA4: 300_000,
   },
   bitonal: {
     id: 'bitonal',
