@@ -114,7 +114,6 @@ function leftovers(dataDir: string): string[] {
 
 describe('kill -9 of the service during a 30-page batch', () => {
   it(`keeps exactly a prefix of the batch after every restart (${RUNS} runs, seed ${SEED})`, async () => {
-    // eslint-disable-next-line no-console -- the seed must be visible to rerun a failure
     console.log(`kill test: seed ${SEED} (rerun with SOHOA_KILL_SEED=${SEED}), ${RUNS} runs`);
     const rand = mulberry32(SEED);
     const expected = await expectedHashes();
@@ -139,7 +138,6 @@ describe('kill -9 of the service during a 30-page batch', () => {
       }
     }
     const windowMs = Math.max(200, (seen as Record<string, number>).windowMs! * 1.05);
-    // eslint-disable-next-line no-console
     console.log(`kill test: an undisturbed 30-page batch took ${Date.now() - t0} ms with start-up; kills drawn in 0–${Math.round(windowMs)} ms`);
     for (let run = 0; run < RUNS; run++) {
       const dataDir = tempDir('sohoa-kill-');
@@ -182,7 +180,6 @@ describe('kill -9 of the service during a 30-page batch', () => {
       if (log.includes('killed orphaned scanner drivers')) seen.orphansKilled++;
       rmSync(dataDir, { recursive: true, force: true });
     }
-    // eslint-disable-next-line no-console
     console.log(`kill test: ${JSON.stringify(seen)}`);
     // The random points must really land inside the batch, not only before or after it.
     expect(seen.interrupted, `seed ${SEED}`).toBeGreaterThan(0);
