@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -15,6 +16,33 @@ import { serveStatic } from './static';
 
 const log = createLogger('bridge');
 const MAX_BODY = 2 * 1024 * 1024;
+/** A citizen's file for import (a 2 000-page PDF is refused by the importer, not here). */
+const MAX_UPLOAD = 512 * 1024 * 1024;
+
+/** Streams a request body to `file` (0600); null when it exceeds `max` (the partial file is left for the caller to remove). */
+function receiveFile(req: IncomingMessage, file: string, max: number): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const out = createWriteStream(file, { mode: 0o600 });
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max && !over) {
+        over = true;
+        req.unpipe(out);
+        out.end();
+        resolve(null);
+        req.resume();
+      }
+    });
+    req.pipe(out);
+    out.on('finish', () => {
+      if (!over) resolve(size);
+    });
+    out.on('error', reject);
+    req.on('error', reject);
+  });
+}
 
 export interface BridgeInfo {
   url: string;
@@ -80,7 +108,10 @@ function statusFor(code: string): number {
  * Bound to 127.0.0.1 only; Host/Origin checked on every request.
  */
 export async function startBridge(station: Station, dispatcher: Dispatcher, opts: BridgeOptions = {}): Promise<Bridge> {
-  const token = opts.token ?? randomBytes(32).toString('base64url');
+  // SOHOA_BRIDGE_TOKEN (≥ 32 chars) keeps the token across a restart (the Electron shell, an IT script): an
+  // open page then reconnects by itself. Without it every start mints a fresh random token.
+  const fixed = process.env.SOHOA_BRIDGE_TOKEN;
+  const token = opts.token ?? (fixed !== undefined && fixed.length >= 32 ? fixed : randomBytes(32).toString('base64url'));
   let port = 0;
 
   const server: Server = createServer((req, res) => {
@@ -122,6 +153,10 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
       sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
       return;
     }
+    if (url.startsWith('/import/')) {
+      await serveImport(req, res, url);
+      return;
+    }
     if (url.startsWith('/pages/')) {
       await servePageImage(req, res, url);
       return;
@@ -159,6 +194,53 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
     } catch (err) {
       const payload = toErrorPayload(err);
       sendJson(res, payload.code === 'NOT_FOUND' ? 404 : payload.code === 'INVALID_REQUEST' ? 400 : 500, { ok: false, error: payload });
+    }
+  }
+
+  /**
+   * `POST /import/<componentId>` (bearer; body = the file's bytes; `X-File-Name` URI-encoded;
+   * `Idempotency-Key`): the browser's file import. The bytes go to a private temp file in the data
+   * directory, `documents.import` reads them there, the temp file is removed. The page never sees a path.
+   */
+  async function serveImport(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
+    if (req.method !== 'POST') {
+      res.writeHead(405, { Allow: 'POST' }).end();
+      return;
+    }
+    if (!tokenMatches(bearer(req), token)) {
+      sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token' } });
+      return;
+    }
+    const m = /^\/import\/([0-9A-Z]{26})$/.exec(url.split('?')[0] ?? '');
+    if (!m) {
+      sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'no such route' } });
+      return;
+    }
+    let fileName: string | undefined;
+    try {
+      const raw = req.headers['x-file-name'];
+      fileName = typeof raw === 'string' && raw !== '' ? decodeURIComponent(raw) : undefined;
+    } catch {
+      sendJson(res, 400, { ok: false, error: { code: 'FILE_NAME_INVALID', message: 'X-File-Name is not URI-encoded' } });
+      return;
+    }
+    const key = req.headers['idempotency-key'];
+    const dir = join(station.layout.tmp, 'uploads');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const tmp = join(dir, `${process.pid}-${randomBytes(8).toString('hex')}.upload`);
+    try {
+      const size = await receiveFile(req, tmp, MAX_UPLOAD);
+      if (size === null) {
+        sendJson(res, 413, { ok: false, error: { code: 'IMAGE_TOO_LARGE', message: `upload larger than ${MAX_UPLOAD} bytes` } });
+        return;
+      }
+      const params: Record<string, unknown> = { componentId: m[1], path: tmp };
+      if (fileName !== undefined) params.fileName = fileName.slice(0, 1000);
+      if (typeof key === 'string' && key.length >= 8) params.idempotencyKey = key.slice(0, 100);
+      const result = await dispatcher.invoke('documents.import', params, { user: { id: 'local', role: 'admin' }, via: 'http' });
+      sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
+    } finally {
+      rmSync(tmp, { force: true });
     }
   }
 

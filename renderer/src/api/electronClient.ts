@@ -9,6 +9,8 @@ export interface PreloadStation {
   onState(fn: (state: ConnectionState) => void): () => void;
   state(): ConnectionState;
   pageImageUrl(pageId: string, width: number): string;
+  /** webUtils.getPathForFile: the path of a file the user picked (the renderer itself never sees paths otherwise). */
+  pathForFile(file: File): string;
 }
 
 /** StationTransport over Electron's preload bridge (IPC to the main process, which relays to the service). */
@@ -42,5 +44,9 @@ export class ElectronTransport implements StationTransport {
 
   releaseImage(): void {
     /* nothing to revoke */
+  }
+
+  importFile(componentId: string, file: File, idempotencyKey: string): Promise<Result<ResultOf<'documents.import'>>> {
+    return this.call('documents.import', { componentId, path: this.station.pathForFile(file), fileName: file.name, idempotencyKey });
   }
 }

@@ -17,6 +17,6 @@ export interface StationTransport {
   /** An image URL for a page (a blob: URL on the web, a station-page: URL in Electron); caller revokes via release. */
   pageImage(pageId: string, width: number, signal?: AbortSignal): Promise<string>;
   releaseImage(url: string): void;
-  /** Uploads a file for a component (browser file import); resolves to an upload id the import call takes. */
-  upload?(file: Blob, name: string): Promise<Result<{ uploadId: string }>>;
+  /** Imports a citizen's file into a component (documents.import), with the action's idempotency key. */
+  importFile(componentId: string, file: File, idempotencyKey: string): Promise<Result<ResultOf<'documents.import'>>>;
 }

@@ -144,14 +144,20 @@ export class WebTransport implements StationTransport {
     if (url.startsWith('blob:')) URL.revokeObjectURL(url);
   }
 
-  async upload(file: Blob, name: string): Promise<Result<{ uploadId: string }>> {
+  /** POST /import/<componentId>: the bridge stores the bytes privately and runs documents.import on them. */
+  async importFile(componentId: string, file: File, idempotencyKey: string): Promise<Result<ResultOf<'documents.import'>>> {
     try {
-      const res = await fetch(new URL('uploads', this.base), {
+      const res = await fetch(new URL(`import/${encodeURIComponent(componentId)}`, this.base), {
         method: 'POST',
-        headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/octet-stream', 'X-File-Name': encodeURIComponent(name) },
+        headers: {
+          Authorization: `Bearer ${this.token}`,
+          'Content-Type': 'application/octet-stream',
+          'X-File-Name': encodeURIComponent(file.name),
+          'Idempotency-Key': idempotencyKey,
+        },
         body: file,
       });
-      return (await res.json()) as Result<{ uploadId: string }>;
+      return (await res.json()) as Result<ResultOf<'documents.import'>>;
     } catch (err) {
       this.suspectDown();
       return { ok: false, error: { code: 'SERVICE_UNREACHABLE', message: (err as Error).message } };

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { hasMethod, useEvents, useStation } from '../api/context';
+import { useEvents, useStation } from '../api/context';
 import { useI18n } from '../i18n/context';
 
 /**
@@ -26,13 +26,8 @@ export function OnlineIndicator() {
     if (state !== 'online') return;
     let live = true;
     const load = async () => {
-      if (hasMethod('sync.status')) {
-        const r = (await transport.call('sync.status' as never, {} as never)) as { ok: boolean; value?: { online?: boolean } };
-        if (live && r.ok) setOnline(r.value?.online ?? false);
-      } else {
-        const r = await transport.call('station.info', {});
-        if (live && r.ok) setOnline(r.value.online);
-      }
+      const r = await transport.call('sync.status', {});
+      if (live && r.ok) setOnline(r.value.online === true);
     };
     void load();
     const id = setInterval(() => void load(), 5000);
@@ -45,7 +40,7 @@ export function OnlineIndicator() {
     if (ev.type === 'sync.state' && typeof ev.data.online === 'boolean') setOnline(ev.data.online);
   });
   const service = state === 'online';
-  const label = !service ? t('status.serviceDown') : online ? t('status.online') : t('status.offline');
+  const label = !service || online === null ? t('status.unknown') : online ? t('status.online') : t('status.offline');
   return (
     <div className="indicators" role="status" aria-live="polite">
       <span className={`dot ${service ? 'dot-ok' : 'dot-bad'}`} aria-hidden="true" />

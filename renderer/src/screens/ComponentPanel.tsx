@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { ReviewPage } from '../../../electron/common/api/pages';
 import type { ErrorPayload } from '../../../electron/common/errors';
 import type { Component, Dossier } from '../../../electron/common/schemas';
-import { callMaybe, hasMethod, useAction, useEvents, useStation } from '../api/context';
+import { useAction, useEvents, useStation } from '../api/context';
+import { newIdempotencyKey } from '../api/idempotency';
 import { ErrorBox } from '../components/ErrorBox';
 import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
@@ -36,24 +37,29 @@ export function ComponentPanel({ dossier, component, active, onChanged }: { doss
   const documentId = useRef<string | null>(null);
   const assemble = async () => {
     setError(null);
-    if (!hasMethod('documents.assemble')) return setError({ code: 'UNSUPPORTED', message: 'documents.assemble' });
-    const r = await run('documents.assemble' as never, { componentId: component.id } as never, 'assemble');
+    const r = await run('documents.assemble', { componentId: component.id }, 'assemble');
     if (!r) return;
     if (r.ok) {
-      documentId.current = (r.value as { id?: string; documentId?: string }).id ?? (r.value as { documentId?: string }).documentId ?? null;
+      documentId.current = r.value.documentId;
       onChanged();
     } else setError(r.error);
   };
 
+  const importing = useRef(false);
   const onFile = async (file: File) => {
+    if (importing.current) return;
+    importing.current = true;
     setError(null);
     setImportName(file.name);
-    if (!transport.upload || !hasMethod('documents.import')) return setError({ code: 'UNSUPPORTED', message: 'documents.import' });
-    const up = await transport.upload(file, file.name);
-    if (!up.ok) return setError(up.error);
-    const r = await callMaybe(transport, 'documents.import', { componentId: component.id, uploadId: up.value.uploadId, fileName: file.name });
-    if (r.ok) onChanged();
-    else setError(r.error);
+    try {
+      const r = await transport.importFile(component.id, file, newIdempotencyKey());
+      if (r.ok) {
+        documentId.current = r.value.documentId;
+        onChanged();
+      } else setError(r.error);
+    } finally {
+      importing.current = false;
+    }
   };
 
   useEffect(() => {

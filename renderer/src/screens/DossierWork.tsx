@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ErrorPayload } from '../../../electron/common/errors';
 import type { Component, Dossier } from '../../../electron/common/schemas';
-import { callMaybe, hasMethod, useAction, useEvents, useStation } from '../api/context';
+import { useAction, useEvents, useStation } from '../api/context';
 import { ErrorBox } from '../components/ErrorBox';
 import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
@@ -32,23 +32,13 @@ export function DossierWork({ dossier, onChange, onDone, active }: { dossier: Do
   const missing = components.filter((c) => c.required && !(c.digitised && c.signed));
   const finish = async () => {
     setError(null);
-    // The dossiers/sync area decides what "finish" does (mark complete, put in the outbox).
-    const name = ['dossiers.finish', 'dossiers.complete', 'sync.enqueue'].find((m) => hasMethod(m));
-    if (!name) {
-      setError({ code: 'UNSUPPORTED', message: 'no finish method yet' });
-      return;
-    }
-    const r = await runMaybe(name, { id: dossier.id });
+    // Marks the dossier complete and puts it in the sync outbox (a second press is ignored while this runs).
+    const r = await run('dossiers.complete', { id: dossier.id, queue: true }, 'finish');
     if (!r) return;
     if (r.ok) {
       setFinished(true);
-      void reload();
+      onChange(r.value);
     } else setError(r.error);
-  };
-  const runMaybe = async (name: string, params: Record<string, unknown>) => {
-    // useAction with a method another area adds: same single-flight + idempotency key.
-    if (!hasMethod(name)) return callMaybe(transport, name, params);
-    return run(name, params as never, 'finish');
   };
 
   useEffect(() => {

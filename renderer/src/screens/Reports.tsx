@@ -1,38 +1,30 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { DossierSummary } from '../../../electron/common/schemas';
-import { callMaybe, hasMethod, useQuery, useStation } from '../api/context';
+import { useQuery } from '../api/context';
 import { ErrorBox } from '../components/ErrorBox';
 import { useI18n } from '../i18n/context';
 import { digitisationRows, type RateRow } from '../lib/report';
 
+/** YYYY-MM-DD of a local date (the counter's day, not UTC's). */
+export function localDay(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
 function monthStart(d: Date): string {
-  return new Date(d.getFullYear(), d.getMonth(), 1).toISOString().slice(0, 10);
+  return localDay(new Date(d.getFullYear(), d.getMonth(), 1));
 }
 
 /** Digitisation rate per procedure for a period, as a table and a bar chart (plain SVG). */
 export function Reports() {
   const { t } = useI18n();
-  const { transport, generation } = useStation();
   const [from, setFrom] = useState(monthStart(new Date()));
-  const [to, setTo] = useState(new Date().toISOString().slice(0, 10));
+  const [to, setTo] = useState(localDay(new Date()));
   const dossiers = useQuery('dossiers.list', { limit: 1000 });
-  const [serverRows, setServerRows] = useState<RateRow[] | null>(null);
-  useEffect(() => {
-    if (!hasMethod('reports.digitisation')) return;
-    void callMaybe(transport, 'reports.digitisation', { from, to }).then((r) => {
-      const rows = (r.ok ? (r.value as { rows?: unknown[] }).rows : null) ?? null;
-      if (Array.isArray(rows))
-        setServerRows(
-          (rows as Record<string, unknown>[]).map((x) => ({
-            code: String(x.procedureCode ?? x.code ?? ''),
-            name: String(x.procedureName ?? x.name ?? ''),
-            received: Number(x.received ?? x.dossiersReceived ?? 0),
-            digitised: Number(x.digitised ?? x.dossiersDigitised ?? x.componentsDigitised ?? 0),
-          })),
-        );
-    });
-  }, [transport, from, to, generation]);
-  const rows = serverRows ?? digitisationRows((dossiers.data ?? []) as DossierSummary[], from, to);
+  const report = useQuery('reports.digitisation', { from, to, period: 'all', byClerk: false });
+  // The service's report when it answers; otherwise the same figures counted from the dossier list.
+  const rows: RateRow[] = report.data
+    ? report.data.rows.map((r) => ({ code: r.procedureCode, name: r.procedureName, received: r.received, digitised: r.digitised }))
+    : digitisationRows((dossiers.data ?? []) as DossierSummary[], from, to);
   const max = Math.max(1, ...rows.map((r) => r.received));
   const barH = 28;
   return (
@@ -50,7 +42,7 @@ export function Reports() {
           </label>
         </div>
       </div>
-      {dossiers.error && <ErrorBox error={dossiers.error} />}
+      {report.error && <ErrorBox error={report.error} />}
       <figure className="chart">
         <svg role="img" aria-label={t('reports.chart')} width="100%" height={Math.max(60, rows.length * (barH + 8) + 20)} viewBox={`0 0 800 ${Math.max(60, rows.length * (barH + 8) + 20)}`} data-testid="report-chart">
           {rows.map((r, i) => {

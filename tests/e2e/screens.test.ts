@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { api, startService, type RunningService } from '../helpers/cli';
+import { tempDir } from '../helpers/tmp';
+import { buildUi, openBrowser, screenshot, type Browser } from './support/browser';
+
+const vi = (await import('../../renderer/i18n/vi.json', { with: { type: 'json' } })).default as Record<string, string>;
+const en = (await import('../../renderer/i18n/en.json', { with: { type: 'json' } })).default as Record<string, string>;
+
+/** A fixed bridge token so a restarted service accepts the open page again (SOHOA_BRIDGE_TOKEN). */
+const TOKEN = 'e2e-screens-token-0123456789abcdefghijklmnop';
+
+async function expectShot(page: Page, name: string): Promise<void> {
+  const s = await screenshot(page, name);
+  expect(s.width, `${name} width`).toBeGreaterThanOrEqual(1280);
+  expect(s.height, `${name} height`).toBeGreaterThanOrEqual(800);
+  expect(s.stdev, `${name} is not blank`).toBeGreaterThan(10);
+}
+
+describe('counter UI in Chromium against `sohoa serve --demo`', () => {
+  let svc: RunningService;
+  let browser: Browser;
+  let dataDir: string;
+  let uiDir: string;
+  const env = { SOHOA_BRIDGE_TOKEN: TOKEN, TZ: 'Asia/Ho_Chi_Minh' };
+
+  beforeAll(async () => {
+    uiDir = tempDir('sohoa-ui-', { scope: 'file' });
+    dataDir = tempDir('sohoa-e2e-screens-', { scope: 'file' });
+    await buildUi(uiDir);
+    svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir], env);
+    browser = await openBrowser();
+    await browser.page.goto(`${svc.url}#token=${svc.token}`);
+    await browser.page.getByTestId('service-state').and(browser.page.locator('[data-state="online"]')).waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await svc?.stop();
+  });
+
+  it('takes the token from the URL fragment and removes it from the address bar', async () => {
+    const { page } = browser;
+    expect(page.url()).not.toContain('token');
+    expect(page.url()).not.toContain(TOKEN);
+    await expect(page.getByTestId('station-name').textContent()).resolves.toMatch(/ST[0-9A-Z]+/);
+  });
+
+  it('shows each main screen in Vietnamese and saves a non-blank screenshot of at least 1280×800', async () => {
+    const { page } = browser;
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('vi');
+    await expect(page.getByRole('heading', { level: 1 }).first().textContent()).resolves.toBe(vi['intake.title']);
+    await expectShot(page, '01-intake-procedure');
+    const screens: [string, string, string][] = [
+      ['Alt+2', 'results.title', '02-results'],
+      ['Alt+3', 'queue.title', '03-queue'],
+      ['Alt+4', 'reports.title', '04-reports'],
+      ['Alt+5', 'settings.title', '05-settings'],
+    ];
+    for (const [keys, title, name] of screens) {
+      await page.keyboard.press(keys);
+      await expect(page.locator('h1:visible').textContent()).resolves.toBe(vi[title]);
+      await expectShot(page, name);
+    }
+    await page.keyboard.press('Alt+1');
+    await expect(page.locator('h1:visible').textContent()).resolves.toBe(vi['intake.title']);
+  });
+
+  it('switches to English with Alt+L and back, every label coming from the dictionaries', async () => {
+    const { page } = browser;
+    await page.keyboard.press('Alt+L');
+    await expect(page.locator('h1:visible').textContent()).resolves.toBe(en['intake.title']);
+    await expect(page.getByTestId('nav-queue').textContent()).resolves.toContain(en['nav.queue']);
+    await page.keyboard.press('Alt+L');
+    await expect(page.locator('h1:visible').textContent()).resolves.toBe(vi['intake.title']);
+  });
+
+  it('creates a dossier by keyboard only: search by code, Enter, CCCD checked as typed, Ctrl+Enter', async () => {
+    const { page } = browser;
+    const screen = page.getByTestId('screen-intake');
+    await screen.getByTestId('procedure-search').fill('1.001193');
+    await expect.poll(() => screen.getByTestId('procedure-option').count()).toBe(1);
+    await page.keyboard.press('Enter');
+    const id = screen.getByTestId('owner-id');
+    await id.focus();
+    await page.keyboard.type('999099012345'); // province 999 does not exist
+    await expect(screen.getByTestId('owner-id-check').textContent()).resolves.toBe(vi['owner.idBad']);
+    await expect(screen.getByTestId('create-dossier').isDisabled()).resolves.toBe(true);
+    await id.fill('001099012345');
+    await expect(screen.getByTestId('owner-id-check').textContent()).resolves.toContain('Hà Nội');
+    await expectShot(page, '06-intake-owner');
+    await page.keyboard.press('Control+Enter');
+    await screen.getByTestId('dossier').waitFor();
+    await expect(screen.getByTestId('component').count()).resolves.toBeGreaterThan(0);
+    await expectShot(page, '07-intake-dossier');
+  });
+
+  it('shows a name with markup, an RTL override and 300 characters as text, inside its box', async () => {
+    const { page } = browser;
+    // A fresh intake: reload the page (the token survives in this tab's session storage only).
+    await page.reload();
+    const screen = page.getByTestId('screen-intake');
+    await screen.getByTestId('procedure-search').fill('khai sinh');
+    await expect.poll(() => screen.getByTestId('procedure-option').first().textContent()).toContain('khai sinh');
+    await page.keyboard.press('Enter');
+    const hostile = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">\u202Eevil.exe ${'Nguyễn Thị Hồng Nhung '.repeat(14)}`.slice(0, 300);
+    expect(hostile).toHaveLength(300);
+    await screen.getByTestId('owner-id').fill('079199012345');
+    await screen.getByTestId('owner-name').fill(hostile);
+    await screen.getByTestId('create-dossier').click();
+    const shown = screen.getByTestId('dossier-owner-name');
+    await shown.waitFor();
+    await expect(shown.textContent()).resolves.toBe(hostile);
+    await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    await expect(page.locator('script:not([src])').count()).resolves.toBe(0);
+    // The name stays inside the checklist column: its box is no wider than the column.
+    const box = await shown.boundingBox();
+    const column = await screen.locator('.checklist').boundingBox();
+    expect(box && column && box.x + box.width <= column.x + column.width + 1).toBe(true);
+    await expectShot(page, '08-hostile-name');
+  });
+
+  it('says so when the service stops, reconnects by itself after a restart and shows the true state', async () => {
+    const { page } = browser;
+    const port = svc.port;
+    await svc.stop();
+    const banner = page.getByTestId('conn-banner');
+    await banner.waitFor({ timeout: 15_000 });
+    await expect(banner.textContent()).resolves.toContain('Mất kết nối');
+    await expectShot(page, '09-reconnecting');
+    // Meanwhile another client creates a dossier: the page must show it after reconnecting (true state).
+    svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir, '--port', String(port)], env);
+    const created = await api(svc, 'dossiers.create', { procedureCode: '1.001193', ownerId: '001099012345', ownerName: 'Trần Văn Bình', idempotencyKey: 'e2e-reconnect-0001' });
+    expect(created.status).toBe(200);
+    await banner.waitFor({ state: 'detached', timeout: 20_000 });
+    await expect(page.getByTestId('service-state').getAttribute('data-state')).resolves.toBe('online');
+    await page.keyboard.press('Alt+4');
+    await expect.poll(() => page.getByTestId('report-table').textContent(), { timeout: 10_000 }).toContain('1.001193');
+    expect(browser.errors).toEqual([]);
+  });
+});
