@@ -36,7 +36,7 @@ export const RANDOM_FAULT_RATES: Record<FaultKind, number> = {
 };
 
 /** PARAM defaults: delay in ms, Retry-After in seconds. */
-export const DEFAULT_FAULT_PARAMS: Partial<Record<FaultKind, number>> = { delay: 1500, '429': 1 };
+export const DEFAULT_FAULT_PARAMS: Partial<Record<FaultKind, number>> = { delay: 400, '429': 1 };
 
 export interface FaultRule {
   p: number;

@@ -69,6 +69,8 @@ export interface OneStopStats {
     notPdf: number;
     byHashHits: number;
     byHashMisses: number;
+    /** tus HEAD/POST for a hash already stored complete (no bytes are re-sent: the station could have asked by-hash). */
+    redundantRequests: number;
   };
   commits: { created: number; updated: number; conflicts: number; rejected: number };
 }
@@ -249,7 +251,7 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
     requests: {},
     enrolments: { created: 0, repeated: 0, rejected: 0 },
     tokens: { issued: 0, rejected: 0 },
-    uploads: { created: 0, existingAnswered: 0, completed: 0, hashMismatches: 0, notPdf: 0, byHashHits: 0, byHashMisses: 0 },
+    uploads: { created: 0, existingAnswered: 0, completed: 0, hashMismatches: 0, notPdf: 0, byHashHits: 0, byHashMisses: 0, redundantRequests: 0 },
     commits: { created: 0, updated: 0, conflicts: 0, rejected: 0 },
   };
   const count = (r: Route | 'admin' | 'unknown') => (stats.requests[r] = (stats.requests[r] ?? 0) + 1);
@@ -498,7 +500,7 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
     switch (d.kind) {
       case 'delay':
         faults.hit('delay');
-        await sleep(d.param ?? 1500);
+        await sleep(d.param ?? 400);
         return false;
       case '500':
       case '503': {
@@ -603,6 +605,8 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
       return sendReply(res, { ...errorReply(401, cid, token ? a?.reason ?? 'token_invalid' : 'token_missing'), headers: tusHeaders });
     }
     if (method === 'GET') return sendReply(res, errorReply(404, cid, 'not_found', 'Tải tệp qua /v1/files/{fileId}'));
+    const metaSha = method === 'POST' ? parseTusMetadata(req.headers['upload-metadata'] as string | undefined)?.sha256 : id;
+    if ((method === 'POST' || method === 'HEAD') && metaSha && fileByHash(db, metaSha)) stats.uploads.redundantRequests += 1;
     if (method === 'POST') {
       if (id) return sendReply(res, { ...errorReply(404, cid, 'not_found'), headers: tusHeaders });
       const meta = parseTusMetadata(req.headers['upload-metadata'] as string | undefined);

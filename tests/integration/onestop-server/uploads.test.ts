@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OneStopServer } from '../../onestop-server/server';
-import { enrolStation, getJson, http, json, makePdf, sha256, startServer, tusUpload, uploadFile } from './helpers';
+import { enrolStation, getJson, http, json, makePdf, manifest, postJson, sha256, startServer, tusUpload, uploadFile } from './helpers';
 
 let server: OneStopServer | undefined;
 afterEach(async () => {
@@ -125,6 +125,31 @@ describe('one-stop server: files', () => {
     const h = await getJson(`${server.url}/v1/files/by-hash/${sha}`, st.token);
     expect(h.status).toBe(200);
     expect(server.state().files).toEqual([{ fileId: `F-${sha.slice(0, 16)}`, sha256: sha, size: pdf.length, attached: false }]);
-    expect(server.stats().uploads.created).toBe(1);
+    expect(server.stats().uploads).toMatchObject({ created: 1, redundantRequests: 0 });
+    // a client that skips by-hash and goes to tus again is counted (it sends no bytes: HEAD says complete)
+    expect((await tusUpload(server.url, st.token, pdf)).ok).toBe(true);
+    expect(server.stats().uploads).toMatchObject({ created: 1, completed: 1, redundantRequests: 1 });
+  });
+
+  it('keeps stored files, partial uploads and dossiers across a server restart on the same data directory', async () => {
+    server = await startServer();
+    const dataDir = server.dataDir;
+    const st = await enrolStation(server.url);
+    const done = await uploadFile(server.url, st.token, await makePdf('done'));
+    const partial = await makePdf('partial', 100_000);
+    server.queueFault('drop-upload');
+    expect((await tusUpload(server.url, st.token, partial, { retryDelays: null })).ok).toBe(false);
+    const code = json(await postJson(`${server.url}/v1/dossiers/commit`, manifest(st.stationId, 'R-1', [done]), st.token)).data.dossierCode as string;
+    await server.close();
+
+    server = await startServer({ dataDir });
+    expect((await getJson(`${server.url}/v1/files/by-hash/${done.sha256}`, st.token)).status).toBe(200);
+    const kept = Number((await head(server.url, st.token, sha256(partial))).headers['upload-offset']);
+    expect(kept).toBeGreaterThan(0);
+    expect((await tusUpload(server.url, st.token, partial)).ok).toBe(true);
+    const again = await postJson(`${server.url}/v1/dossiers/commit`, manifest(st.stationId, 'R-1', [done]), st.token);
+    expect(again.status).toBe(409);
+    expect(json(again).data.dossierCode).toBe(code);
+    expect(server.stats().uploads.created).toBe(0);
   });
 });
