@@ -1,0 +1,284 @@
+/**
+ * Signing as the station offers it: configuration (settings), certificate listing, signing a stored document
+ * (new blob, document row, signature row, DTS queue), verification and the catch-up of queued timestamps.
+ */
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CertificateEntry, SigningConfig, SigningKeyRef } from '../../common/api/signing';
+import { StationError } from '../../common/errors';
+import type { Role } from '../../common/schemas';
+import { createLogger } from '../log/logger';
+import { appendAudit } from '../store/audit';
+import { getSetting, setSetting } from '../store/settings';
+import { documentForSigning, pendingTimestamps, recordSignature, signaturesOf, timestampAttemptFailed } from '../store/signatures';
+import type { Station } from '../station/station';
+import type { MarkSpec } from './appearance';
+import { certSha256, checkSigningCertificate, commonName, pemToDers } from './certs';
+import type { SigningKey } from './cms';
+import { openP12Key } from './p12';
+import { addDocumentTimestamp, isoVietnam, signPdf, type PadesLevel } from './pades';
+import { listTokenCertificates, openPkcs11Key, type Pkcs11Factory } from './pkcs11';
+import { verifyPdf, type VerifyReport } from './verify';
+
+const log = createLogger('signing');
+
+export const DEFAULT_SIGNING_CONFIG: SigningConfig = {
+  tsaUrl: null,
+  tsaUsername: null,
+  trustAnchorsPem: '',
+  intermediatesPem: '',
+  pkcs11Modules: [],
+  p12Files: [],
+  agencyName: '',
+  checkRevocation: true,
+  defaultLevel: 'B-T',
+};
+
+const KEY = 'signing.config';
+
+export function signingConfig(station: Station): SigningConfig {
+  return { ...DEFAULT_SIGNING_CONFIG, ...(getSetting<Partial<SigningConfig>>(station.store, KEY) ?? {}) };
+}
+
+export function setSigningConfig(station: Station, patch: Partial<SigningConfig>, by: string | null): void {
+  for (const pem of [patch.trustAnchorsPem, patch.intermediatesPem]) {
+    if (pem) {
+      for (const der of pemToDers(pem)) {
+        try {
+          new X509Certificate(der);
+        } catch {
+          throw new StationError('INVALID_REQUEST', 'the PEM bundle holds a certificate that cannot be read');
+        }
+      }
+    }
+  }
+  setSetting(station.store, KEY, { ...signingConfig(station), ...patch }, by);
+  appendAudit(station.store, { actor: by, action: 'signing.config', details: { keys: Object.keys(patch) } });
+}
+
+/** TSA password comes from the environment (never stored in the database). */
+function tsaOptions(cfg: SigningConfig): { url: string; username?: string; password?: string } | null {
+  if (!cfg.tsaUrl) return null;
+  return { url: cfg.tsaUrl, ...(cfg.tsaUsername ? { username: cfg.tsaUsername, password: process.env.SOHOA_TSA_PASSWORD ?? '' } : {}) };
+}
+
+export async function listCertificates(station: Station, factory?: Pkcs11Factory): Promise<CertificateEntry[]> {
+  const cfg = signingConfig(station);
+  const out: CertificateEntry[] = [];
+  for (const module of cfg.pkcs11Modules) {
+    try {
+      for (const c of await listTokenCertificates(module, factory)) {
+        const x = new X509Certificate(c.certificate);
+        out.push({
+          source: 'pkcs11',
+          key: { kind: 'pkcs11', module, tokenLabel: c.tokenLabel, certId: c.certId },
+          subject: x.subject.replace(/\n/g, ', '),
+          commonName: commonName(c.certificate),
+          issuer: x.issuer.replace(/\n/g, ', '),
+          validFrom: new Date(x.validFrom).toISOString(),
+          validTo: new Date(x.validTo).toISOString(),
+          certSha256: certSha256(c.certificate),
+          tokenManufacturer: c.manufacturer,
+          pinCountLow: c.pinCountLow,
+          pinFinalTry: c.pinFinalTry,
+          pinLocked: c.pinLocked,
+        });
+      }
+    } catch (err) {
+      log.warn('PKCS#11 module unusable', { module, code: (err as StationError).code, message: (err as Error).message });
+    }
+  }
+  for (const path of cfg.p12Files) {
+    out.push({
+      source: 'p12',
+      key: { kind: 'p12', path },
+      subject: '',
+      commonName: path.split(/[\\/]/).at(-1) ?? path,
+      issuer: '',
+      validFrom: null,
+      validTo: null,
+      certSha256: null,
+      tokenManufacturer: null,
+      pinCountLow: false,
+      pinFinalTry: false,
+      pinLocked: false,
+    });
+  }
+  return out;
+}
+
+export async function openKey(ref: SigningKeyRef, secret: { pin?: string | undefined; password?: string | undefined }, factory?: Pkcs11Factory): Promise<SigningKey> {
+  if (ref.kind === 'p12') return openP12Key(ref.path, secret.password ?? '');
+  if (!secret.pin) throw new StationError('INVALID_REQUEST', 'a PIN is needed for the token');
+  // Validity and key usage are checked before the PIN reaches the token.
+  return openPkcs11Key(ref, secret.pin, { ...(factory ? { factory } : {}), precheck: (cert) => checkSigningCertificate(cert) });
+}
+
+export interface SignDocumentInput {
+  documentId: string;
+  role: 'clerk' | 'agency';
+  key: SigningKeyRef;
+  pin?: string | undefined;
+  password?: string | undefined;
+  mark?:
+    | {
+        visible: boolean;
+        name?: string | undefined;
+        copiedAt?: string | undefined;
+        heading: 'SAO Y' | 'SAO LỤC' | 'TRÍCH SAO';
+        agencyName?: string | undefined;
+        sealPath?: string | undefined;
+      }
+    | undefined;
+  level?: PadesLevel | undefined;
+  rsaScheme?: 'pkcs1' | 'pss' | undefined;
+}
+
+export async function signDocument(station: Station, p: SignDocumentInput, user: { id: string; role: Role } | null, factory?: Pkcs11Factory) {
+  if (p.role === 'agency' && user?.role !== 'records_clerk') {
+    throw new StationError('FORBIDDEN', 'the agency "SAO Y" signature is applied by the records clerk (văn thư) only', { role: user?.role ?? null });
+  }
+  const doc = documentForSigning(station.store, p.documentId);
+  if (!doc) throw new StationError('NOT_FOUND', `no document ${p.documentId}`, { documentId: p.documentId });
+  if (doc.state === 'purged') throw new StationError('CONFLICT', `document ${p.documentId} was purged`);
+  const cfg = signingConfig(station);
+  const level = p.level ?? cfg.defaultLevel;
+  const now = new Date();
+  const key = await openKey(p.key, p, factory);
+  const out = join(station.layout.tmp, `sign-${randomBytes(8).toString('hex')}.pdf`);
+  try {
+    let mark: MarkSpec | null = null;
+    const m = p.mark ?? { visible: true, heading: 'SAO Y' as const };
+    if (m.visible) {
+      if (p.role === 'clerk') {
+        const copied = m.copiedAt ? new Date(m.copiedAt) : new Date(doc.createdAt);
+        if (Number.isNaN(copied.getTime())) throw new StationError('INVALID_REQUEST', 'copiedAt is not a date');
+        mark = { position: 'top-left', lines: [`Người sao: ${m.name ?? commonName(key.certificate)}`, `Thời gian sao: ${isoVietnam(copied)}`] };
+      } else {
+        const agency = m.agencyName ?? cfg.agencyName;
+        if (!agency) throw new StationError('INVALID_REQUEST', 'the agency name for the "SAO Y" mark is not configured');
+        let sealPng: Buffer | undefined;
+        if (m.sealPath) {
+          try {
+            sealPng = readFileSync(m.sealPath);
+          } catch (err) {
+            throw new StationError('NOT_FOUND', `seal image ${m.sealPath}: ${(err as Error).message}`);
+          }
+        }
+        mark = { position: 'top-right', lines: [m.heading, agency, isoVietnam(now)], sealPng };
+      }
+    }
+    const r = await signPdf({
+      input: station.blobs.pathOf(doc.sha256),
+      output: out,
+      key,
+      rsaScheme: p.rsaScheme,
+      level,
+      mark,
+      tsa: tsaOptions(cfg),
+      trustAnchors: pemToDers(cfg.trustAnchorsPem),
+      intermediates: pemToDers(cfg.intermediatesPem),
+      checkRevocation: cfg.checkRevocation,
+      now,
+    });
+    const put = await station.blobs.putFile(out, { move: true });
+    const at = now.toISOString();
+    const issuer = new X509Certificate(key.certificate).issuer.replace(/\n/g, ', ');
+    const id = recordSignature(station.store, {
+      documentId: doc.id,
+      role: p.role,
+      signerName: r.signerName,
+      certSha256: r.certSha256,
+      certIssuer: issuer,
+      level: r.level,
+      newSha256: put.sha256,
+      newSize: put.size,
+      fieldName: r.fieldName,
+      tsaTime: null,
+      signedBy: user && user.id !== 'local' ? user.id : null,
+      chainStatus: r.chain,
+      revocationStatus: r.revocation,
+      queueTimestamp: r.dtsPending,
+      at,
+    });
+    appendAudit(station.store, {
+      actor: user?.id ?? null,
+      action: 'document.sign',
+      subjectType: 'document',
+      subjectId: doc.id,
+      details: { role: p.role, level: r.level, signer: r.signerName, certSha256: r.certSha256, sha256: put.sha256, chain: r.chain, revocation: r.revocation },
+    });
+    station.emit('document.changed', { id: doc.id, sha256: put.sha256 });
+    return {
+      documentId: doc.id,
+      sha256: put.sha256,
+      size: put.size,
+      signature: { id, role: p.role, signerName: r.signerName, level: r.level, fieldName: r.fieldName, signedAt: at, tsaTime: null, signedSha256: put.sha256 },
+      timestampQueued: r.dtsPending,
+      chain: r.chain,
+      revocation: r.revocation,
+    };
+  } finally {
+    key.close();
+    rmSync(out, { force: true });
+  }
+}
+
+export function verifyDocument(station: Station, documentId: string): VerifyReport {
+  const doc = documentForSigning(station.store, documentId);
+  if (!doc) throw new StationError('NOT_FOUND', `no document ${documentId}`, { documentId });
+  const cfg = signingConfig(station);
+  const report = verifyPdf(station.blobs.pathOf(doc.sha256), { trustAnchors: pemToDers(cfg.trustAnchorsPem) });
+  return { ...report, file: doc.sha256 };
+}
+
+/** Adds a document timestamp to every queued document whose TSA call is due. */
+export async function flushTimestamps(station: Station): Promise<{ stamped: string[]; failed: { documentId: string; code: string }[] }> {
+  const cfg = signingConfig(station);
+  const tsa = tsaOptions(cfg);
+  const stamped: string[] = [];
+  const failed: { documentId: string; code: string }[] = [];
+  const now = new Date();
+  for (const q of pendingTimestamps(station.store, now.toISOString())) {
+    const doc = documentForSigning(station.store, q.documentId);
+    if (!doc) continue;
+    if (!tsa) {
+      failed.push({ documentId: q.documentId, code: 'TSA_UNREACHABLE' });
+      continue;
+    }
+    const out = join(station.layout.tmp, `dts-${randomBytes(8).toString('hex')}.pdf`);
+    try {
+      const r = await addDocumentTimestamp(station.blobs.pathOf(doc.sha256), out, tsa);
+      const put = await station.blobs.putFile(out, { move: true });
+      recordSignature(station.store, {
+        documentId: doc.id,
+        role: 'timestamp',
+        signerName: 'TSA',
+        certSha256: null,
+        certIssuer: null,
+        level: 'DTS',
+        newSha256: put.sha256,
+        newSize: put.size,
+        fieldName: r.fieldName,
+        tsaTime: r.time,
+        signedBy: null,
+        chainStatus: null,
+        revocationStatus: null,
+        queueTimestamp: false,
+        at: new Date().toISOString(),
+      });
+      stamped.push(doc.id);
+    } catch (err) {
+      const code = err instanceof StationError ? err.code : 'INTERNAL';
+      const backoff = Math.min(24 * 3600, 60 * 2 ** Math.min(q.attempts, 10));
+      timestampAttemptFailed(station.store, doc.id, (err as Error).message, new Date(now.getTime() + backoff * 1000).toISOString());
+      failed.push({ documentId: doc.id, code });
+    } finally {
+      rmSync(out, { force: true });
+    }
+  }
+  return { stamped, failed };
+}
+
+export { signaturesOf };

@@ -1,0 +1,173 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallContext } from '../../../electron/core/service/context';
+import { Dispatcher } from '../../../electron/core/service/dispatcher';
+import { Station } from '../../../electron/core/station/station';
+import { sql } from '../../../electron/core/store/sql';
+import { tempDir } from '../../helpers/tmp';
+import { makePdfA } from '../../signing-infra/pdfs';
+import { TestPki, type IssuedCert } from '../../signing-infra/pki';
+import { SOFTHSM_MODULE, TestToken } from '../../signing-infra/softhsm';
+import { pdfsig } from '../../signing-infra/validators';
+
+// documents.sign / documents.verify / signing.* through the Dispatcher (the service boundary), with a real
+// station data dir, the loopback TSA and a SoftHSM token.
+
+let pki: TestPki;
+let token: TestToken;
+let clerkP12: IssuedCert;
+let expiredP12: IssuedCert;
+
+const clerk: CallContext = { user: { id: 'u-clerk', role: 'clerk' }, via: 'test' };
+const records: CallContext = { user: { id: 'u-records', role: 'records_clerk' }, via: 'test' };
+const admin: CallContext = { user: { id: 'local', role: 'admin' }, via: 'test' };
+
+beforeAll(async () => {
+  pki = new TestPki();
+  await pki.start();
+  token = new TestToken('agency-token');
+  token.addKey(pki, 'UBND Phuong Ben Nghe', '0b', 'p256');
+  clerkP12 = pki.issue('Pham Thi Clerk', 'rsa');
+  expiredP12 = pki.issue('Expired Clerk', 'rsa', { startDate: '20200101000000Z', endDate: '20210101000000Z' });
+}, 120_000);
+
+afterAll(async () => {
+  await pki?.stop();
+  token?.cleanup();
+});
+
+async function openStationWithDocument(): Promise<{ station: Station; d: Dispatcher; documentId: string; dataDir: string }> {
+  const dataDir = tempDir('sohoa-sign-api-');
+  const station = Station.open({ dataDir, holder: 'test' });
+  const d = new Dispatcher(station);
+  const at = new Date().toISOString();
+  station.store.run(sql`INSERT INTO user (id, login, full_name, role, created_at) VALUES ('u-clerk', 'clerk', 'Phạm Thị Clerk', 'clerk', ${at}), ('u-records', 'vanthu', 'Văn thư', 'records_clerk', ${at})`);
+  const proc = station.store.get<{ code: string }>(sql`SELECT code FROM procedure WHERE active = 1 ORDER BY code LIMIT 1`)!;
+  const dossier = await d.invoke('dossiers.create', { procedureCode: proc.code, ownerId: '001099012345', ownerName: 'Nguyễn Văn A', purpose: 'intake' }, admin);
+  if (!dossier.ok) throw new Error(JSON.stringify(dossier.error));
+  const componentId = (dossier.value as { components: { id: string }[] }).components[0]!.id;
+  const pdf = await makePdfA(join(dataDir, 'scan.pdf'), 2);
+  const imported = await d.invoke('documents.import', { componentId, path: pdf }, admin);
+  if (!imported.ok) throw new Error(JSON.stringify(imported.error));
+  const documentId = (imported.value as { documentId?: string; id?: string }).documentId ?? (imported.value as { id: string }).id;
+  const cfg = await d.invoke(
+    'signing.setConfig',
+    { tsaUrl: pki.tsaUrl, trustAnchorsPem: readFileSync(pki.caCert, 'utf8'), agencyName: 'UBND phường Bến Nghé', pkcs11Modules: [SOFTHSM_MODULE], p12Files: [clerkP12.p12] },
+    admin,
+  );
+  if (!cfg.ok) throw new Error(JSON.stringify(cfg.error));
+  return { station, d, documentId, dataDir };
+}
+
+function blobFiles(dataDir: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir)) {
+      const p = join(dir, e);
+      if (statSync(p).isDirectory()) {
+        if (e !== 'tmp') walk(p);
+      } else out.push(p);
+    }
+  };
+  walk(join(dataDir, 'blobs'));
+  return out.sort();
+}
+
+describe('documents.sign and documents.verify', () => {
+  it('signs as clerk then agency: new blobs, document sha256/state, signature rows, both verify', async () => {
+    const { station, d, documentId } = await openStationWithDocument();
+    try {
+      const before = station.store.get<{ sha256: string }>(sql`SELECT sha256 FROM document WHERE id = ${documentId}`)!.sha256;
+      const list = await d.invoke('signing.listCertificates', {}, clerk);
+      expect(list.ok).toBe(true);
+      const entries = list.ok ? (list.value as { source: string; commonName: string }[]) : [];
+      expect(entries.map((e) => [e.source, e.commonName])).toEqual([
+        ['pkcs11', 'UBND Phuong Ben Nghe'],
+        ['p12', 'signer.p12'],
+      ]);
+
+      const s1 = await d.invoke('documents.sign', { documentId, role: 'clerk', key: { kind: 'p12', path: clerkP12.p12 }, password: clerkP12.p12Password, level: 'B-T', idempotencyKey: 'sign-clerk-0001' }, clerk);
+      expect(s1.ok, JSON.stringify(s1)).toBe(true);
+      const r1 = s1.ok ? (s1.value as { sha256: string; signature: { level: string }; chain: string }) : null;
+      expect(r1!.signature.level).toBe('B-T');
+      expect(r1!.chain).toBe('trusted');
+      expect(r1!.sha256).not.toBe(before);
+      expect(station.blobs.has(r1!.sha256)).toBe(true);
+      // Retried with the same idempotency key: the same answer, no second signature.
+      const again = await d.invoke('documents.sign', { documentId, role: 'clerk', key: { kind: 'p12', path: clerkP12.p12 }, password: clerkP12.p12Password, level: 'B-T', idempotencyKey: 'sign-clerk-0001' }, clerk);
+      expect(again.ok && (again.value as { sha256: string }).sha256).toBe(r1!.sha256);
+
+      const forbidden = await d.invoke('documents.sign', { documentId, role: 'agency', key: { kind: 'pkcs11', module: SOFTHSM_MODULE, tokenLabel: token.label, certId: '0b' }, pin: token.pin }, clerk);
+      expect(forbidden.ok ? 'ok' : forbidden.error.code).toBe('FORBIDDEN');
+
+      const s2 = await d.invoke('documents.sign', { documentId, role: 'agency', key: { kind: 'pkcs11', module: SOFTHSM_MODULE, tokenLabel: token.label, certId: '0b' }, pin: token.pin, level: 'B-T' }, records);
+      expect(s2.ok, JSON.stringify(s2)).toBe(true);
+      const r2 = s2.ok ? (s2.value as { sha256: string }) : null;
+
+      const doc = station.store.get<{ sha256: string; state: string }>(sql`SELECT sha256, state FROM document WHERE id = ${documentId}`)!;
+      expect(doc).toEqual({ sha256: r2!.sha256, state: 'signed' });
+      const rows = station.store.all<{ role: string; level: string; signed_by: string | null; chain_status: string }>(
+        sql`SELECT role, level, signed_by, chain_status FROM signature WHERE document_id = ${documentId} ORDER BY signed_at, rowid`,
+      );
+      expect(rows).toEqual([
+        { role: 'clerk', level: 'B-T', signed_by: 'u-clerk', chain_status: 'trusted' },
+        { role: 'agency', level: 'B-T', signed_by: 'u-records', chain_status: 'trusted' },
+      ]);
+
+      const v = await d.invoke('documents.verify', { documentId }, clerk);
+      expect(v.ok).toBe(true);
+      const rep = v.ok ? (v.value as { valid: boolean; signatures: { signer: { name: string }; valid: boolean }[] }) : null;
+      expect(rep!.valid).toBe(true);
+      expect(rep!.signatures.map((s) => [s.signer.name, s.valid])).toEqual([
+        ['Pham Thi Clerk', true],
+        ['UBND Phuong Ben Nghe', true],
+      ]);
+      const ps = await pdfsig(station.blobs.pathOf(r2!.sha256), pki.nssDir);
+      expect(ps.map((s) => s.valid)).toEqual([true, true]);
+      // The PIN and password appear nowhere in the database or the logs.
+      const dump = station.store.all<Record<string, unknown>>(sql`SELECT * FROM audit_event`).map((r) => JSON.stringify(r)).join('\n') + JSON.stringify(station.store.all(sql`SELECT * FROM idempotency`));
+      expect(dump).not.toContain(clerkP12.p12Password);
+      expect(dump).not.toContain(`"${token.pin}"`);
+    } finally {
+      await station.close();
+    }
+  }, 120_000);
+
+  it('refuses an expired certificate before writing anything: no new blob, document unchanged', async () => {
+    const { station, d, documentId, dataDir } = await openStationWithDocument();
+    try {
+      const blobsBefore = blobFiles(dataDir);
+      const docBefore = station.store.get(sql`SELECT sha256, state, updated_at FROM document WHERE id = ${documentId}`);
+      const r = await d.invoke('documents.sign', { documentId, role: 'clerk', key: { kind: 'p12', path: expiredP12.p12 }, password: expiredP12.p12Password }, clerk);
+      expect(r.ok ? 'ok' : r.error.code).toBe('CERT_EXPIRED');
+      expect(blobFiles(dataDir)).toEqual(blobsBefore);
+      expect(station.store.get(sql`SELECT sha256, state, updated_at FROM document WHERE id = ${documentId}`)).toEqual(docBefore);
+      expect(station.store.get<{ n: number }>(sql`SELECT count(*) AS n FROM signature`)!.n).toBe(0);
+      expect(readdirSync(join(dataDir, 'tmp'))).toEqual([]);
+    } finally {
+      await station.close();
+    }
+  }, 60_000);
+
+  it('queues a document timestamp when the TSA is down and adds it when flushed', async () => {
+    const { station, d, documentId } = await openStationWithDocument();
+    try {
+      pki.tsaDown = true;
+      const s = await d.invoke('documents.sign', { documentId, role: 'clerk', key: { kind: 'p12', path: clerkP12.p12 }, password: clerkP12.p12Password, level: 'B-T' }, clerk);
+      pki.tsaDown = false;
+      expect(s.ok && (s.value as { timestampQueued: boolean; signature: { level: string } })).toMatchObject({ timestampQueued: true, signature: { level: 'B-B' } });
+      expect(station.store.get<{ n: number }>(sql`SELECT count(*) AS n FROM timestamp_queue`)!.n).toBe(1);
+      const f = await d.invoke('signing.flushTimestamps', {}, clerk);
+      expect(f.ok && f.value).toEqual({ stamped: [documentId], failed: [] });
+      expect(station.store.get<{ n: number }>(sql`SELECT count(*) AS n FROM timestamp_queue`)!.n).toBe(0);
+      const v = await d.invoke('documents.verify', { documentId }, clerk);
+      const rep = v.ok ? (v.value as { valid: boolean; signatures: { level: string }[] }) : null;
+      expect(rep!.valid).toBe(true);
+      expect(rep!.signatures.map((x) => x.level)).toEqual(['B-B', 'DTS']);
+    } finally {
+      pki.tsaDown = false;
+      await station.close();
+    }
+  }, 60_000);
+});
