@@ -260,6 +260,7 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
   const store = new FaultableFileStore({ directory: filesDir });
   const orphanPlans = new Map<string, ServerResponse>();
   const uploaderOf = new Map<string, string>();
+  const creating = new Set<string>();
   const tus = new TusServer({
     path: TUS_PATH,
     datastore: store,
@@ -631,8 +632,17 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
         res.end();
         return;
       }
-      uploaderOf.set(sha, a.stationId);
-      await tus.handle(req, res);
+      if (creating.has(sha)) {
+        // another creation for this hash is in flight: tus clients retry 423
+        return sendReply(res, { ...errorReply(423, cid, 'locked', 'Đang tạo tải lên cho tệp này, thử lại'), headers: tusHeaders });
+      }
+      creating.add(sha);
+      try {
+        uploaderOf.set(sha, a.stationId);
+        await tus.handle(req, res);
+      } finally {
+        creating.delete(sha);
+      }
       if (res.statusCode === 201) stats.uploads.created += 1;
       return;
     }

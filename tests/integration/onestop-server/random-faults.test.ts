@@ -91,7 +91,7 @@ describe('one-stop server under random faults', () => {
     }
     server.setFaults({});
     const stats = server.stats();
-    console.log(`one-stop random faults after ${n + 1} batches: ${JSON.stringify(stats.faults)}`);
+    console.log(`one-stop random faults after ${expected.size} batches: ${JSON.stringify(stats.faults)}`);
     for (const k of FAULT_KINDS) expect(stats.faults[k], `fault ${k} never fired`).toBeGreaterThan(0);
 
     const state = server.state();
