@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OneStopServer } from '../../onestop-server/server';
-import { FAULT_KINDS } from '../../onestop-server/faults';
+import { FAULT_KINDS, parseFaultArg } from '../../onestop-server/faults';
 import { enrolStation, getJson, http, json, makePdf, manifest, postJson, startServer, tokenFor, uploadFile, type Station } from './helpers';
 
 let servers: OneStopServer[] = [];
@@ -141,6 +141,15 @@ describe('one-stop server: fault switches', () => {
     expect(b.hits).toEqual(a.hits);
     expect(c.seen).not.toEqual(a.seen);
     expect(Object.values(a.hits).reduce((x, y) => x + y, 0)).toBeGreaterThan(3);
+  });
+
+  it('parses --fault KIND:P:PARAM and refuses unknown kinds and probabilities outside 0..1', () => {
+    expect(parseFaultArg('drop-upload:0.2')).toEqual(['drop-upload', { p: 0.2 }]);
+    expect(parseFaultArg('delay:1:300')).toEqual(['delay', { p: 1, param: 300 }]);
+    expect(parseFaultArg('503')).toEqual(['503', { p: 1 }]);
+    expect(() => parseFaultArg('teapot:1')).toThrow(/unknown kind/);
+    expect(() => parseFaultArg('500:1.5')).toThrow(/0\.\.1/);
+    expect(() => parseFaultArg('429:1:-3')).toThrow(/PARAM/);
   });
 
   it('switches faults through the admin endpoint only with the admin token, and reports counters and state', async () => {
