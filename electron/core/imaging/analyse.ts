@@ -42,7 +42,7 @@ export async function analyseImage(img: RasterImage, profile: ProfileId | Compre
   const dpi = img.dpi ?? opts.dpi ?? null;
   const g = await grayCopy(img, ANALYSIS_DPI, dpi ?? 200);
   const blank = detectBlank(g);
-  const o = blank.blank ? null : await detectOrientation(g);
+  const o = blank.blank ? null : detectOrientation(g);
   const skew = o && o.textPage && Math.abs(o.skewDeg) >= MIN_CORRECTED_SKEW ? o.skewDeg : 0;
   const pixelType = pixelTypeOf(img);
   const c = checkCompliance({ dpi, pixelType, profile: prof, ...(opts.scalePercent === undefined ? {} : { scalePercent: opts.scalePercent }) });

@@ -35,9 +35,10 @@ export function percentile(g: GrayImage, p: number, region?: { x0: number; y0: n
   const hist = new Uint32Array(256);
   const r = region ?? { x0: 0, y0: 0, x1: g.width, y1: g.height };
   let n = 0;
-  for (let y = r.y0; y < r.y1; y++) {
+  // Every other row and column: a 1/4 sample is plenty for a percentile.
+  for (let y = r.y0; y < r.y1; y += 2) {
     const row = y * g.width;
-    for (let x = r.x0; x < r.x1; x++) {
+    for (let x = r.x0; x < r.x1; x += 2) {
       hist[g.data[row + x]!]!++;
       n++;
     }

@@ -1,6 +1,5 @@
-import sharp from 'sharp';
 import { estimateSkew, inkPoints, type InkPoints } from './deskew';
-import { firstBand, type GrayImage } from './gray';
+import type { GrayImage } from './gray';
 
 /**
  * Up/down asymmetry of text lines, on points already deskewed: in upright Latin (and even more in
@@ -77,13 +76,15 @@ export interface OrientationResult {
   skewConfidence: number;
 }
 
-async function rotate90(g: GrayImage): Promise<GrayImage> {
-  const { data, info } = await sharp(g.data, { raw: { width: g.width, height: g.height, channels: 1 } })
-    .rotate(90)
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data: firstBand(data, info.channels, info.width * info.height), dpi: g.dpi };
+/** The same ink points on the page turned 90° clockwise: (x, y) → (H − 1 − y, x). No pixels are touched. */
+export function rotatePoints90(p: InkPoints): InkPoints {
+  const xs = new Float32Array(p.count);
+  const ys = new Float32Array(p.count);
+  for (let i = 0; i < p.count; i++) {
+    xs[i] = p.height - 1 - p.ys[i]!;
+    ys[i] = p.xs[i]!;
+  }
+  return { xs, ys, count: p.count, width: p.height, height: p.width };
 }
 
 /**
@@ -91,20 +92,19 @@ async function rotate90(g: GrayImage): Promise<GrayImage> {
  * projection-profile peakiness (the 90°-rotated copy's profile is sharper when the text runs vertically),
  * then up vs down by line asymmetry. A page without clear text lines stays at 0.
  */
-export async function detectOrientation(g: GrayImage): Promise<OrientationResult> {
+export function detectOrientation(g: GrayImage): OrientationResult {
   const p0 = inkPoints(g);
   const s0 = estimateSkew(p0);
   const l0 = lineAsymmetry(p0, s0.skewDeg, g.dpi);
   const none: OrientationResult = { rotation: 0, textPage: false, confidence: 0, skewDeg: s0.skewDeg, skewConfidence: s0.confidence };
   // Text lines are only judged on a copy fine enough to see them (≥ 100 dpi: x-height ≥ 6 px).
   if (g.dpi < 100 || p0.count < 200) return none;
-  const g90 = await rotate90(g);
-  const p90 = inkPoints(g90);
-  const s90 = estimateSkew(p90);
+  const p90 = rotatePoints90(p0);
+  const s90 = estimateSkew(p90, 5, false); // only needs the line count here
   const l90 = lineAsymmetry(p90, s90.skewDeg, g.dpi);
   // Conservative: turn by 90° only when the rotated copy clearly shows more text lines.
   const vertical = l90.lines >= 5 && l90.lines >= 1.5 * l0.lines && s90.confidence > 1.1;
-  const s = vertical ? s90 : s0;
+  const s = vertical ? estimateSkew(p90) : s0;
   const l = vertical ? l90 : l0;
   const textPage = l.lines >= 3 && s.confidence > 1.1;
   if (!textPage) return none;
