@@ -24,6 +24,8 @@ export const syncConfigureFields = z
       .partial()
       .optional(),
     pollMs: z.number().int().min(50).max(3_600_000).optional(),
+    /** Dossiers sent in parallel (default 2). */
+    concurrency: z.number().int().min(1).max(8).optional(),
     /** Days after the server's receipt before local copies are purged. */
     retentionDays: z.number().min(0).max(3650).optional(),
   })

@@ -110,9 +110,9 @@ export function resetInflight(store: Store, at: string): number {
   return store.run(sql`UPDATE outbox SET state = 'pending', updated_at = ${at} WHERE state = 'inflight'`).changes;
 }
 
-/** Commit rows whose turn has come (failed ones too: they are retried on a slow cadence). */
+/** Commit rows whose turn has come (failed ones too: they are retried on a slow cadence); never one in flight. */
 export function dueCommits(store: Store, now: string, limit: number): OutboxRow[] {
-  return store.all<OutboxRow>(sql`SELECT * FROM outbox WHERE kind = 'commit' AND state != 'done'
+  return store.all<OutboxRow>(sql`SELECT * FROM outbox WHERE kind = 'commit' AND state IN ('pending', 'failed')
       AND (next_attempt_at IS NULL OR next_attempt_at <= ${now})
     ORDER BY coalesce(next_attempt_at, created_at), id LIMIT ${limit}`);
 }

@@ -302,46 +302,53 @@ export class SyncEngine {
     }
 
     let worked = false;
-    while (!this.stopped) {
-      if (readSyncSettings(store).paused) break;
-      if (!inWindow(s.window, new Date(), s.utcOffsetMinutes)) break;
-      const row = dueCommits(store, new Date().toISOString(), 1)[0];
-      if (!row) break;
-      if (!worked) this.setState('syncing');
-      worked = true;
-      markInflight(store, row.id, new Date().toISOString());
-      try {
-        if (!agencyCode) throw new StationError('INVALID_REQUEST', 'the agency code (mã định danh) is not configured: sync.configure agencyCode=…');
-        await this.syncDossier(adapter, row.dossier_id, agencyCode);
-        result.synced++;
-        this.offlineStreak = 0;
-        this.lastError = null;
-        this.lastSyncAt = new Date().toISOString();
-        this.setOnline(true);
-      } catch (err) {
-        const e = asStationError(err);
-        result.failed++;
-        const retryable = isRetryable(e.code);
-        const attempts = row.attempts + 1;
-        const ra = typeof e.details?.retryAfterMs === 'number' ? e.details.retryAfterMs : undefined;
-        const delay = retryable ? retryDelay(attempts, s.backoff, ra) : s.backoff.permanentMs;
-        const at = new Date();
-        markFailed(store, row.id, { code: e.code, message: e.message, nextAttemptAt: new Date(at.getTime() + delay).toISOString(), permanent: !retryable, at: at.toISOString() });
-        this.lastError = { code: e.code, message: e.message };
-        log.warn('dossier sync failed', { dossierId: row.dossier_id, code: e.code, message: e.message, attempts, retryInMs: delay });
-        if (e.code === 'OFFLINE') {
-          this.offlineStreak++;
-          this.blockedUntil = Date.now() + retryDelay(this.offlineStreak, s.backoff);
-          this.setOnline(false);
-          break;
-        }
-        if (e.code !== 'TLS_UNTRUSTED') this.setOnline(true);
-        if (e.code === 'SERVER_RATE_LIMITED' || e.code === 'TLS_UNTRUSTED' || e.code === 'SERVER_AUTH_FAILED') {
-          this.blockedUntil = Date.now() + delay;
-          break;
+    let halt = false; // offline / rate limited / TLS: no worker takes another dossier this pass
+    const worker = async (): Promise<void> => {
+      while (!this.stopped && !halt) {
+        if (readSyncSettings(store).paused) return;
+        if (!inWindow(s.window, new Date(), s.utcOffsetMinutes)) return;
+        // Select and mark in the same tick (better-sqlite3 is synchronous): no two workers share a row.
+        const row = dueCommits(store, new Date().toISOString(), 1)[0];
+        if (!row) return;
+        markInflight(store, row.id, new Date().toISOString());
+        if (!worked) this.setState('syncing');
+        worked = true;
+        try {
+          if (!agencyCode) throw new StationError('INVALID_REQUEST', 'the agency code (mã định danh) is not configured: sync.configure agencyCode=…');
+          await this.syncDossier(adapter, row.dossier_id, agencyCode);
+          result.synced++;
+          this.offlineStreak = 0;
+          this.lastError = null;
+          this.lastSyncAt = new Date().toISOString();
+          this.setOnline(true);
+        } catch (err) {
+          const e = asStationError(err);
+          result.failed++;
+          const retryable = isRetryable(e.code);
+          const attempts = row.attempts + 1;
+          const ra = typeof e.details?.retryAfterMs === 'number' ? e.details.retryAfterMs : undefined;
+          const delay = retryable ? retryDelay(attempts, s.backoff, ra) : s.backoff.permanentMs;
+          const at = new Date();
+          markFailed(store, row.id, { code: e.code, message: e.message, nextAttemptAt: new Date(at.getTime() + delay).toISOString(), permanent: !retryable, at: at.toISOString() });
+          this.lastError = { code: e.code, message: e.message };
+          log.warn('dossier sync failed', { dossierId: row.dossier_id, code: e.code, message: e.message, attempts, retryInMs: delay });
+          if (e.code === 'OFFLINE') {
+            this.offlineStreak++;
+            this.blockedUntil = Math.max(this.blockedUntil, Date.now() + retryDelay(this.offlineStreak, s.backoff));
+            this.setOnline(false);
+            halt = true;
+            return;
+          }
+          if (e.code !== 'TLS_UNTRUSTED') this.setOnline(true);
+          if (e.code === 'SERVER_RATE_LIMITED' || e.code === 'TLS_UNTRUSTED' || e.code === 'SERVER_AUTH_FAILED') {
+            this.blockedUntil = Math.max(this.blockedUntil, Date.now() + delay);
+            halt = true;
+            return;
+          }
         }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, s.concurrency) }, () => worker()));
     if (!worked && this.online !== true && !this.stopped) {
       // Nothing to send: still tell the UI whether the server is reachable.
       try {
@@ -362,12 +369,32 @@ export class SyncEngine {
     return result;
   }
 
+  /**
+   * One protocol call with a few quick retries for transient faults (a 5xx, a garbled or lost reply, a
+   * torn upload, a short 429): every call is safe to repeat (GETs, tus resumes, the idempotent commit), and
+   * retrying the call is far cheaper than failing the dossier round. OFFLINE and TLS go straight up.
+   */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    const { backoff } = readSyncSettings(this.station.store);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const e = asStationError(err);
+        const quick = ['SERVER_ERROR', 'SERVER_REPLY_MALFORMED', 'HASH_MISMATCH', 'SERVER_AUTH_FAILED', 'SERVER_RATE_LIMITED'].includes(e.code);
+        const ra = typeof e.details?.retryAfterMs === 'number' ? e.details.retryAfterMs : undefined;
+        if (!quick || attempt >= 4 || this.stopped || (ra !== undefined && ra > 5_000)) throw e;
+        await new Promise((r) => setTimeout(r, retryDelay(attempt, { baseMs: backoff.baseMs, maxMs: Math.min(backoff.maxMs, 5_000) }, ra)));
+      }
+    }
+  }
+
   private async syncDossier(adapter: OneStopAdapter, dossierId: string, agencyCode: string): Promise<void> {
     const { store, blobs } = this.station;
     const dossier = getDossier(store, dossierId);
     if (!dossier) throw new StationError('NOT_FOUND', `dossier ${dossierId} vanished from the outbox`);
     // 1. Look up first: a commit whose reply was lost (or a previous life of this process) is found here.
-    const known = await adapter.findDossier(dossierId);
+    const known = await this.call(() => adapter.findDossier(dossierId));
     if (known) {
       const r = applyReceipt(store, dossierId, known, 'lookup', new Date().toISOString());
       if (r.complete) return this.synced(dossierId, r.dossierCode);
@@ -376,11 +403,12 @@ export class SyncEngine {
     // 2. Files first, each referenced by the server's id: ask by hash, upload only what it lacks.
     for (const d of syncDocuments(store, dossierId)) {
       if (d.synced_at !== null || onServer.has(d.sha256) || d.file_id !== null) continue;
-      let remote = await adapter.findFile(d.sha256);
-      if (!remote) {
+      const remote = await this.call(async () => {
+        const found = await adapter.findFile(d.sha256);
+        if (found) return found;
         const data = blobs.get(d.sha256, { verify: true });
-        remote = await adapter.uploadFile({ sha256: d.sha256, size: data.length, fileName: d.file_name ?? `${d.document_id}.pdf`, data });
-      }
+        return adapter.uploadFile({ sha256: d.sha256, size: data.length, fileName: d.file_name ?? `${d.document_id}.pdf`, data });
+      });
       if (remote.sha256 !== d.sha256) throw new StationError('HASH_MISMATCH', `server file ${remote.fileId} has another hash`, { fileId: remote.fileId });
       recordFileId(store, d.document_id, d.sha256, remote.fileId, new Date().toISOString());
     }
@@ -403,7 +431,7 @@ export class SyncEngine {
     const manifest = buildManifest(dossier, docs, agencyCode, resultForCode(store, dossierId));
     let reply;
     try {
-      reply = await adapter.commit(manifest);
+      reply = await this.call(() => adapter.commit(manifest));
     } catch (err) {
       // A rejected manifest may name file ids the server no longer knows: ask by hash again next time.
       if (err instanceof StationError && err.code === 'SERVER_REJECTED') clearUnconfirmedFileIds(store, dossierId);

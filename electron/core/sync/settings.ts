@@ -30,6 +30,8 @@ export interface SyncSettings {
   paused: boolean;
   /** Idle poll interval while nothing is due (ms). */
   pollMs: number;
+  /** Dossiers sent in parallel. */
+  concurrency: number;
   retentionDays: number;
 }
 
@@ -47,6 +49,7 @@ export function readSyncSettings(store: Store): SyncSettings {
     backoff: backoffSchema.parse(getSetting<Partial<Backoff>>(store, 'sync.backoff') ?? {}),
     paused: getSetting<boolean>(store, 'sync.paused') ?? false,
     pollMs: getSetting<number>(store, 'sync.pollMs') ?? 30_000,
+    concurrency: getSetting<number>(store, 'sync.concurrency') ?? 2,
     retentionDays: getSetting<number>(store, 'retention.days') ?? 90,
   };
 }
@@ -68,6 +71,7 @@ export function writeSyncSettings(store: Store, input: ConfigureInput, by: strin
       setSetting(store, 'sync.backoff', { ...cur, ...input.backoff }, by);
     }
     set('sync.pollMs', input.pollMs);
+    set('sync.concurrency', input.concurrency);
     set('retention.days', input.retentionDays);
     // A different server means different credentials.
     if (input.server !== undefined) {
