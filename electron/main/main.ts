@@ -1,27 +1,127 @@
-// Electron main process: thin shell (the UI issue completes it: utilityProcess service, protocol, IPC checks).
-import { app, BrowserWindow } from 'electron';
+// Electron main process: a thin shell. One window; the renderer is sandboxed (security.ts holds every
+// setting, checked by tests/unit/electron/security.test.ts); the station service runs as a utilityProcess.
+import { app, BrowserWindow, ipcMain, net, protocol, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  APP_ENTRY,
+  APP_SCHEME,
+  IPC,
+  PAGE_SCHEME,
+  RESPONSE_HEADERS,
+  WEB_PREFERENCES,
+  WINDOW_OPTIONS,
+  allowPermission,
+  isAllowedNavigation,
+  isTrustedSender,
+  parsePageImageUrl,
+  resolveAppFile,
+} from './security';
+import { ServiceHost } from './serviceHost';
 
-export const WEB_PREFERENCES = {
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  spellcheck: false,
-} as const;
+const RENDERER_DIR = join(__dirname, '../../renderer');
+const SERVICE_ENTRY = join(__dirname, 'serviceProcess.js');
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: PAGE_SCHEME, privileges: { standard: true, secure: true } },
+]);
+app.enableSandbox();
+
+let win: BrowserWindow | null = null;
+const service = new ServiceHost(SERVICE_ENTRY, { ...process.env });
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1366,
-    height: 860,
-    show: false,
+  const w = new BrowserWindow({
+    ...WINDOW_OPTIONS,
     webPreferences: { ...WEB_PREFERENCES, preload: join(__dirname, '../preload/preload.js') },
   });
-  win.once('ready-to-show', () => win.show());
-  void win.loadFile(join(__dirname, '../../renderer/index.html'));
-  return win;
+  w.once('ready-to-show', () => w.show());
+  void w.loadURL(APP_ENTRY);
+  return w;
 }
 
-if (!app.requestSingleInstanceLock()) app.quit();
-else void app.whenReady().then(createWindow);
+function refuse(status: number): Response {
+  return new Response(null, { status, headers: RESPONSE_HEADERS });
+}
+
+/** Hardening applied to every web contents the app ever creates (windows, and anything they try to open). */
+function harden(contents: WebContents): void {
+  contents.on('will-navigate', (e, url) => {
+    if (!isAllowedNavigation(url)) e.preventDefault();
+  });
+  contents.on('will-redirect', (e, url) => {
+    if (!isAllowedNavigation(url)) e.preventDefault();
+  });
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/** Every IPC handler goes through this: the sender frame must be our app's top frame. */
+function guarded<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>) {
+  return (e: IpcMainInvokeEvent, ...args: A): R | Promise<R> => {
+    if (!isTrustedSender(e.senderFrame ? { url: e.senderFrame.url, isMainFrame: e.senderFrame === e.sender.mainFrame } : null)) {
+      throw new Error('IPC refused: untrusted sender');
+    }
+    return fn(...args);
+  };
+}
+
+async function ready(): Promise<void> {
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) => cb(allowPermission(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
+
+  protocol.handle(APP_SCHEME, async (req) => {
+    const hit = resolveAppFile(RENDERER_DIR, req.url);
+    if (!hit) return refuse(404);
+    const res = await net.fetch(pathToFileURL(hit.file).toString());
+    return new Response(res.body, { status: res.status, headers: { ...RESPONSE_HEADERS, 'Content-Type': hit.type } });
+  });
+  protocol.handle(PAGE_SCHEME, async (req) => {
+    const p = parsePageImageUrl(req.url);
+    if (!p) return refuse(400);
+    const img = await service.image(p.pageId, p.width);
+    if ('code' in img) return refuse(img.code === 'NOT_FOUND' ? 404 : 503);
+    return new Response(Buffer.from(img.bytes), { status: 200, headers: { ...RESPONSE_HEADERS, 'Content-Type': img.mediaType } });
+  });
+
+  ipcMain.handle(
+    IPC.call,
+    guarded((method: unknown, params: unknown) => {
+      if (typeof method !== 'string') return { ok: false, error: { code: 'INVALID_REQUEST', message: 'method must be a string' } };
+      return service.call(method, params);
+    }),
+  );
+  ipcMain.handle(
+    IPC.state,
+    guarded(() => service.state),
+  );
+  service.on('event', (ev) => win?.webContents.send(IPC.event, ev));
+  service.on('state', (s) => win?.webContents.send(IPC.stateChanged, s));
+  service.start();
+  win = createWindow();
+  win.on('closed', () => (win = null));
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('web-contents-created', (_e, contents) => harden(contents));
+  app.on('window-all-closed', () => app.quit());
+  let stopped = false;
+  app.on('before-quit', (e) => {
+    if (stopped) return;
+    e.preventDefault();
+    void service.stop().then(() => {
+      stopped = true;
+      app.quit();
+    });
+  });
+  void app.whenReady().then(ready);
+}

@@ -1,9 +1,36 @@
-// Preload: exposes exactly one typed object, window.station, built from StationApi's method list.
-import { contextBridge, ipcRenderer } from 'electron';
-import type { MethodName, ParamsOf, StationClient } from '../common/api';
+// Preload: exposes exactly one object, window.station (see renderer/src/api/electronClient.ts PreloadStation).
+// Nothing of Node or Electron leaks to the page: each function passes plain data through fixed channels.
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { IPC, pageImageUrl } from '../main/security';
 
-const station: StationClient = {
-  call: (method: MethodName, params: ParamsOf<MethodName>) => ipcRenderer.invoke('station:call', method, params),
-} as StationClient;
+type State = 'connecting' | 'online' | 'reconnecting' | 'unauthorized';
+let state: State = 'connecting';
+const stateListeners = new Set<(s: State) => void>();
+const eventListeners = new Set<(ev: unknown) => void>();
 
-contextBridge.exposeInMainWorld('station', station);
+ipcRenderer.on(IPC.stateChanged, (_e: IpcRendererEvent, s: State) => {
+  state = s;
+  for (const fn of stateListeners) fn(s);
+});
+ipcRenderer.on(IPC.event, (_e: IpcRendererEvent, ev: unknown) => {
+  for (const fn of eventListeners) fn(ev);
+});
+void ipcRenderer.invoke(IPC.state).then((s: State) => {
+  state = s;
+  for (const fn of stateListeners) fn(s);
+});
+
+contextBridge.exposeInMainWorld('station', {
+  call: (method: string, params: unknown) => ipcRenderer.invoke(IPC.call, String(method), params),
+  onEvent: (fn: (ev: unknown) => void) => {
+    eventListeners.add(fn);
+    return () => eventListeners.delete(fn);
+  },
+  onState: (fn: (s: State) => void) => {
+    stateListeners.add(fn);
+    return () => stateListeners.delete(fn);
+  },
+  state: () => state,
+  pageImageUrl: (pageId: string, width: number) => pageImageUrl(String(pageId), Number(width)),
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
+});

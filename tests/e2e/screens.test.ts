@@ -110,7 +110,7 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     const shown = screen.getByTestId('dossier-owner-name');
     await shown.waitFor();
     await expect(shown.textContent()).resolves.toBe(hostile);
-    await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    await expect(page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
     await expect(page.locator('script:not([src])').count()).resolves.toBe(0);
     // The name stays inside the checklist column: its box is no wider than the column.
     const box = await shown.boundingBox();

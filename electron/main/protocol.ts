@@ -1,0 +1,27 @@
+/**
+ * Messages between the main process and the service's utilityProcess (MessagePort JSON). Kept as plain
+ * types so both sides and the tests agree.
+ */
+export type ToService =
+  | { kind: 'call'; id: number; method: string; params: unknown }
+  | { kind: 'image'; id: number; pageId: string; width: number }
+  | { kind: 'shutdown' };
+
+export type FromService =
+  | { kind: 'ready'; stationId: string }
+  | { kind: 'result'; id: number; result: unknown }
+  | { kind: 'image'; id: number; ok: true; bytes: Uint8Array; mediaType: string }
+  | { kind: 'image'; id: number; ok: false; code: string }
+  | { kind: 'event'; event: { type: string; at: string; data: Record<string, unknown> } }
+  | { kind: 'stopped'; how: string };
+
+/** Rejects anything that is not a well-formed request from main (the service trusts nothing blindly). */
+export function parseToService(msg: unknown): ToService | null {
+  if (typeof msg !== 'object' || msg === null) return null;
+  const m = msg as Record<string, unknown>;
+  if (m.kind === 'shutdown') return { kind: 'shutdown' };
+  if (typeof m.id !== 'number' || !Number.isInteger(m.id)) return null;
+  if (m.kind === 'call' && typeof m.method === 'string' && m.method.length <= 100) return { kind: 'call', id: m.id, method: m.method, params: m.params ?? {} };
+  if (m.kind === 'image' && typeof m.pageId === 'string' && typeof m.width === 'number') return { kind: 'image', id: m.id, pageId: m.pageId, width: m.width };
+  return null;
+}

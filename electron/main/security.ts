@@ -1,0 +1,156 @@
+/**
+ * The Electron shell's security settings, as data and pure functions (no `electron` import) so unit tests
+ * and the configuration check (tests/unit/electron/security.test.ts) assert exactly what main.ts uses.
+ */
+import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
+
+/** The renderer's own files: station-app://ui/index.html (a standard, secure scheme: 'self' works). */
+export const APP_SCHEME = 'station-app';
+export const APP_HOST = 'ui';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
+/** Page images by id only: station-page://page/<ULID>?w=<width>. */
+export const PAGE_SCHEME = 'station-page';
+
+/** Every BrowserWindow's webPreferences (main.ts spreads exactly this object, adding only `preload`). */
+export const WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  experimentalFeatures: false,
+  navigateOnDragDrop: false,
+  safeDialogs: true,
+  spellcheck: false,
+  devTools: false,
+} as const;
+
+export const WINDOW_OPTIONS = {
+  width: 1366,
+  height: 860,
+  minWidth: 1280,
+  minHeight: 800,
+  show: false,
+  autoHideMenuBar: true,
+  backgroundColor: '#f4f6f8',
+} as const;
+
+/** Strict CSP for everything the shell serves: only its own scripts/styles, images from itself and by page id. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  `img-src 'self' ${PAGE_SCHEME}: blob: data:`,
+  "font-src 'self'",
+  "connect-src 'none'",
+  "media-src 'none'",
+  "object-src 'none'",
+  "frame-src 'none'",
+  "worker-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Headers on every response of the app and page protocols. */
+export const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+function parse(url: string): URL | null {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
+
+/** True for the shell's own UI origin only. */
+export function isAppUrl(url: string): boolean {
+  const u = parse(url);
+  return u !== null && u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && u.username === '' && u.password === '';
+}
+
+/** Navigation is allowed only within the app (e.g. a reload); anything else (http, file, javascript…) is blocked. */
+export function isAllowedNavigation(url: string): boolean {
+  return isAppUrl(url);
+}
+
+/**
+ * IPC sender check: the message must come from a frame showing the app's own origin, and from the top
+ * frame of one of our windows (`isMainFrame`), never from an iframe or a navigated-away page.
+ */
+export function isTrustedSender(frame: { url: string; isMainFrame?: boolean } | null | undefined): boolean {
+  if (!frame) return false;
+  if (frame.isMainFrame === false) return false;
+  return isAppUrl(frame.url);
+}
+
+export const PAGE_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** station-page://page/<ULID>?w=N → ids only; any path, traversal or other host is refused (null). */
+export function parsePageImageUrl(url: string): { pageId: string; width: number } | null {
+  const u = parse(url);
+  if (!u || u.protocol !== `${PAGE_SCHEME}:` || u.host !== 'page') return null;
+  const m = /^\/([0-9A-HJKMNP-TV-Z]{26})$/.exec(u.pathname);
+  if (!m) return null;
+  const w = Number(u.searchParams.get('w') ?? '240');
+  if (!Number.isInteger(w) || w < 32 || w > 2000) return null;
+  return { pageId: m[1]!, width: w };
+}
+
+export function pageImageUrl(pageId: string, width: number): string {
+  return `${PAGE_SCHEME}://page/${encodeURIComponent(pageId)}?w=${Math.round(width)}`;
+}
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+};
+
+/** station-app://ui/<path> → a file under `root`, or null (other origin, traversal, unknown type). */
+export function resolveAppFile(root: string, url: string): { file: string; type: string } | null {
+  if (!isAppUrl(url)) return null;
+  const u = new URL(url);
+  let rel: string;
+  try {
+    rel = decodeURIComponent(u.pathname);
+  } catch {
+    return null;
+  }
+  if (rel === '/' || rel === '') rel = '/index.html';
+  if (rel.includes('\0')) return null;
+  const base = resolve(root);
+  const file = normalize(resolve(base, '.' + rel));
+  const r = relative(base, file);
+  if (r === '' || r.startsWith('..') || isAbsolute(r) || r.split(sep).includes('..')) return null;
+  const dot = file.lastIndexOf('.');
+  const type = dot >= 0 ? TYPES[file.slice(dot).toLowerCase()] : undefined;
+  return type ? { file, type } : null;
+}
+
+/** No permission (camera, geolocation, notifications, HID, serial…) is ever granted to the renderer. */
+export function allowPermission(_permission: string): boolean {
+  return false;
+}
+
+/** IPC channel names: the preload uses exactly these. */
+export const IPC = {
+  call: 'station:call',
+  state: 'station:state',
+  event: 'station:event',
+  stateChanged: 'station:state-changed',
+} as const;

@@ -1,0 +1,72 @@
+// The station service inside Electron: a utilityProcess (plain Node) that owns the data directory, as
+// `sohoa serve` does — station, dispatcher, sync engine, and the loopback bridge so the CLI still finds
+// the one writer. Main talks to it over process.parentPort (see protocol.ts).
+import { toErrorPayload } from '../common/errors';
+import { renderPageImage } from '../core/bridge/pageImage';
+import { startBridge } from '../core/bridge/server';
+import { createLogger } from '../core/log/logger';
+import { Dispatcher } from '../core/service/dispatcher';
+import { Station } from '../core/station/station';
+import { defaultDataDir } from '../core/station/dataDir';
+import { syncEngineFor } from '../core/sync/engine';
+import type { FromService } from './protocol';
+import { parseToService } from './protocol';
+import { scanTracker, waitForPagesInFlight } from './shutdown';
+
+const log = createLogger('electron-service');
+const port = process.parentPort;
+const post = (msg: FromService): void => port.postMessage(msg);
+
+async function main(): Promise<void> {
+  const station = Station.open({ dataDir: process.env.SOHOA_DATA_DIR ?? defaultDataDir(), demo: process.env.SOHOA_DEMO === '1', holder: 'electron' });
+  const dispatcher = new Dispatcher(station);
+  syncEngineFor(station).start();
+  const bridge = await startBridge(station, dispatcher);
+  const scans = scanTracker();
+  const listeners = new Set<(type: string, jobId: string) => void>();
+  station.events.on('event', (ev: { type: string; at: string; data: Record<string, unknown> }) => {
+    scans.observe(ev.type, ev.data);
+    for (const fn of listeners) fn(ev.type, String(ev.data.jobId ?? ''));
+    post({ kind: 'event', event: ev });
+  });
+
+  let stopping = false;
+  port.on('message', (e: { data: unknown }) => {
+    const msg = parseToService(e.data);
+    if (!msg) return;
+    if (msg.kind === 'call') {
+      // The window's user: the station's local session (roles per user arrive with sign-in).
+      void dispatcher.invoke(msg.method, msg.params, { user: { id: 'local', role: 'admin' }, via: 'ipc' }).then((result) => post({ kind: 'result', id: msg.id, result }));
+    } else if (msg.kind === 'image') {
+      renderPageImage(station, msg.pageId, msg.width).then(
+        (img) => post({ kind: 'image', id: msg.id, ok: true, bytes: new Uint8Array(img.bytes), mediaType: img.mediaType }),
+        (err: unknown) => post({ kind: 'image', id: msg.id, ok: false, code: toErrorPayload(err).code }),
+      );
+    } else if (msg.kind === 'shutdown' && !stopping) {
+      stopping = true;
+      void (async () => {
+        // Let a running scan finish writing the page in flight; closing then cancels the rest of the batch.
+        const how = await waitForPagesInFlight(
+          {
+            running: () => scans.running(),
+            onEvent: (fn) => {
+              listeners.add(fn);
+              return () => listeners.delete(fn);
+            },
+          },
+          30_000,
+        );
+        await bridge.close();
+        await station.close();
+        post({ kind: 'stopped', how });
+        process.exit(0);
+      })();
+    }
+  });
+  post({ kind: 'ready', stationId: station.row.id });
+}
+
+main().catch((err: unknown) => {
+  log.error('service failed to start', { err: String(err) });
+  process.exit(1);
+});
