@@ -6,7 +6,7 @@
  * PIN_LOCKED. Tokens lock after 3–5 wrong PINs, so an automatic retry could lock a clerk out.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import * as pkcs11js from 'pkcs11js';
+import pkcs11js from 'pkcs11js';
 import { StationError } from '../../common/errors';
 import { createLogger } from '../log/logger';
 import { ecdsaRawToDer, type SignatureScheme, type SigningKey } from './cms';

@@ -2,7 +2,7 @@ import { createHash, createPrivateKey } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as pkcs11js from 'pkcs11js';
+import pkcs11js from 'pkcs11js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StationError } from '../../../electron/common/errors';
 import { keyObjectSigner, openP12Key } from '../../../electron/core/signing/p12';
