@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Capabilities } from '../../../electron/common/capture';
-import { runCli } from '../../helpers/cli';
+import { ROOT, runCli } from '../../helpers/cli';
 import { tempDir } from '../../helpers/tmp';
 import { getJob, lowRes, openDemoStation, range, scanimagesUnder, seqs, tornBlobs, waitJob, type DemoStation } from './harness';
 
@@ -28,17 +28,10 @@ describe('sohoa devices / sohoa scan in demo mode (real SANE test backend)', () 
     expect(test0!.capabilities.duplex).toBe(false);
     expect(test0!.capabilities.feederCapacity).toBe(10);
 
-    const created = runCli(['dossier', 'create', '--procedure', '1.001612', '--owner', '001099012345', '--json'], env);
-    let dossier: { id: string; components: { id: string }[] };
-    if (created.code === 0) dossier = JSON.parse(created.stdout) as typeof dossier;
-    else {
-      // The catalogue may not hold that code: take the first procedure listed.
-      const procs = JSON.parse(readFileSync(join(process.cwd(), 'resources/catalogue/procedures.json'), 'utf8')) as { procedures?: { code: string }[] } | { code: string }[];
-      const code = (Array.isArray(procs) ? procs : procs.procedures!)[0]!.code;
-      const again = runCli(['dossier', 'create', '--procedure', code, '--owner', '001099012345', '--json'], env);
-      expect(again.code, again.stderr).toBe(0);
-      dossier = JSON.parse(again.stdout) as typeof dossier;
-    }
+    const catalogue = JSON.parse(readFileSync(join(ROOT, 'resources/catalogue/procedures.json'), 'utf8')) as { procedures: { code: string }[] };
+    const created = runCli(['dossier', 'create', '--procedure', catalogue.procedures[0]!.code, '--owner', '001099012345', '--json'], env);
+    expect(created.code, created.stderr).toBe(0);
+    const dossier = JSON.parse(created.stdout) as { id: string; components: { id: string }[] };
     const scan = runCli(['scan', '--device', 'sane:test:0', '--profile', 'colour-200-feeder', '--dossier', dossier.id, '--component', dossier.components[0]!.id, '--json'], env);
     expect(scan.code, scan.stderr).toBe(0);
     const events = scan.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });

@@ -1,0 +1,32 @@
+import type { Capabilities, ScanProfile } from '../../electron/common/capture';
+import { StationError } from '../../electron/common/errors';
+import type { Device } from '../../electron/common/schemas';
+import type { ScannerDriver, ScanRun, ScanRunOptions } from '../types';
+
+/**
+ * Placeholders for the Windows drivers (WIA 2.0 through a .NET helper, TWAIN through a 32-bit helper — see
+ * docs/capture.md). They implement the driver interface so the service can hold them in its list; until the
+ * helpers exist they offer no device and refuse every operation with UNSUPPORTED. Not registered on Linux.
+ */
+class UnavailableDriver implements ScannerDriver {
+  constructor(readonly kind: 'wia' | 'twain') {}
+
+  available(): boolean {
+    return false;
+  }
+
+  listDevices(): Promise<Device[]> {
+    return Promise.resolve([]);
+  }
+
+  capabilities(deviceId: string): Promise<Capabilities> {
+    return Promise.reject(new StationError('UNSUPPORTED', `${this.kind.toUpperCase()} scanning is not available in this build`, { deviceId }));
+  }
+
+  scan(deviceId: string, _profile: ScanProfile, _opts: ScanRunOptions): ScanRun {
+    throw new StationError('UNSUPPORTED', `${this.kind.toUpperCase()} scanning is not available in this build`, { deviceId });
+  }
+}
+
+export const wiaDriverStub = (): ScannerDriver => new UnavailableDriver('wia');
+export const twainDriverStub = (): ScannerDriver => new UnavailableDriver('twain');
