@@ -139,7 +139,7 @@ async function main(): Promise<void> {
       `seed: ${server.seed}   (rerun with --seed ${server.seed})`,
       `data: ${dataDir}${reused ? ' (existing data kept)' : ''}`,
       `enrolment code${enrolmentCodes.length > 1 ? 's' : ''}: ${enrolmentCodes.join(', ')}`,
-      `admin token: ${adminToken}   (curl -H 'Authorization: Bearer ${adminToken}' ${server.url}/__state)`,
+      `admin token: ${adminToken}   (curl ${certInfo ? `--cacert ${certInfo.certFile} ` : ''}-H 'Authorization: Bearer ${adminToken}' ${server.url}/__state)`,
       `faults: ${Object.keys(info.faults).length ? JSON.stringify(info.faults) : 'none'}`,
     ];
     if (certInfo) lines.push(`certificate: ${certInfo.certFile}`, `SHA-256 fingerprint: ${certInfo.fingerprint256}`);
