@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OneStopServer } from '../../onestop-server/server';
@@ -151,5 +152,41 @@ describe('one-stop server: files', () => {
     expect(again.status).toBe(409);
     expect(json(again).data.dossierCode).toBe(code);
     expect(server.stats().uploads.created).toBe(0);
+  });
+});
+
+describe('one-stop server: a station killed mid-upload', () => {
+  it('keeps the bytes that arrived before the client vanished and lets the next run resume at once', async () => {
+    server = await startServer();
+    const st = await enrolStation(server.url);
+    const pdf = await makePdf('killed', 300_000);
+    const sha = sha256(pdf);
+    const meta = `sha256 ${Buffer.from(sha).toString('base64')},filename ${Buffer.from('k.pdf').toString('base64')},contentType ${Buffer.from('application/pdf').toString('base64')}`;
+    const auth = { Authorization: `Bearer ${st.token}`, 'Tus-Resumable': '1.0.0' };
+    const created = await http(`${server.url}/v1/files/tus/`, { method: 'POST', headers: { ...auth, 'Upload-Length': String(pdf.length), 'Upload-Metadata': meta } });
+    expect(created.status).toBe(201);
+    // a raw PATCH whose client dies after sending 100 kB of 300+ kB (no FIN handshake, just gone)
+    const { port } = new URL(server.url);
+    const sock = connect(Number(port), '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    sock.write(
+      `PATCH /v1/files/tus/${sha} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${st.token}\r\nTus-Resumable: 1.0.0\r\n` +
+        `Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: ${pdf.length}\r\n\r\n`,
+    );
+    sock.write(pdf.subarray(0, 100_000));
+    await new Promise((r) => setTimeout(r, 200));
+    sock.resetAndDestroy();
+    const t0 = Date.now();
+    let kept = -1;
+    for (let i = 0; i < 50 && kept <= 0; i++) {
+      kept = Number((await head(server.url, st.token, sha)).headers['upload-offset']);
+      if (kept <= 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThanOrEqual(100_000);
+    expect((await tusUpload(server.url, st.token, pdf)).ok).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(sha256(readFileSync(join(server.dataDir, 'files', sha)))).toBe(sha);
+    expect(json(await getJson(`${server.url}/v1/files/by-hash/${sha}`, st.token)).data.size).toBe(pdf.length);
   });
 });
