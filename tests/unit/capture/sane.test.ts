@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { a4TestConf, systemBackends, writeSaneConfig } from '../../../native-bridge/sane/config';
 import { faultForExit, isOpenFailure, lastScanimageMessage, parseFaultSeam } from '../../../native-bridge/sane/faults';
 import { capabilitiesFrom, parseOptions } from '../../../native-bridge/sane/options';
+import { SaneDriver } from '../../../native-bridge/sane/driver';
+import { scanProfileSchema } from '../../../electron/common/capture';
+import { StationError } from '../../../electron/common/errors';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../helpers/tmp';
@@ -120,5 +123,32 @@ describe('station SANE configuration', () => {
     expect(readFileSync(join(dir, 'dll.conf'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['net', 'epson2', 'test']);
     writeSaneConfig({ dir, demo: false, systemDir: sys });
     expect(readFileSync(join(dir, 'dll.conf'), 'utf8')).not.toMatch(/^test$/m);
+  });
+});
+
+describe('scanimage arguments per sheet', () => {
+  const driver = new SaneDriver({ env: {} });
+  const p = (x: Record<string, unknown>) => scanProfileSchema.parse({ name: 'p', pixelType: 'color', resolution: 200, source: 'feeder', ...x });
+
+  it('runs one sheet into the spool with the batch number, mode, resolution, source and A4 geometry', () => {
+    const caps = capabilitiesFrom('sane:test:0', 'test:0', parseOptions(OPTIONS));
+    const args = driver.sheetArgs('sane:test:0', caps, p({ driverOptions: { 'test-picture': 'Grid', 'hand-scanner': false } }), '/spool/J', 7);
+    expect(args.slice(0, 8)).toEqual(['-d', 'test:0', '--format=pnm', '--batch=/spool/J/s%06d.pnm', '--batch-start=7', '--batch-count=1', '--batch-print', '--progress']);
+    expect(args).toEqual(expect.arrayContaining(['--mode=Color', '--depth=8', '--resolution=200', '--source=Automatic Document Feeder', '-x', '210', '-y', '297', '--test-picture=Grid', '--hand-scanner=no']));
+  });
+
+  it('picks the duplex source only when asked and offered, and bitonal as grey at depth 1 where there is no lineart', () => {
+    const other = capabilitiesFrom('sane:x:1', 'x:1', parseOptions(OTHER));
+    expect(driver.sheetArgs('sane:x:1', other, p({ duplex: true }), '/s', 1)).toContain('--source=ADF Duplex');
+    expect(driver.sheetArgs('sane:x:1', other, p({ duplex: false }), '/s', 1)).toContain('--source=ADF');
+    expect(driver.sheetArgs('sane:x:1', other, p({ pixelType: 'bw', exception: { reason: 'text' } }), '/s', 1)).toContain('--mode=Lineart');
+    const test = capabilitiesFrom('sane:test:0', 'test:0', parseOptions(OPTIONS));
+    const bw = driver.sheetArgs('sane:test:0', test, p({ pixelType: 'bw', exception: { reason: 'text' } }), '/s', 1);
+    expect(bw).toEqual(expect.arrayContaining(['--mode=Gray', '--depth=1']));
+  });
+
+  it('refuses driver options that would override what the station sets', () => {
+    const caps = capabilitiesFrom('sane:test:0', 'test:0', parseOptions(OPTIONS));
+    expect(() => driver.sheetArgs('sane:test:0', caps, p({ driverOptions: { resolution: 50 } }), '/s', 1)).toThrow(StationError);
   });
 });
