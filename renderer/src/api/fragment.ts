@@ -2,7 +2,7 @@
  * The bridge token arrives in the URL fragment (`#token=…`): never sent to the server, never in access
  * logs. It is read once and removed from the address bar (and so from history and screenshots).
  */
-export function takeTokenFromLocation(loc: { hash: string; pathname: string; search: string }, replace: (url: string) => void, storage?: Pick<Storage, 'getItem' | 'setItem'>): string | null {
+export function takeTokenFromLocation(loc: { hash: string; pathname: string; search: string }, replace: (url: string) => void, storage?: { getItem(key: string): string | null; setItem(key: string, value: string): void }): string | null {
   const params = new URLSearchParams(loc.hash.startsWith('#') ? loc.hash.slice(1) : loc.hash);
   const token = params.get('token');
   if (token) {

@@ -33,7 +33,8 @@ export function parseShortcut(s: string): { mods: Set<string>; key: string } {
   return { mods: new Set(parts), key };
 }
 
-type KeyLike = Pick<KeyboardEvent, 'key' | 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey'> & { code?: string };
+/** The fields of a KeyboardEvent this needs (plain, so unit tests run without a DOM). */
+type KeyLike = { key: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; code?: string };
 
 /** True when a keyboard event matches a shortcut string such as 'Alt+S' or 'Ctrl+Enter'. */
 export function matches(e: KeyLike, shortcut: string): boolean {
