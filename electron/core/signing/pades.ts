@@ -7,7 +7,7 @@
  *  - B-LT: plus a DSS dictionary (certificates, OCSP responses, CRLs) in a further incremental update.
  */
 import { createHash, createPublicKey, verify as cryptoVerify, constants, X509Certificate } from 'node:crypto';
-import { closeSync, copyFileSync, createReadStream, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { StationError } from '../../common/errors';
 import { createLogger } from '../log/logger';
 import { buildMark, emptyAppearance, type MarkSpec } from './appearance';
@@ -76,9 +76,21 @@ function schemeFor(key: SigningKey, rsa: 'pkcs1' | 'pss' | undefined): Signature
   return key.keyType === 'ec' ? 'ecdsa' : (rsa ?? 'pkcs1');
 }
 
-async function hashFileAndParts(path: string, parts: Buffer[]): Promise<Buffer> {
+/** SHA-256 of the file then `parts`, through one reused 1 MB buffer (memory stays flat for any size). */
+function hashFileAndParts(path: string, parts: Buffer[]): Buffer {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let pos = 0; ; ) {
+      const r = readSync(fd, buf, 0, buf.length, pos);
+      if (r === 0) break;
+      h.update(buf.subarray(0, r));
+      pos += r;
+    }
+  } finally {
+    closeSync(fd);
+  }
   for (const p of parts) h.update(p);
   return h.digest();
 }
@@ -198,7 +210,7 @@ async function layout(slot: SigSlot, reserve: number): Promise<{ section: Buffer
   const total = base + section.length;
   const br = `[0 ${contentsStart} ${contentsEnd} ${total - contentsEnd}]`.padEnd(BR_PLACEHOLDER.length, ' ');
   section.write(br, bIdx, 'latin1');
-  const digest = await hashFileAndParts(slot.file.path, [section.subarray(0, cIdx), section.subarray(cIdx + placeholderHex.length)]);
+  const digest = hashFileAndParts(slot.file.path, [section.subarray(0, cIdx), section.subarray(cIdx + placeholderHex.length)]);
   return { section, digest, hexStart: cIdx + 1, hexLen: reserve * 2 };
 }
 
