@@ -51,7 +51,7 @@ async function waitDrained(svc: RunningService, ms: number): Promise<unknown> {
     last = res.body;
     const v = (res.body as { ok: boolean; value?: { pendingDossiers: number; failedDossiers: number } }).value;
     if (v && v.pendingDossiers === 0 && v.failedDossiers === 0) return last;
-    if (process.env.SOHOA_SYNC_DEBUG === '1') console.log(JSON.stringify(v)); // eslint-disable-line no-console
+    if (process.env.SOHOA_SYNC_DEBUG === '1') console.log(JSON.stringify(v));  
     await sleep(300);
   }
   throw new Error(`station did not drain its outbox in ${ms} ms: ${JSON.stringify(last)}`);
@@ -60,7 +60,7 @@ async function waitDrained(svc: RunningService, ms: number): Promise<unknown> {
 describe('sync under random server faults and station kills', () => {
   it(`delivers ${BATCHES} batches exactly once through ${KILLS} SIGKILLs of the station and every server fault kind`, async () => {
     const seed = seedFromEnv('SOHOA_SYNC_SEED');
-    // eslint-disable-next-line no-console
+     
     console.log(`[sync fault test] SOHOA_SYNC_SEED=${seed} batches=${BATCHES} kills=${KILLS}`);
     const r = rng(seed);
     const srv: OneStopServer = await startOneStopServer({
@@ -75,7 +75,7 @@ describe('sync under random server faults and station kills', () => {
     cleanups.push(() => srv.close());
 
     const dataDir = tempDir('station-');
-    if (process.env.SOHOA_SYNC_DEBUG === '1') console.log('station data dir', dataDir); // eslint-disable-line no-console
+    if (process.env.SOHOA_SYNC_DEBUG === '1') console.log('station data dir', dataDir);  
     {
       const st = Station.open({ dataDir, holder: 'test' });
       try {
@@ -147,7 +147,7 @@ describe('sync under random server faults and station kills', () => {
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(f.sha256);
     }
     const fired = srv.stats().faults;
-    // eslint-disable-next-line no-console
+     
     console.log(`[sync fault test] seed=${seed} faults fired: ${JSON.stringify(fired)}`);
     for (const kind of Object.keys(fired) as (keyof typeof fired)[]) expect(fired[kind], `fault ${kind} never fired`).toBeGreaterThan(0);
   }, SOAK ? 3_600_000 : 300_000);

@@ -52,7 +52,7 @@ describe('sync window', () => {
 
 describe('bandwidth limiter', () => {
   it('paces reservations to the configured bytes per second', async () => {
-    let now = 0;
+    const now = 0;
     const waits: number[] = [];
     const realSetTimeout = globalThis.setTimeout;
     const lim = new RateLimiter(1000, () => now);
