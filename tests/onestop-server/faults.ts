@@ -59,6 +59,7 @@ export type Route =
   | 'enrol'
   | 'token'
   | 'by-hash'
+  | 'multipart'
   | 'download'
   | 'lookup'
   | 'dossier'
@@ -68,7 +69,7 @@ export type Route =
   | 'tus-patch'
   | 'tus-other';
 
-const JSON_ROUTES: ReadonlySet<Route> = new Set(['enrol', 'token', 'by-hash', 'lookup', 'dossier', 'commit']);
+const JSON_ROUTES: ReadonlySet<Route> = new Set(['enrol', 'token', 'by-hash', 'multipart', 'lookup', 'dossier', 'commit']);
 
 /** Where each kind can take effect (the table in docs/sync-protocol.md §5). */
 export function applies(kind: FaultKind, rc: RequestClass): boolean {

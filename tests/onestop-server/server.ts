@@ -3,7 +3,7 @@
 import { FileStore } from '@tus/file-store';
 import { Server as TusServer } from '@tus/server';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -330,7 +330,9 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
     }
   };
 
-  const handlers: Record<'enrol' | 'token' | 'by-hash' | 'lookup' | 'dossier' | 'commit', (ctx: Ctx, param: string) => Reply> = {
+  const handlers: Record<'enrol' | 'token' | 'by-hash' | 'lookup' | 'dossier' | 'commit', (ctx: Ctx, param: string) => Reply> & {
+    multipart: (ctx: Ctx) => Promise<Reply>;
+  } = {
     enrol(ctx) {
       const j = parseJson(ctx);
       if (!j.ok) return j.reply;
@@ -398,11 +400,53 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
       };
     },
 
+    /** iGate / DVC-Bộ style one-shot upload: multipart part(s) `files` → [{ IdTepTin, HashTepTin, filename, size }]. */
+    async multipart(ctx) {
+      const s = needStation(ctx);
+      if (typeof s !== 'string') return s;
+      let form: FormData;
+      try {
+        form = await new Request('http://onestop.invalid/', {
+          method: 'POST',
+          headers: { 'content-type': String(ctx.req.headers['content-type'] ?? '') },
+          body: ctx.body,
+        }).formData();
+      } catch {
+        return errorReply(400, ctx.cid, 'invalid', 'Cần multipart/form-data với phần "files"', { errors: [{ field: 'files', message: 'bắt buộc' }] });
+      }
+      const parts = form.getAll('files').filter((p) => typeof p !== 'string') as unknown as { name: string; arrayBuffer(): Promise<ArrayBuffer> }[];
+      if (parts.length === 0) return errorReply(400, ctx.cid, 'invalid', undefined, { errors: [{ field: 'files', message: 'bắt buộc' }] });
+      const errors: FieldError[] = [];
+      const blobs: { name: string; bytes: Buffer }[] = [];
+      for (const [i, part] of parts.entries()) {
+        const bytes = Buffer.from(await part.arrayBuffer());
+        if (bytes.length > maxBytes) return errorReply(413, ctx.cid, 'too_large', `Tệp vượt quá ${Math.round(maxBytes / 1048576)} MB`);
+        if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') errors.push({ field: `files[${i}]`, message: 'không phải PDF' });
+        if (part.name.length < 1 || part.name.length > 4000) errors.push({ field: `files[${i}].filename`, message: '1–4000 ký tự' });
+        blobs.push({ name: part.name, bytes });
+      }
+      if (errors.length > 0) return errorReply(400, ctx.cid, errors.some((e) => e.message === 'không phải PDF') ? 'not_pdf' : 'invalid', undefined, { errors });
+      const out = blobs.map(({ name, bytes }) => {
+        const sha = createHash('sha256').update(bytes).digest('hex');
+        const path = join(filesDir, sha);
+        if (!fileByHash(db, sha)) {
+          writeFileSync(`${path}.part`, bytes);
+          renameSync(`${path}.part`, path);
+          stats.uploads.completed += 1;
+        }
+        const row = registerFile(db, { sha256: sha, size: bytes.length, file_name: name, content_type: 'application/pdf', station_id: s });
+        return { IdTepTin: row.file_id, HashTepTin: row.sha256, filename: name, size: row.size };
+      });
+      return { status: 201, body: envelope(201, ctx.cid, out, 'Đã lưu tệp') };
+    },
+
     lookup(ctx) {
       const s = needStation(ctx);
       if (typeof s !== 'string') return s;
       const draftId = ctx.url.searchParams.get('draftId');
-      if (!draftId) return errorReply(400, ctx.cid, 'invalid', undefined, { errors: [{ field: 'draftId', message: 'bắt buộc' }] });
+      const code = ctx.url.searchParams.get('code');
+      if (code && !draftId) return handlers.dossier(ctx, code);
+      if (!draftId) return errorReply(400, ctx.cid, 'invalid', undefined, { errors: [{ field: 'draftId', message: 'bắt buộc (hoặc code)' }] });
       const d = dossierByDraft(db, draftId);
       if (!d || d.station_id !== s) return errorReply(404, ctx.cid, 'not_found', 'Không có hồ sơ với mã nháp này');
       return { status: 200, body: envelope(200, ctx.cid, { dossierCode: d.dossier_code, receipt: latestReceipt(db, d.dossier_code) }) };
@@ -490,6 +534,7 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
     if (method === 'POST' && path === '/v1/oauth/token') return { route: 'token', param: '' };
     if (method === 'POST' && path === '/v1/dossiers/commit') return { route: 'commit', param: '' };
     if (method === 'GET' && (m = /^\/v1\/files\/by-hash\/([^/]+)$/.exec(path))) return { route: 'by-hash', param: decodeURIComponent(m[1] ?? '') };
+    if (method === 'POST' && path === '/v1/files') return { route: 'multipart', param: '' };
     if (method === 'GET' && path === '/v1/dossiers') return { route: 'lookup', param: '' };
     if (method === 'GET' && (m = /^\/v1\/dossiers\/([^/]+)$/.exec(path))) return { route: 'dossier', param: decodeURIComponent(m[1] ?? '') };
     return null;
@@ -527,7 +572,7 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
 
   async function handleJsonRoute(req: IncomingMessage, res: ServerResponse, url: URL, cid: string, route: keyof typeof handlers, param: string): Promise<void> {
     count(route);
-    const body = req.method === 'POST' ? await readBody(req, JSON_LIMIT) : Buffer.alloc(0);
+    const body = req.method === 'POST' ? await readBody(req, route === 'multipart' ? maxBytes * 2 + 1024 * 1024 : JSON_LIMIT) : Buffer.alloc(0);
     if (body === null) {
       sendReply(res, { ...errorReply(413, cid, 'too_large'), headers: { Connection: 'close' } });
       return;
@@ -537,10 +582,10 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
     const d = faults.decide({ route, bearer: auth?.ok === true });
     if (await preFault(res, d, cid, auth?.ok ? token : null)) return;
     const ctx: Ctx = { req, url, body, cid, token, auth: token ? checkToken(db, token) : null };
-    let reply = handlers[route](ctx, param);
+    let reply = await handlers[route](ctx, param);
     if (d?.kind === 'duplicate') {
       faults.hit('duplicate');
-      reply = handlers[route]({ ...ctx, auth: token ? checkToken(db, token) : null }, param);
+      reply = await handlers[route]({ ...ctx, auth: token ? checkToken(db, token) : null }, param);
       reply.headers = { ...reply.headers, 'X-Onestop-Delivery': 'duplicate' };
     }
     if (d?.kind === 'commit-lost' && reply.status >= 200 && reply.status < 300) {

@@ -190,3 +190,43 @@ describe('one-stop server: a station killed mid-upload', () => {
     expect(json(await getJson(`${server.url}/v1/files/by-hash/${sha}`, st.token)).data.size).toBe(pdf.length);
   });
 });
+
+describe('one-stop server: iGate-style one-shot upload', () => {
+  function multipart(parts: { name: string; bytes: Buffer }[]): { body: Buffer; type: string } {
+    const boundary = `----sohoa${Date.now()}`;
+    const chunks: Buffer[] = [];
+    for (const p of parts) {
+      chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${p.name}"\r\nContent-Type: application/pdf\r\n\r\n`), p.bytes, Buffer.from('\r\n'));
+    }
+    chunks.push(Buffer.from(`--${boundary}--\r\n`));
+    return { body: Buffer.concat(chunks), type: `multipart/form-data; boundary=${boundary}` };
+  }
+
+  it('stores multipart `files` parts by hash and answers IdTepTin/HashTepTin, usable in a commit and a lookup by code', async () => {
+    server = await startServer();
+    const st = await enrolStation(server.url);
+    const a = await makePdf('mp a');
+    const b = await makePdf('mp b');
+    const m = multipart([{ name: 'a.pdf', bytes: a }, { name: 'b.pdf', bytes: b }]);
+    const r = await http(`${server.url}/v1/files`, { method: 'POST', headers: { Authorization: `Bearer ${st.token}`, 'Content-Type': m.type }, body: m.body });
+    expect(r.status).toBe(201);
+    const files = json(r).data as { IdTepTin: string; HashTepTin: string; filename: string; size: number }[];
+    expect(files.map((f) => f.HashTepTin)).toEqual([sha256(a), sha256(b)]);
+    expect(files[0]).toMatchObject({ IdTepTin: `F-${sha256(a).slice(0, 16)}`, filename: 'a.pdf', size: a.length });
+    expect(sha256(readFileSync(join(server.dataDir, 'files', sha256(b))))).toBe(sha256(b));
+    // the same bytes again: same record, still one file
+    const again = await http(`${server.url}/v1/files`, { method: 'POST', headers: { Authorization: `Bearer ${st.token}`, 'Content-Type': m.type }, body: m.body });
+    expect(json(again).data).toEqual(json(r).data);
+    expect(server.state().files).toHaveLength(2);
+
+    const docs = files.map((f) => ({ fileId: f.IdTepTin, sha256: f.HashTepTin }));
+    const c = json(await postJson(`${server.url}/v1/dossiers/commit`, manifest(st.stationId, 'MP-1', docs), st.token)).data;
+    const byCode = json(await getJson(`${server.url}/v1/dossiers?code=${c.dossierCode}`, st.token)).data;
+    expect(byCode.receipt.files).toHaveLength(2);
+
+    const text = multipart([{ name: 'x.pdf', bytes: Buffer.from('plain text') }]);
+    const bad = await http(`${server.url}/v1/files`, { method: 'POST', headers: { Authorization: `Bearer ${st.token}`, 'Content-Type': text.type }, body: text.body });
+    expect(bad.status).toBe(400);
+    expect(json(bad).data.reason).toBe('not_pdf');
+  });
+});
