@@ -119,13 +119,13 @@ describe('sync with the reference one-stop server', () => {
       )!;
     // Slow backoff so the failed attempt stays visible before the retry.
     writeSyncSettings(st.store, { backoff: { baseMs: 400, maxMs: 400 } }, null);
-    srv.queueFault('malformed', 1);
+    srv.queueFault('malformed', 4); // more than the engine's quick retries of one call
     const first = await syncEngineFor(st).runPass();
     expect(first).toMatchObject({ failed: 1, synced: 0 });
     expect(syncEngineFor(st).status().lastErrorCode).toBe('SERVER_REPLY_MALFORMED');
     expect(lastError()).toMatchObject({ last_error_code: 'SERVER_REPLY_MALFORMED', attempts: 1 });
     expect(getDossier(st.store, b.dossierId)!.state).toBe('queued');
-    srv.queueFault('truncated', 1);
+    srv.queueFault('truncated', 4);
     await new Promise((r) => setTimeout(r, 450));
     const second = await syncEngineFor(st).runPass();
     expect(second).toMatchObject({ failed: 1, synced: 0 });
