@@ -199,7 +199,7 @@ function collectSigFields(file: PdfFile): { name: string; v: PdfDict }[] {
   return out;
 }
 
-const ALLOWED_NEW_TYPES = new Set(['Sig', 'DocTimeStamp', 'Annot', 'XObject', 'Font', 'FontDescriptor', 'DSS', 'Page']);
+const ALLOWED_NEW_TYPES = new Set(['Sig', 'DocTimeStamp', 'Annot', 'XObject', 'Font', 'FontDescriptor', 'DSS', 'XRef', 'ObjStm']);
 
 /** What changed after `end` (the end of the signed revision), judged against the signed revision. */
 function changesAfter(path: string, file: PdfFile, end: number): { changes: string[]; disallowed: boolean } {
@@ -208,8 +208,17 @@ function changesAfter(path: string, file: PdfFile, end: number): { changes: stri
   const changes: string[] = [];
   let disallowed = false;
   try {
-    for (const [num, e] of file.xref) {
-      if (e.kind !== 'offset' || e.offset < end) continue;
+    const writtenAfter = (num: number): boolean => {
+      const e = file.xref.get(num);
+      if (e?.kind === 'offset') return e.offset >= end;
+      if (e?.kind === 'objstm') {
+        const st = file.xref.get(e.stream);
+        return st?.kind === 'offset' && st.offset >= end;
+      }
+      return false;
+    };
+    for (const num of file.xref.keys()) {
+      if (!writtenAfter(num)) continue;
       const nv = file.getObject(num);
       const ov = old.xref.has(num) ? old.getObject(num) : undefined;
       const nd = nv instanceof PdfStream ? nv.dict : nv instanceof PdfDict ? nv : undefined;

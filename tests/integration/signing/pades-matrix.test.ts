@@ -5,6 +5,7 @@ import type { SigningKey } from '../../../electron/core/signing/cms';
 import { openP12Key } from '../../../electron/core/signing/p12';
 import { signPdf, type PadesLevel } from '../../../electron/core/signing/pades';
 import { openPkcs11Key } from '../../../electron/core/signing/pkcs11';
+import { preflightFiles } from '../../../electron/core/pdf/preflight';
 import { verifyPdf } from '../../../electron/core/signing/verify';
 import { makePdfA } from '../../signing-infra/pdfs';
 import { TestPki, type IssuedCert } from '../../signing-infra/pki';
@@ -118,6 +119,12 @@ describe('PAdES signatures verify in pdfsig, openssl and PDFBox/BouncyCastle', (
     const own = verifyPdf(s.file, { trustAnchors: [pki.caDer] });
     expect(own.valid).toBe(true);
     expect(own.signatures[0]!.level).toBe(c.level);
+  });
+
+  it('keeps every signed file PDF/A-1b (Preflight, one JVM for all), DSS updates included', async () => {
+    const files = [...signed.values()].map((s) => s.file);
+    const results = await preflightFiles(files);
+    expect(results.map((r) => [r.file, r.valid, r.errors])).toEqual(files.map((f) => [f, true, []]));
   });
 
   it('embeds OCSP responses and CRLs from the loopback responders in the B-LT DSS', () => {

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openP12Key } from '../../../electron/core/signing/p12';
+import { signPdf } from '../../../electron/core/signing/pades';
+import { verifyPdf } from '../../../electron/core/signing/verify';
+import { TestPki, type IssuedCert } from '../../signing-infra/pki';
+import { pdfsig } from '../../signing-infra/validators';
+
+// PDFs not made by the station: cross-reference streams with object streams (PDF 1.5+), an existing form
+// with a text field and an indirect /Annots array. Signing must append a matching xref section and keep
+// what was there.
+
+const exec = promisify(execFile);
+let pki: TestPki;
+let cert: IssuedCert;
+let cert2: IssuedCert;
+let work: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'sohoa-sign-struct-'));
+  pki = new TestPki();
+  cert = pki.issue('Structure Signer', 'p256');
+  // A second signer: poppler 22's pdfsig reports "Unknown issue with Certificate" for the second of two
+  // signatures by the same certificate in one file (its own -add-signature output too), so each test
+  // signature uses its own certificate.
+  cert2 = pki.issue('Structure Agency', 'rsa');
+});
+afterAll(async () => {
+  await pki?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+async function formPdf(objectStreams: boolean): Promise<string> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let i = 0; i < 3; i++) doc.addPage([595, 842]).drawText(`Page ${i + 1}`, { x: 50, y: 800, font, size: 12 });
+  const form = doc.getForm();
+  const tf = form.createTextField('applicant.name');
+  tf.setText('Nguyen Van A');
+  tf.addToPage(doc.getPage(0), { x: 50, y: 700, width: 200, height: 20 });
+  // Move page 1's /Annots array into an indirect object.
+  const page = doc.getPage(0).node;
+  const annots = page.get(PDFName.of('Annots'));
+  if (annots) page.set(PDFName.of('Annots'), doc.context.register(annots));
+  const path = join(work, `form-${objectStreams ? 'xrefstm' : 'table'}.pdf`);
+  writeFileSync(path, await doc.save({ useObjectStreams: objectStreams }));
+  return path;
+}
+
+describe('signing PDFs of other producers', () => {
+  it.each([
+    ['a cross-reference stream with object streams', true],
+    ['a classic xref table', false],
+  ])('signs %s twice, keeps the existing form field, and passes qpdf --check', async (_label, objectStreams) => {
+    const input = await formPdf(objectStreams);
+    if (objectStreams) expect(readFileSync(input).toString('latin1')).toMatch(/\/Type\s*\/XRef/);
+    const once = join(work, `once-${String(objectStreams)}.pdf`);
+    const twice = join(work, `twice-${String(objectStreams)}.pdf`);
+    const key = openP12Key(cert.p12, cert.p12Password);
+    await signPdf({ input, output: once, key, level: 'B-B', mark: { position: 'top-left', lines: ['Người sao: Structure'] } });
+    await signPdf({ input: once, output: twice, key: openP12Key(cert2.p12Legacy, cert2.p12Password), level: 'B-B', mark: { position: 'top-right', lines: ['SAO Y', 'UBND'] } });
+    const ps = await pdfsig(twice, pki.nssDir);
+    expect(ps.map((s) => [s.field, s.valid, s.trusted])).toEqual([
+      ['Sig1', true, true],
+      ['Sig2', true, true],
+    ]);
+    await exec('qpdf', ['--check', twice]);
+    const reloaded = await PDFDocument.load(readFileSync(twice));
+    const names = reloaded.getForm().getFields().map((f) => f.getName());
+    expect(names).toEqual(['applicant.name', 'Sig1', 'Sig2']);
+    expect(reloaded.getForm().getTextField('applicant.name').getText()).toBe('Nguyen Van A');
+    const own = verifyPdf(twice, { trustAnchors: [pki.caDer] });
+    expect(own.signatures.map((s) => [s.fieldName, s.valid])).toEqual([
+      ['Sig1', true],
+      ['Sig2', true],
+    ]);
+  });
+});
