@@ -187,6 +187,7 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
     const issuer = new X509Certificate(key.certificate).issuer.replace(/\n/g, ', ');
     const id = recordSignature(station.store, {
       documentId: doc.id,
+      previousSha256: doc.sha256,
       role: p.role,
       signerName: r.signerName,
       certSha256: r.certSha256,
@@ -253,6 +254,7 @@ export async function flushTimestamps(station: Station): Promise<{ stamped: stri
       const put = await station.blobs.putFile(out, { move: true });
       recordSignature(station.store, {
         documentId: doc.id,
+        previousSha256: doc.sha256,
         role: 'timestamp',
         signerName: 'TSA',
         certSha256: null,

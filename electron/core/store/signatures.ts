@@ -1,3 +1,4 @@
+import { StationError } from '../../common/errors';
 import { ulid } from '../../common/ids';
 import type { Store } from './db';
 import { sql } from './sql';
@@ -23,6 +24,8 @@ export function documentForSigning(store: Store, id: string): DocumentForSigning
 
 export interface SignatureRowInput {
   documentId: string;
+  /** The bytes that were signed: the row is only updated if the document still holds them (no lost update). */
+  previousSha256: string;
   role: 'clerk' | 'agency' | 'timestamp';
   signerName: string;
   certSha256: string | null;
@@ -45,7 +48,8 @@ export function recordSignature(store: Store, s: SignatureRowInput): string {
   const id = ulid();
   store.tx(() => {
     store.run(sql`INSERT OR IGNORE INTO blob (sha256, size, media_type, created_at) VALUES (${s.newSha256}, ${s.newSize}, 'application/pdf', ${s.at})`);
-    store.run(sql`UPDATE document SET sha256 = ${s.newSha256}, state = 'signed', updated_at = ${s.at} WHERE id = ${s.documentId}`);
+    const changed = store.run(sql`UPDATE document SET sha256 = ${s.newSha256}, state = 'signed', updated_at = ${s.at} WHERE id = ${s.documentId} AND sha256 = ${s.previousSha256}`).changes;
+    if (changed !== 1) throw new StationError('CONFLICT', `document ${s.documentId} changed while it was being signed`, { documentId: s.documentId });
     store.run(sql`INSERT INTO signature (id, document_id, role, signer_name, cert_sha256, level, signed_sha256, signed_at, field_name, tsa_time, signed_by, cert_issuer, chain_status, revocation_status)
       VALUES (${id}, ${s.documentId}, ${s.role}, ${s.signerName}, ${s.certSha256}, ${s.level}, ${s.newSha256}, ${s.at}, ${s.fieldName}, ${s.tsaTime}, (SELECT id FROM user WHERE id = ${s.signedBy}), ${s.certIssuer}, ${s.chainStatus}, ${s.revocationStatus})`);
     if (s.queueTimestamp) {

@@ -33,6 +33,7 @@ describe('migration 0004 (signing)', () => {
       // The new columns and the queue work on the migrated database.
       recordSignature(store, {
         documentId: '01M8A7JMT1TQVJJ0DZGXTZRP0D',
+        previousSha256: 'b'.repeat(64),
         role: 'agency',
         signerName: 'UBND xã A',
         certSha256: 'c'.repeat(64),
@@ -51,6 +52,16 @@ describe('migration 0004 (signing)', () => {
       expect(store.get(sql`SELECT sha256, state FROM document`)).toEqual({ sha256: 'd'.repeat(64), state: 'signed' });
       expect(pendingTimestamps(store, at)).toEqual([{ documentId: '01M8A7JMT1TQVJJ0DZGXTZRP0D', attempts: 0 }]);
       expect(() => store.db.exec(`UPDATE signature SET chain_status = 'maybe'`)).toThrow(/CHECK/);
+      // A second signer who started from the old bytes loses the race: CONFLICT, nothing recorded.
+      const rows = store.get<{ n: number }>(sql`SELECT count(*) AS n FROM signature`)!.n;
+      expect(() =>
+        recordSignature(store, {
+          documentId: '01M8A7JMT1TQVJJ0DZGXTZRP0D', previousSha256: 'b'.repeat(64), role: 'clerk', signerName: 'X', certSha256: null, certIssuer: null, level: 'B-B',
+          newSha256: 'e'.repeat(64), newSize: 1, fieldName: 'Sig3', tsaTime: null, signedBy: null, chainStatus: null, revocationStatus: null, queueTimestamp: false, at,
+        }),
+      ).toThrow(/changed while it was being signed/);
+      expect(store.get<{ n: number }>(sql`SELECT count(*) AS n FROM signature`)!.n).toBe(rows);
+      expect(store.get(sql`SELECT sha256 FROM document`)).toEqual({ sha256: 'd'.repeat(64) });
     } finally {
       store.close();
     }
