@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ReviewPage } from '../../../electron/common/api/pages';
 import type { ErrorPayload } from '../../../electron/common/errors';
-import type { Component, Dossier } from '../../../electron/common/schemas';
+import type { Component } from '../../../electron/common/schemas';
 import { useAction, useEvents, useStation } from '../api/context';
 import { newIdempotencyKey } from '../api/idempotency';
 import { ErrorBox } from '../components/ErrorBox';
@@ -13,7 +13,7 @@ import { ScanControls } from './ScanControls';
 import { SignDialog } from './SignDialog';
 
 /** One component: scan or import, review the pages, make the PDF/A, sign. */
-export function ComponentPanel({ dossier, component, active, onChanged }: { dossier: Dossier; component: Component; active: boolean; onChanged(): void }) {
+export function ComponentPanel({ component, active, documentId, onDocument, onChanged }: { component: Component; active: boolean; documentId: string | null; onDocument(id: string): void; onChanged(): void }) {
   const { t } = useI18n();
   const { transport, generation } = useStation();
   const { run, busy } = useAction();
@@ -34,13 +34,12 @@ export function ComponentPanel({ dossier, component, active, onChanged }: { doss
     if ((ev.type === 'scan.page' || ev.type === 'pages.changed') && ev.data.componentId === component.id) void loadPages();
   });
 
-  const documentId = useRef<string | null>(null);
   const assemble = async () => {
     setError(null);
     const r = await run('documents.assemble', { componentId: component.id }, 'assemble');
     if (!r) return;
     if (r.ok) {
-      documentId.current = r.value.documentId;
+      onDocument(r.value.documentId);
       onChanged();
     } else setError(r.error);
   };
@@ -54,7 +53,7 @@ export function ComponentPanel({ dossier, component, active, onChanged }: { doss
     try {
       const r = await transport.importFile(component.id, file, newIdempotencyKey());
       if (r.ok) {
-        documentId.current = r.value.documentId;
+        onDocument(r.value.documentId);
         onChanged();
       } else setError(r.error);
     } finally {
@@ -125,9 +124,8 @@ export function ComponentPanel({ dossier, component, active, onChanged }: { doss
       </div>
       {signing && (
         <SignDialog
-          dossier={dossier}
           component={component}
-          documentId={documentId.current}
+          documentId={documentId}
           onClose={() => setSigning(false)}
           onSigned={() => {
             setSigning(false);

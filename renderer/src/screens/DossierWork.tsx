@@ -17,6 +17,8 @@ export function DossierWork({ dossier, onChange, onDone, active }: { dossier: Do
   const [current, setCurrent] = useState<string | null>(components[0]?.id ?? null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [finished, setFinished] = useState(false);
+  // The document made for each component (assemble/import answer its id; signing takes it).
+  const [documents, setDocuments] = useState<Record<string, string>>({});
 
   const reload = async () => {
     const r = await transport.call('dossiers.get', { id: dossier.id });
@@ -109,7 +111,16 @@ export function DossierWork({ dossier, onChange, onDone, active }: { dossier: Do
           </button>
         )}
       </aside>
-      <div className="component-area">{comp && <ComponentPanel key={comp.id} dossier={dossier} component={comp} active={active} onChanged={() => void reload()} />}</div>
+      <div className="component-area">{comp && (
+          <ComponentPanel
+            key={comp.id}
+            component={comp}
+            active={active}
+            documentId={documents[comp.id] ?? null}
+            onDocument={(id) => setDocuments((d) => ({ ...d, [comp.id]: id }))}
+            onChanged={() => void reload()}
+          />
+        )}</div>
     </div>
   );
 }

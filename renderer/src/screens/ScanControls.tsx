@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ScanFault, ScanJob } from '../../../electron/common/capture';
 import type { ErrorPayload } from '../../../electron/common/errors';
 import type { Component } from '../../../electron/common/schemas';
@@ -32,8 +32,14 @@ export function ScanControls({ component, active, onPages }: { component: Compon
   const profile = profileName || profiles.data?.find((p) => p.compliant)?.name || profiles.data?.[0]?.name || '';
   const pictureOption = caps.data?.driverOptions.find((o) => o.name === 'test-picture' && o.values && o.values.length > 0);
 
+  // Events may arrive before scan.start answers (a flatbed page can be done first): remember the last word per job.
+  const seen = useRef(new Map<string, { fault?: ScanFault; ended?: number }>());
   useEvents((ev) => {
     const jobId = ev.data.jobId;
+    if (typeof jobId === 'string' && (ev.type === 'scan.fault' || ev.type === 'scan.end')) {
+      const prev = seen.current.get(jobId) ?? {};
+      seen.current.set(jobId, ev.type === 'scan.fault' ? { ...prev, fault: ev.data as unknown as ScanFault } : { ...prev, ended: Number(ev.data.pagesDone) });
+    }
     if (!live || jobId !== live.job.id) return;
     if (ev.type === 'scan.progress') setLive((l) => l && { ...l, progress: Number(ev.data.percent) });
     if (ev.type === 'scan.page') setLive((l) => l && { ...l, pagesDone: l.pagesDone + 1, progress: null });
@@ -56,15 +62,34 @@ export function ScanControls({ component, active, onPages }: { component: Compon
     setError(null);
     const r = await run('scan.start', { deviceId: device, profile: profileRef(), componentId: component.id }, 'scan');
     if (!r) return;
-    if (r.ok) setLive({ job: r.value, progress: null, fault: r.value.fault, running: r.value.state === 'running', pagesDone: r.value.pagesDone });
-    else setError(r.error);
+    if (r.ok) {
+      const early = seen.current.get(r.value.id);
+      setLive({
+        job: r.value,
+        progress: null,
+        fault: early?.fault ?? r.value.fault,
+        running: r.value.state === 'running' && early?.ended === undefined,
+        pagesDone: early?.ended ?? r.value.pagesDone,
+      });
+      if (early?.ended !== undefined) onPages();
+    } else setError(r.error);
   };
   const cont = async () => {
     if (!live) return;
     setError(null);
+    seen.current.delete(live.job.id);
     const r = await run('scan.continue', picture ? { jobId: live.job.id, driverOptions: { 'test-picture': picture } } : { jobId: live.job.id }, 'scan');
     if (!r) return;
-    if (r.ok) setLive({ ...live, job: r.value, fault: null, running: r.value.state === 'running' });
+    if (r.ok) {
+      const early = seen.current.get(r.value.id);
+      setLive({
+        ...live,
+        job: r.value,
+        fault: early?.fault ?? null,
+        running: r.value.state === 'running' && early?.ended === undefined,
+        pagesDone: early?.ended ?? r.value.pagesDone,
+      });
+    }
     else setError(r.error);
   };
   const cancel = async () => {

@@ -1,60 +1,49 @@
 import { useEffect, useRef, useState } from 'react';
+import type { CertificateEntry } from '../../../electron/common/api/signing';
 import type { ErrorPayload } from '../../../electron/common/errors';
-import type { Component, Dossier } from '../../../electron/common/schemas';
-import { callMaybe, hasMethod, useAction, useStation } from '../api/context';
+import type { Component } from '../../../electron/common/schemas';
+import { useAction, useStation } from '../api/context';
 import { ErrorBox } from '../components/ErrorBox';
 import { useI18n } from '../i18n/context';
 
-interface Cert {
-  id: string;
-  label: string;
-  subject: string;
-  notAfter: string | null;
-}
-
-function toCerts(value: unknown): Cert[] {
-  if (!Array.isArray(value)) return [];
-  return (value as Record<string, unknown>[]).map((v) => ({
-    id: String(v.id ?? v.certId ?? v.ref ?? ''),
-    label: String(v.label ?? v.subjectCommonName ?? v.commonName ?? v.subject ?? v.id ?? ''),
-    subject: String(v.subject ?? v.subjectDn ?? ''),
-    notAfter: typeof v.notAfter === 'string' ? v.notAfter : null,
-  }));
+function certLabel(c: CertificateEntry): string {
+  if (c.commonName) return c.commonName;
+  if (c.subject) return c.subject;
+  return c.key.kind === 'p12' ? (c.key.path.split(/[\\/]/).pop() ?? c.key.path) : c.key.tokenLabel;
 }
 
 /**
- * Choose a certificate, type the PIN, sign. The PIN lives only in this dialog's state and is cleared after
- * each attempt; a wrong PIN is shown and never retried automatically (a token locks after a few tries).
- * The Sign button does one thing however often it is pressed (single flight + idempotency key).
+ * Choose a certificate, type the PIN (token) or password (.p12), sign. The secret lives only in this
+ * dialog's state and is cleared after each attempt; a wrong PIN is shown and never retried automatically
+ * (a token locks after a few tries). The Sign button does one thing however often it is pressed
+ * (single flight + one idempotency key per attempt).
  */
-export function SignDialog({ dossier, component, documentId, onClose, onSigned }: { dossier: Dossier; component: Component; documentId: string | null; onClose(): void; onSigned(): void }) {
+export function SignDialog({ component, documentId, onClose, onSigned }: { component: Component; documentId: string | null; onClose(): void; onSigned(): void }) {
   const { t } = useI18n();
   const { transport } = useStation();
   const { run, busy } = useAction();
-  const [certs, setCerts] = useState<Cert[] | null>(null);
-  const [certId, setCertId] = useState('');
-  const [pin, setPin] = useState('');
+  const [certs, setCerts] = useState<CertificateEntry[] | null>(null);
+  const [index, setIndex] = useState(0);
+  const [secret, setSecret] = useState('');
   const [error, setError] = useState<ErrorPayload | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
     dialog.current?.showModal();
-    void callMaybe(transport, 'signing.listCertificates', {}).then((r) => {
-      if (r.ok) {
-        const list = toCerts(r.value);
-        setCerts(list);
-        setCertId((c) => c || list[0]?.id || '');
-      } else setError(r.error);
+    void transport.call('signing.listCertificates', {}).then((r) => {
+      if (r.ok) setCerts(r.value.filter((c) => !c.pinLocked));
+      else setError(r.error);
     });
   }, [transport]);
 
+  const cert = certs?.[index];
   const sign = async () => {
-    if (!certId || pin === '' || !hasMethod('documents.sign')) return;
+    if (!cert || secret === '' || !documentId) return;
     setError(null);
-    const params = { componentId: component.id, dossierId: dossier.id, ...(documentId ? { documentId } : {}), certificateId: certId, pin };
-    const r = await run('documents.sign' as never, params as never, 'sign');
-    setPin('');
+    const params = cert.key.kind === 'pkcs11' ? { documentId, role: 'clerk' as const, key: cert.key, pin: secret } : { documentId, role: 'clerk' as const, key: cert.key, password: secret };
+    const r = await run('documents.sign', params, 'sign');
     if (!r) return;
+    setSecret('');
     if (r.ok) onSigned();
     else setError(r.error);
   };
@@ -70,28 +59,30 @@ export function SignDialog({ dossier, component, documentId, onClose, onSigned }
       >
         <h2 id="sign-title">{t('sign.title')}</h2>
         <p className="muted">{t('sign.what', { name: component.name })}</p>
+        {!documentId && <ErrorBox error={{ code: 'NOT_FOUND', message: 'no document for this component yet' }} />}
         <label className="field">
           <span>{t('sign.certificate')}</span>
-          <select value={certId} onChange={(e) => setCertId(e.target.value)} data-testid="sign-cert">
-            {(certs ?? []).map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-                {c.notAfter ? ` — ${t('sign.validTo', { date: c.notAfter.slice(0, 10) })}` : ''}
+          <select value={index} onChange={(e) => setIndex(Number(e.target.value))} data-testid="sign-cert">
+            {(certs ?? []).map((c, i) => (
+              <option key={`${c.certSha256 ?? ''}-${i}`} value={i}>
+                {certLabel(c)}
+                {c.validTo ? ` — ${t('sign.validTo', { date: c.validTo.slice(0, 10) })}` : ''}
               </option>
             ))}
           </select>
         </label>
         {certs && certs.length === 0 && <ErrorBox error={{ code: 'TOKEN_NOT_FOUND', message: 'no certificate' }} />}
+        {cert?.pinFinalTry && <p className="check bad">{t('sign.finalTry')}</p>}
         <label className="field">
-          <span>{t('sign.pin')}</span>
-          <input type="password" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} data-testid="sign-pin" autoFocus />
+          <span>{cert?.key.kind === 'p12' ? t('sign.password') : t('sign.pin')}</span>
+          <input type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} data-testid="sign-pin" autoFocus />
         </label>
-        {error && <ErrorBox error={error} />}
+        {error && <ErrorBox error={error} testId="sign-error" />}
         <div className="actions">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          <button type="submit" className="primary" disabled={!certId || pin === '' || busy !== null} data-testid="sign-submit">
+          <button type="submit" className="primary" disabled={!cert || secret === '' || !documentId || busy !== null} data-testid="sign-submit">
             {busy ? t('sign.signing') : t('sign.submit')}
           </button>
         </div>

@@ -1,0 +1,25 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { screenshot } from './browser';
+
+/** Scan profiles for a test run (SOHOA_PROFILES_DIR): the test backend's pictures chosen by profile option. */
+export function writeProfiles(dir: string, profiles: Record<string, unknown>[]): string {
+  mkdirSync(dir, { recursive: true });
+  for (const p of profiles) writeFileSync(join(dir, `${String(p.name)}.json`), JSON.stringify(p, null, 2));
+  return dir;
+}
+
+export async function expectShot(page: Page, name: string): Promise<void> {
+  const s = await screenshot(page, name);
+  expect(s.width, `${name} width`).toBeGreaterThanOrEqual(1280);
+  expect(s.height, `${name} height`).toBeGreaterThanOrEqual(800);
+  expect(s.stdev, `${name} is not blank`).toBeGreaterThan(10);
+}
+
+/** The capture sequence numbers of the pages shown, in display order. */
+export async function shownSeqs(page: Page): Promise<number[]> {
+  const scope = page.locator('[data-testid=screen-intake] [data-testid=page]');
+  return (await scope.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))))) as number[];
+}
