@@ -6,7 +6,7 @@ import { importCommand } from './import';
 import { assembleCommand, pdfCommand, validateCommand } from './pdf';
 import { scanCommand } from './scan';
 import { serveCommand } from './serve';
-import { signCommand, timestampCommand, verifyCommand } from './sign';
+import { signCommand, signingCertsCommand, signingConfigCommand, timestampCommand, verifyCommand } from './sign';
 import { catalogueListCommand, catalogueLoadCommand } from './catalogue';
 import { dossierChecklistCommand, dossierCompleteCommand } from './dossierModel';
 import { reportCommand } from './report';
@@ -24,5 +24,5 @@ export const COMMANDS: Command[] = [
   importCommand,
   pdfCommand, validateCommand, assembleCommand,
   dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, reportCommand, catalogueLoadCommand, catalogueListCommand,
-  signCommand, timestampCommand, verifyCommand,
+  signCommand, timestampCommand, verifyCommand, signingConfigCommand, signingCertsCommand,
 ];

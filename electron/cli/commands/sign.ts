@@ -9,7 +9,8 @@ import { openPkcs11Key } from '../../core/signing/pkcs11';
 import { checkSigningCertificate, commonName } from '../../core/signing/certs';
 import { verifyPdf } from '../../core/signing/verify';
 import { EXIT, type Command, type Io } from '../command';
-import { table } from '../output';
+import { withClient } from '../connect';
+import { printError, table } from '../output';
 
 /** Reads a secret: from the env var NAME (--pin-env), from file descriptor N (--pin-fd), or a hidden TTY prompt. */
 async function readSecret(io: Io, what: string, envName: string | undefined, fd: string | undefined): Promise<string> {
@@ -207,3 +208,100 @@ function usage(io: Io, msg: string): number {
   io.err(msg);
   return EXIT.USAGE;
 }
+
+export const signingConfigCommand: Command = {
+  name: 'signing config',
+  summary: "show or change the station's signing settings (TSA, trust anchors, tokens, .p12 files, agency name)",
+  usage:
+    'sohoa signing config [--tsa URL|none] [--tsa-user NAME] [--trust CA.pem] [--intermediates CAS.pem]\n' +
+    '    [--pkcs11-module LIB]… [--p12 FILE]… [--agency NAME] [--level B-B|B-T|B-LT] [--revocation on|off] [--json]\n' +
+    '  Without options prints the settings. --trust/--intermediates replace the PEM bundles; repeated\n' +
+    '  --pkcs11-module/--p12 replace the lists. The TSA password is read from SOHOA_TSA_PASSWORD by the service.',
+  options: {
+    tsa: { type: 'string' },
+    'tsa-user': { type: 'string' },
+    trust: { type: 'string' },
+    intermediates: { type: 'string' },
+    'pkcs11-module': { type: 'string', multiple: true },
+    p12: { type: 'string', multiple: true },
+    agency: { type: 'string' },
+    level: { type: 'string' },
+    revocation: { type: 'string' },
+  },
+  async run(args, io) {
+    const v = args.values as Record<string, string | string[] | undefined>;
+    const patch: Record<string, unknown> = {};
+    if (v.tsa !== undefined) patch.tsaUrl = v.tsa === 'none' ? null : v.tsa;
+    if (v['tsa-user'] !== undefined) patch.tsaUsername = v['tsa-user'] || null;
+    if (v.trust !== undefined) patch.trustAnchorsPem = readFileSync(v.trust as string, 'utf8');
+    if (v.intermediates !== undefined) patch.intermediatesPem = readFileSync(v.intermediates as string, 'utf8');
+    if (v['pkcs11-module'] !== undefined) patch.pkcs11Modules = v['pkcs11-module'];
+    if (v.p12 !== undefined) patch.p12Files = v.p12;
+    if (v.agency !== undefined) patch.agencyName = v.agency;
+    if (v.level !== undefined) {
+      if (!['B-B', 'B-T', 'B-LT'].includes(v.level as string)) return usage(io, '--level is B-B, B-T or B-LT');
+      patch.defaultLevel = v.level;
+    }
+    if (v.revocation !== undefined) {
+      if (v.revocation !== 'on' && v.revocation !== 'off') return usage(io, '--revocation is on or off');
+      patch.checkRevocation = v.revocation === 'on';
+    }
+    return withClient(args.dataDir, async (client) => {
+      if (Object.keys(patch).length > 0) {
+        const r = await client.call('signing.setConfig', patch);
+        if (!r.ok) {
+          printError(io, args.json, r.error);
+          return EXIT.ERROR;
+        }
+      }
+      const r = await client.call('signing.getConfig', {});
+      if (!r.ok) {
+        printError(io, args.json, r.error);
+        return EXIT.ERROR;
+      }
+      if (args.json) io.out(JSON.stringify(r.value, null, 2));
+      else {
+        const c = r.value;
+        io.out(`TSA: ${c.tsaUrl ?? '—'}${c.tsaUsername ? ` (user ${c.tsaUsername})` : ''}`);
+        io.out(`Trust anchors: ${c.trustAnchors.length}`);
+        io.out(`PKCS#11 modules: ${c.pkcs11Modules.join(', ') || '—'}`);
+        io.out(`.p12 files: ${c.p12Files.join(', ') || '—'}`);
+        io.out(`Agency ("SAO Y"): ${c.agencyName || '—'} · default level ${c.defaultLevel} · revocation check ${c.checkRevocation ? 'on' : 'off'}`);
+      }
+      return EXIT.OK;
+    });
+  },
+};
+
+export const signingCertsCommand: Command = {
+  name: 'signing certs',
+  summary: 'list signing certificates on the configured tokens (no PIN needed) and the configured .p12 files',
+  usage: 'sohoa signing certs [--json]',
+  options: {},
+  async run(args, io) {
+    return withClient(args.dataDir, async (client) => {
+      const r = await client.call('signing.listCertificates', {});
+      if (!r.ok) {
+        printError(io, args.json, r.error);
+        return EXIT.ERROR;
+      }
+      if (args.json) io.out(JSON.stringify(r.value, null, 2));
+      else if (r.value.length === 0) io.out('Không có chứng thư số. / No certificates (see `sohoa signing config`).');
+      else
+        io.out(
+          table([
+            ['source', 'name', 'token / file', 'cert id', 'valid to', 'PIN'],
+            ...r.value.map((c) => [
+              c.source,
+              c.commonName,
+              c.key.kind === 'pkcs11' ? c.key.tokenLabel : c.key.path,
+              c.key.kind === 'pkcs11' ? (c.key.certId ?? '') : '',
+              c.validTo ?? '',
+              c.pinLocked ? 'LOCKED' : c.pinFinalTry ? 'final try' : c.pinCountLow ? 'count low' : '',
+            ]),
+          ]),
+        );
+      return EXIT.OK;
+    });
+  },
+};

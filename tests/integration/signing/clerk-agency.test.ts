@@ -130,6 +130,26 @@ describe('clerk and agency signatures on one PDF/A-1b document', () => {
     expect(sao && sao.xMin > pageWidth / 2 && sao.yMin < 40).toBe(true);
     expect(uy).toBeDefined();
     expect(words.some((w) => w.word === '2026-11-25T10:05:00+07:00')).toBe(true);
+
+    // A later document timestamp keeps both signatures valid and the file PDF/A-1b.
+    const stampedOut = join(work, 'agency-dts.pdf');
+    await addDocumentTimestamp(agencyOut, stampedOut, { url: pki.tsaUrl });
+    const ps3 = await pdfsig(stampedOut, pki.nssDir);
+    expect(ps3.slice(0, 2).map((s) => s.valid)).toEqual([true, true]);
+    const js3 = await pdfboxCheck([stampedOut], work);
+    expect(js3.map((j) => [j.subFilter, j.ok])).toEqual([
+      ['ETSI.CAdES.detached', true],
+      ['ETSI.CAdES.detached', true],
+      ['ETSI.RFC3161', true],
+    ]);
+    const own3 = verifyPdf(stampedOut, { trustAnchors: [pki.caDer] });
+    expect(own3.signatures.map((s) => [s.level, s.valid])).toEqual([
+      ['B-T', true],
+      ['B-T', true],
+      ['DTS', true],
+    ]);
+    const [pf3] = await preflightFiles([stampedOut]);
+    expect(pf3!.errors).toEqual([]);
   }, 120_000);
 
   it('falls back to B-B when the TSA is down and a later document timestamp keeps the clerk signature valid', async () => {

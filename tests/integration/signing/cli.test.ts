@@ -118,6 +118,19 @@ describe('sohoa sign / verify', () => {
     expect(flag.code).toBe(2);
   });
 
+  it('configures the station (signing config) and lists token certificates without a PIN (signing certs)', async () => {
+    const dataDir = join(work, 'station');
+    const c = await sohoa(['signing', 'config', '--data-dir', dataDir, '--tsa', pki.tsaUrl, '--trust', pki.caCert, '--pkcs11-module', SOFTHSM_MODULE, '--agency', 'UBND xã Tân Phú', '--json']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(JSON.parse(c.stdout)).toMatchObject({ tsaUrl: pki.tsaUrl, agencyName: 'UBND xã Tân Phú', pkcs11Modules: [SOFTHSM_MODULE] });
+    expect((JSON.parse(c.stdout) as { trustAnchors: string[] }).trustAnchors).toHaveLength(1);
+    const l = await sohoa(['signing', 'certs', '--data-dir', dataDir, '--json'], { SOFTHSM2_CONF: token.conf });
+    expect(l.code, l.stderr).toBe(0);
+    expect((JSON.parse(l.stdout) as { commonName: string; key: { tokenLabel: string; certId: string } }[]).map((e) => [e.commonName, e.key.tokenLabel, e.key.certId])).toEqual([
+      ['UBND xa Tan Phu', token.label, '0c'],
+    ]);
+  }, 60_000);
+
   it('exits non-zero for a file without signatures', async () => {
     const r = await sohoa(['verify', input]);
     expect(r.code).toBe(3);
