@@ -149,12 +149,12 @@ export class TestPki {
 
   /**
    * Issues a signer certificate. `revocation` adds AIA OCSP + CRL distribution point URLs on the loopback server
-   * (for B-LT); plain certificates carry none, so pdfsig/NSS has nothing to fetch.
+   * (for B-LT; 'crl-only' just the CRL point); plain certificates carry none, so pdfsig/NSS has nothing to fetch.
    */
   issue(
     name: string,
     key: KeySpec,
-    opts: { revocation?: boolean; startDate?: string; endDate?: string; keyUsage?: string; p12Password?: string } = {},
+    opts: { revocation?: boolean | 'crl-only'; startDate?: string; endDate?: string; keyUsage?: string; p12Password?: string } = {},
   ): IssuedCert {
     const dir = join(this.dir, name);
     mkdirSync(dir, { recursive: true });
@@ -162,7 +162,8 @@ export class TestPki {
     const newkey = key === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', `ec_paramgen_curve:${key === 'p256' ? 'P-256' : 'P-384'}`];
     run('openssl', ['req', ...newkey, '-nodes', '-keyout', keyFile, '-out', join(dir, 'csr.pem'), '-subj', `/CN=${name}/O=SoHoa Test`], dir);
     let ext = `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,${opts.keyUsage ?? 'digitalSignature,nonRepudiation'}\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n`;
-    if (opts.revocation) ext += `authorityInfoAccess=OCSP;URI:${this.baseUrl}/ocsp\ncrlDistributionPoints=URI:${this.baseUrl}/ca.crl\n`;
+    if (opts.revocation === true) ext += `authorityInfoAccess=OCSP;URI:${this.baseUrl}/ocsp\n`;
+    if (opts.revocation) ext += `crlDistributionPoints=URI:${this.baseUrl}/ca.crl\n`;
     writeFileSync(join(dir, 'ext.cnf'), ext);
     const dates = opts.startDate ? ['-startdate', opts.startDate, '-enddate', opts.endDate ?? '20300101000000Z'] : ['-days', '825'];
     run('openssl', ['ca', '-batch', '-config', join(this.dir, 'ca.cnf'), '-in', join(dir, 'csr.pem'), '-out', join(dir, 'cert.pem'), '-extfile', join(dir, 'ext.cnf'), '-notext', ...dates], this.dir);

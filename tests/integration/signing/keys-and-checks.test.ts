@@ -153,6 +153,17 @@ describe('certificate checks before anything is written', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses a revoked certificate found in the loopback CRL when there is no OCSP responder (CERT_REVOKED)', async () => {
+    const cert = pki.issue('Revoked CRL Signer', 'p256', { revocation: 'crl-only' });
+    pki.revoke(cert);
+    const hits = pki.crlHits;
+    const out = join(work, 'revoked-crl.pdf');
+    const key = openP12Key(cert.p12, cert.p12Password);
+    expect(await codeOf(signPdf({ input, output: out, key, level: 'B-B', trustAnchors: [pki.caDer], checkRevocation: true }))).toBe('CERT_REVOKED');
+    expect(pki.crlHits).toBe(hits + 1);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses a key that does not belong to the certificate (CERT_KEY_MISMATCH)', async () => {
     const a = pki.issue('Mismatch A', 'rsa');
     const b = pki.issue('Mismatch B', 'rsa');

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 
 interface Case {
   name: string;
-  source: 'p12' | 'p12-legacy' | 'token';
+  source: 'p12' | 'p12-legacy' | 'p12-crl' | 'token';
   key: 'rsa' | 'p256' | 'p384';
   scheme?: 'pkcs1' | 'pss';
   level: PadesLevel;
@@ -31,6 +31,7 @@ const CASES: Case[] = [
   { name: 'p12 ECDSA P-256 B-LT', source: 'p12', key: 'p256', level: 'B-LT' },
   { name: 'p12 ECDSA P-384 B-T', source: 'p12', key: 'p384', level: 'B-T' },
   { name: 'p12 RSA-PSS B-LT', source: 'p12', key: 'rsa', scheme: 'pss', level: 'B-LT' },
+  { name: 'p12 RSA PKCS#1 v1.5 B-LT with a CRL (no OCSP responder)', source: 'p12-crl', key: 'rsa', scheme: 'pkcs1', level: 'B-LT' },
   { name: 'SoftHSM RSA PKCS#1 v1.5 B-LT', source: 'token', key: 'rsa', scheme: 'pkcs1', level: 'B-LT' },
   { name: 'SoftHSM RSA-PSS B-B', source: 'token', key: 'rsa', scheme: 'pss', level: 'B-B' },
   { name: 'SoftHSM ECDSA P-256 B-T', source: 'token', key: 'p256', level: 'B-T' },
@@ -44,6 +45,7 @@ const p12s: Partial<Record<Case['key'], IssuedCert>> = {};
 const tokenIds: Record<Case['key'], string> = { rsa: '01', p256: '02', p384: '03' };
 const signed = new Map<string, { file: string; level: string; dtsPending: boolean }>();
 let java: JavaSig[] = [];
+let crlOnly: IssuedCert;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'sohoa-matrix-'));
@@ -56,13 +58,14 @@ beforeAll(async () => {
   p12s.rsa = pki.issue('Nguyen Van RSA', 'rsa', { revocation: true });
   p12s.p256 = pki.issue('Tran Thi P256', 'p256', { revocation: true });
   p12s.p384 = pki.issue('Le Van P384', 'p384', { revocation: true });
+  crlOnly = pki.issue('Hoang Van CRL', 'rsa', { revocation: 'crl-only' });
   const input = await makePdfA(join(work, 'in.pdf'), 2);
   for (const [i, c] of CASES.entries()) {
     let key: SigningKey;
     if (c.source === 'token') key = await openPkcs11Key({ module: SOFTHSM_MODULE, tokenLabel: token.label, certId: tokenIds[c.key] }, token.pin);
     else {
-      const cert = p12s[c.key]!;
-      key = openP12Key(c.source === 'p12' ? cert.p12 : cert.p12Legacy, cert.p12Password);
+      const cert = c.source === 'p12-crl' ? crlOnly : p12s[c.key]!;
+      key = openP12Key(c.source === 'p12-legacy' ? cert.p12Legacy : cert.p12, cert.p12Password);
     }
     const out = join(work, `case${i}.pdf`);
     try {
@@ -134,5 +137,9 @@ describe('PAdES signatures verify in pdfsig, openssl and PDFBox/BouncyCastle', (
     expect(text).toMatch(/\/DSS\s+\d+ 0 R|\/DSS\s*<</);
     expect(text).toMatch(/\/OCSPs\s*\[/);
     expect(text).toMatch(/\/VRI\s*<</);
+    expect(pki.crlHits).toBeGreaterThan(0);
+    const crl = readFileSync(signed.get('p12 RSA PKCS#1 v1.5 B-LT with a CRL (no OCSP responder)')!.file).toString('latin1');
+    expect(crl).toMatch(/\/CRLs\s*\[/);
+    expect(crl).not.toMatch(/\/OCSPs/);
   });
 });
