@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../electron/core/service/context';
+import { preflightFiles } from '../../../electron/core/pdf/preflight';
 import { Dispatcher } from '../../../electron/core/service/dispatcher';
 import { Station } from '../../../electron/core/station/station';
 import { sql } from '../../../electron/core/store/sql';
@@ -76,7 +77,7 @@ function blobFiles(dataDir: string): string[] {
 
 describe('documents.sign and documents.verify', () => {
   it('signs as clerk then agency: new blobs, document sha256/state, signature rows, both verify', async () => {
-    const { station, d, documentId } = await openStationWithDocument();
+    const { station, d, documentId, dataDir } = await openStationWithDocument();
     try {
       const before = station.store.get<{ sha256: string }>(sql`SELECT sha256 FROM document WHERE id = ${documentId}`)!.sha256;
       const list = await d.invoke('signing.listCertificates', {}, clerk);
@@ -125,10 +126,17 @@ describe('documents.sign and documents.verify', () => {
       ]);
       const ps = await pdfsig(station.blobs.pathOf(r2!.sha256), pki.nssDir);
       expect(ps.map((s) => s.valid)).toEqual([true, true]);
+      // The imported (Ghostscript-normalised) PDF/A-1b stays PDF/A-1b with both marks.
+      const [pf] = await preflightFiles([station.blobs.pathOf(r2!.sha256)]);
+      expect(pf!.errors).toEqual([]);
+      expect(pf!.valid).toBe(true);
       // The PIN and password appear nowhere in the database or the logs.
       const dump = station.store.all<Record<string, unknown>>(sql`SELECT * FROM audit_event`).map((r) => JSON.stringify(r)).join('\n') + JSON.stringify(station.store.all(sql`SELECT * FROM idempotency`));
       expect(dump).not.toContain(clerkP12.p12Password);
       expect(dump).not.toContain(`"${token.pin}"`);
+      const logs = readdirSync(join(dataDir, 'logs')).map((f) => readFileSync(join(dataDir, 'logs', f), 'utf8')).join('\n');
+      expect(logs).toContain('station opened');
+      expect(logs).not.toContain(clerkP12.p12Password);
     } finally {
       await station.close();
     }

@@ -49,8 +49,16 @@ describe('PKCS#11 PIN handling', () => {
     process.env.PKCS11SPY = SOFTHSM_MODULE;
     process.env.PKCS11SPY_OUTPUT = spyLog;
     try {
-      const code = await codeOf(openPkcs11Key({ module: PKCS11_SPY, tokenLabel: token.label, certId: '01' }, '9999'));
-      expect(code).toBe('PIN_INCORRECT');
+      let err: StationError | undefined;
+      try {
+        await openPkcs11Key({ module: PKCS11_SPY, tokenLabel: token.label, certId: '01' }, '9999');
+      } catch (e) {
+        err = e as StationError;
+      }
+      expect(err?.code).toBe('PIN_INCORRECT');
+      // The token's own warning flag reaches the caller (the UI shows "few tries left").
+      expect(err?.details).toMatchObject({ tokenLabel: token.label, pinCountLow: true });
+      expect(JSON.stringify(err?.details)).not.toContain('9999');
       const log = readFileSync(spyLog, 'utf8');
       expect(log.match(/\bC_Login\b/g)?.length).toBe(1);
       expect(log).toContain('CKR_PIN_INCORRECT');
