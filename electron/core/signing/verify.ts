@@ -390,7 +390,9 @@ export function verifyPdf(path: string, opts: { trustAnchors?: Buffer[] } = {}):
             const sigHash = createHash('sha256').update(Buffer.from(si.signature.valueBlock.valueHexView)).digest();
             if (!tcheck.ok) errors.push(...tcheck.errors.map((e) => `timestamp: ${e}`));
             else if (!Buffer.from(info.messageImprint.hashedMessage.valueBlock.valueHexView).equals(sigHash)) errors.push('timestamp does not cover this signature');
-            else {
+            else if (anchors.length && tcheck.signerCert && !buildChain(tcheck.signerCert, [...tcheck.certs, ...extraCerts], anchors, info.genTime)) {
+              errors.push('timestamp: the TSA certificate does not chain to a trusted root');
+            } else {
               report.timestampTime = info.genTime.toISOString();
               report.level = 'B-T';
             }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { IncrementalUpdate } from '../../../electron/core/signing/incremental';
 import { openP12Key } from '../../../electron/core/signing/p12';
 import { addDocumentTimestamp, signPdf } from '../../../electron/core/signing/pades';
 import { PdfFile } from '../../../electron/core/signing/pdfFile';
+import { dict, n, PdfString } from '../../../electron/core/signing/pdfObjects';
 import { openPkcs11Key } from '../../../electron/core/signing/pkcs11';
 import { verifyPdf } from '../../../electron/core/signing/verify';
 import { makePdfA } from '../../signing-infra/pdfs';
@@ -201,12 +202,46 @@ describe('clerk and agency signatures on one PDF/A-1b document', () => {
     upd.set(pageRef, page);
     const section = upd.build(f.size, true);
     f.close();
-    const { appendFileSync } = await import('node:fs');
     appendFileSync(signedFile, section);
     const own = verifyPdf(signedFile);
     expect(own.valid).toBe(false);
     expect(own.signatures[0]!.intact).toBe(true);
     expect(own.signatures[0]!.modifiedAfter).toBe(true);
     expect(own.signatures[0]!.changes.join(' ')).toContain('MediaBox');
+  });
+
+  it('reports a signature as modified-after when a later update adds an action to the catalog', async () => {
+    const signedFile = join(work, 'signed-action.pdf');
+    const key = openP12Key(clerkCert.p12, clerkCert.p12Password);
+    await signPdf({ input, output: signedFile, key, level: 'B-B', mark: { position: 'top-left', lines: ['Người sao'] } });
+    expect(verifyPdf(signedFile).valid).toBe(true);
+    const f = PdfFile.open(signedFile);
+    const upd = new IncrementalUpdate(f);
+    const catalog = f.catalog().clone();
+    catalog.set('OpenAction', dict({ S: n('URI'), URI: PdfString.text('http://example.invalid/') }));
+    upd.set(f.catalogRef(), catalog);
+    const section = upd.build(f.size, true);
+    f.close();
+    appendFileSync(signedFile, section);
+    const own = verifyPdf(signedFile);
+    expect(own.signatures[0]!.modifiedAfter).toBe(true);
+    expect(own.signatures[0]!.changes).toContain('catalog /OpenAction changed');
+  });
+
+  it('does not trust a signature timestamp from a TSA outside the trust list', async () => {
+    const out = join(work, 'foreign-tsa.pdf');
+    const key = openP12Key(clerkCert.p12, clerkCert.p12Password);
+    await signPdf({ input, output: out, key, level: 'B-T', tsa: { url: pki.tsaUrl } });
+    const other = new TestPki();
+    try {
+      // Trusting the signer's root but not the TSA's (a different root): the signature is intact, the time is not proven.
+      const own = verifyPdf(out, { trustAnchors: [pki.caDer] });
+      expect(own.signatures[0]!.level).toBe('B-T');
+      const otherOnly = verifyPdf(out, { trustAnchors: [other.caDer] });
+      expect(otherOnly.signatures[0]!.valid).toBe(false);
+      expect(otherOnly.signatures[0]!.errors.join(' ')).toContain('TSA certificate does not chain');
+    } finally {
+      await other.stop();
+    }
   });
 });
