@@ -137,6 +137,7 @@ interface SigSlot {
 
 /** Adds field + widget (+ appearance) + signature dictionary objects; returns the update ready to build. */
 async function prepareSignatureField(file: PdfFile, sigDict: PdfDict, mark: MarkSpec | null | undefined, prefix: string): Promise<SigSlot> {
+  if (file.trailer.has('Encrypt')) throw new StationError('PDF_ENCRYPTED', `${file.path} is encrypted: decrypt it before signing`, { path: file.path });
   const upd = new IncrementalUpdate(file);
   const catalogRef = file.catalogRef();
   const catalog = file.catalog().clone();

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -79,5 +79,15 @@ describe('signing PDFs of other producers', () => {
       ['Sig1', true],
       ['Sig2', true],
     ]);
+  });
+
+  it('refuses an encrypted PDF (PDF_ENCRYPTED) without writing', async () => {
+    const plain = await formPdf(false);
+    const enc = join(work, 'encrypted.pdf');
+    await exec('qpdf', ['--encrypt', '', 'owner-pw', '256', '--', plain, enc]);
+    const out = join(work, 'encrypted-signed.pdf');
+    const key = openP12Key(cert.p12, cert.p12Password);
+    await expect(signPdf({ input: enc, output: out, key, level: 'B-B' })).rejects.toMatchObject({ code: 'PDF_ENCRYPTED' });
+    expect(existsSync(out)).toBe(false);
   });
 });
