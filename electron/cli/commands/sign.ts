@@ -24,8 +24,16 @@ async function readSecret(io: Io, what: string, envName: string | undefined, fd:
     if (!Number.isInteger(n) || n < 0) throw new StationError('INVALID_REQUEST', `--${what}-fd needs a file descriptor number`);
     const buf = Buffer.alloc(1024);
     let len = 0;
-    for (;;) {
-      const r = readSync(n, buf, len, buf.length - len, null);
+    for (let tries = 0; ; ) {
+      let r: number;
+      try {
+        r = readSync(n, buf, len, buf.length - len, null);
+      } catch (err) {
+        // A non-blocking pipe not written yet: wait a little (up to ~10 s).
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || ++tries > 1000) throw err;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
       if (r === 0) break;
       len += r;
       if (buf.subarray(0, len).includes(0x0a) || len === buf.length) break;

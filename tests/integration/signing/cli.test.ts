@@ -17,9 +17,15 @@ let work: string;
 let input: string;
 let clerk: IssuedCert;
 
-function sohoa(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<CliResult> {
+function sohoa(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000, fd3?: string): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SOHOA_BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SOHOA_BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      detached: true,
+      stdio: fd3 === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    if (fd3 !== undefined) (child.stdio[3] as NodeJS.WritableStream).end(fd3);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -114,6 +120,9 @@ describe('sohoa sign / verify', () => {
     });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'PIN_INCORRECT' } });
+    // The right PIN through a file descriptor (what scripts use) signs.
+    const viaFd = await sohoa(['sign', input, '--out', out, '--pkcs11-module', SOFTHSM_MODULE, '--token-label', token.label, '--pin-fd', '3', '--json'], { SOFTHSM2_CONF: token.conf }, 60_000, `${token.pin}\n`);
+    expect(viaFd.code, viaFd.stdout + viaFd.stderr).toBe(0);
     const flag = await sohoa(['sign', input, '--out', out, '--pkcs11-module', SOFTHSM_MODULE, '--token-label', token.label, '--pin', '1234']);
     expect(flag.code).toBe(2);
   });
