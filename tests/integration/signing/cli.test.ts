@@ -28,8 +28,8 @@ function sohoa(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000, 
     if (fd3 !== undefined) (child.stdio[3] as NodeJS.WritableStream).end(fd3);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
