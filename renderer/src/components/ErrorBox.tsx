@@ -14,7 +14,11 @@ export function ErrorBox({ error, children, testId }: { error: ErrorPayload; chi
           <strong>{t('error.whatToDo')}</strong> {text.action}
         </p>
       )}
-      <p className="error-code">{t('error.code', { code: error.code })}</p>
+      <details className="error-code">
+        <summary>{t('error.code', { code: error.code })}</summary>
+        {/* The service's technical message (English, for IT support), shown as text. */}
+        <span className="mono">{error.message}</span>
+      </details>
       {children && <div className="error-buttons">{children}</div>}
     </div>
   );

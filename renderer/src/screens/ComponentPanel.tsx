@@ -21,6 +21,7 @@ export function ComponentPanel({ component, active, documentId, onDocument, onCh
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [signing, setSigning] = useState(false);
   const [importName, setImportName] = useState<string | null>(null);
+  const [made, setMade] = useState<{ pages: number; skipped: number; flagged: number } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const loadPages = async () => {
@@ -40,6 +41,8 @@ export function ComponentPanel({ component, active, documentId, onDocument, onCh
     if (!r) return;
     if (r.ok) {
       onDocument(r.value.documentId);
+      setMade({ pages: r.value.pageCount, skipped: r.value.skippedBlank, flagged: r.value.flaggedBlank });
+      void loadPages();
       onChanged();
     } else setError(r.error);
   };
@@ -109,6 +112,12 @@ export function ComponentPanel({ component, active, documentId, onDocument, onCh
         )}
       </div>
       <ReviewGrid pages={pages} active={active} onChange={setPages} reload={() => void loadPages()} />
+      {made && (
+        <p className={made.flagged > 0 ? 'check bad' : 'check ok'} role="status" data-testid="assembled" data-flagged={made.flagged}>
+          {t('doc.made', { pages: made.pages, skipped: made.skipped })}
+          {made.flagged > 0 && ` ${t('doc.flagged', { n: made.flagged })}`}
+        </p>
+      )}
       {error && <ErrorBox error={error} />}
       <div className="actions">
         <span className="muted" data-testid="page-count">

@@ -1,0 +1,219 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { preflightFiles } from '../../electron/core/pdf/preflight';
+import { api, startService, type RunningService } from '../helpers/cli';
+import { tempDir } from '../helpers/tmp';
+import { TestPki } from '../signing-infra/pki';
+import { SOFTHSM_MODULE, TestToken } from '../signing-infra/softhsm';
+import { buildUi, openBrowser, type Browser } from './support/browser';
+import { expectShot, shownSeqs, writeProfiles } from './support/station';
+
+/**
+ * A full intake at the counter, in Chromium against `sohoa serve --demo` with the SANE test scanner:
+ * a 3-component birth registration — scan, review (one blank page confirmed, reorder by keyboard and by
+ * drag, delete + undo), PDF/A, sign each component with a SoftHSM token (PIN), finish into the queue —
+ * ending with PDF/A files on disk whose signatures verify and which pass PDFBox Preflight.
+ */
+describe('full intake of a 3-component dossier', () => {
+  let svc: RunningService;
+  let browser: Browser;
+  let pki: TestPki;
+  let token: TestToken;
+  let dataDir: string;
+  let workDir: string;
+
+  beforeAll(async () => {
+    const uiDir = tempDir('sohoa-ui-', { scope: 'file' });
+    dataDir = tempDir('sohoa-e2e-intake-', { scope: 'file' });
+    workDir = tempDir('sohoa-e2e-work-', { scope: 'file' });
+    const profiles = writeProfiles(join(workDir, 'profiles'), [
+      {
+        name: 'e2e-mau-200-kinh',
+        description: 'Màu 200 dpi mặt kính (ảnh thử màu)',
+        pixelType: 'color',
+        resolution: 200,
+        source: 'flatbed',
+        pageSize: 'A4',
+        driverOptions: { 'test-picture': 'Color pattern' },
+      },
+      {
+        // The blank page: the test backend's solid-white picture, chosen through a scan profile option.
+        name: 'e2e-trang-trang',
+        description: 'Màu 200 dpi mặt kính, ảnh thử trắng (trang trắng)',
+        pixelType: 'color',
+        resolution: 200,
+        source: 'flatbed',
+        pageSize: 'A4',
+        driverOptions: { 'test-picture': 'Solid white' },
+      },
+    ]);
+    pki = new TestPki();
+    await pki.start();
+    token = new TestToken('e2e-clerk-token');
+    // ASCII: the test PKI passes -subj to openssl without -utf8, so a Vietnamese CN arrives as mojibake.
+    token.addKey(pki, 'Nguyen Thi Can Bo', '01', 'p256');
+    await buildUi(uiDir);
+    svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir], { SOHOA_PROFILES_DIR: profiles, SOFTHSM2_CONF: token.conf, TZ: 'Asia/Ho_Chi_Minh' });
+    const cfg = await api(svc, 'signing.setConfig', { pkcs11Modules: [SOFTHSM_MODULE], trustAnchorsPem: readFileSync(pki.caCert, 'utf8'), tsaUrl: null, defaultLevel: 'B-B', idempotencyKey: 'e2e-signing-config' });
+    expect(cfg.body).toMatchObject({ ok: true });
+    browser = await openBrowser();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await svc?.stop();
+    await pki?.stop();
+    token?.cleanup();
+  });
+
+  it('scans, reviews, signs and queues; the PDF/A files on disk verify', async () => {
+    const { page } = browser;
+    await page.goto(`${svc.url}#token=${svc.token}`);
+    const screen = page.getByTestId('screen-intake');
+    const pages = screen.getByTestId('page');
+
+    // 1. Procedure by name, owner by CCCD (keyboard).
+    await screen.getByTestId('procedure-search').fill('khai sinh');
+    await expect.poll(() => screen.getByTestId('procedure-option').first().getAttribute('data-code'), { timeout: 10_000 }).toBe('1.001193');
+    await page.keyboard.press('Enter');
+    await screen.getByTestId('owner-id').fill('079199012345');
+    await screen.getByTestId('owner-name').fill('Lê Thị Hồng Nhung');
+    await page.keyboard.press('Control+Enter');
+    await screen.getByTestId('dossier').waitFor();
+    const components = screen.getByTestId('component');
+    await expect.poll(() => components.count()).toBe(3);
+    await expect.poll(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
+
+    const scanOne = async (profile: string, expected: number) => {
+      await screen.getByTestId('scan-profile').selectOption(profile);
+      await page.keyboard.press('Alt+S');
+      await expect.poll(() => pages.count(), { timeout: 60_000 }).toBe(expected);
+      await expect.poll(() => screen.getByTestId('scan-status').getAttribute('data-running'), { timeout: 30_000 }).toBe('false');
+    };
+    const assemble = async () => {
+      await page.keyboard.press('Alt+P');
+      await screen.getByTestId('assembled').waitFor({ timeout: 120_000 });
+    };
+    const sign = async () => {
+      await page.keyboard.press('Alt+K');
+      const dialog = page.getByTestId('sign-dialog');
+      await dialog.waitFor();
+      await expect.poll(() => dialog.getByTestId('sign-cert').locator('option').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      await dialog.getByTestId('sign-pin').fill(token.pin);
+      // A double press on Sign does one thing (one signature).
+      await dialog.getByTestId('sign-submit').dblclick();
+      await dialog.waitFor({ state: 'detached', timeout: 60_000 }).catch(async (err: unknown) => {
+        throw new Error(`sign dialog stayed open: ${await dialog.textContent()}`, { cause: err });
+      });
+    };
+
+    // 2. Component 1: two pages, then a blank one; review.
+    await scanOne('e2e-mau-200-kinh', 1);
+    await scanOne('e2e-mau-200-kinh', 2);
+    await scanOne('e2e-trang-trang', 3);
+    await expect.poll(() => shownSeqs(page)).toHaveLength(3);
+    const [s1, s2, s3] = await shownSeqs(page);
+    await expectShot(page, '12-intake-scanned');
+    // The first PDF/A run analyses the pages: the white sheet is flagged, never dropped silently.
+    await assemble();
+    await expect.poll(() => screen.locator('[data-testid=page][data-blank=flagged]').count(), { timeout: 30_000 }).toBe(1);
+    await expect(screen.getByTestId('assembled').getAttribute('data-flagged')).resolves.toBe('1');
+    await expectShot(page, '13-review-blank-flagged');
+    // Confirm it blank by keyboard (B on the focused page).
+    await screen.locator('[data-testid=page][data-blank=flagged]').focus();
+    await page.keyboard.press('b');
+    await expect.poll(() => screen.locator('[data-testid=page][data-blank=confirmed_blank]').count()).toBe(1);
+    // Reorder by keyboard: the second page moves first.
+    await pages.nth(1).focus();
+    await page.keyboard.press('Alt+ArrowLeft');
+    await expect.poll(() => shownSeqs(page)).toEqual([s2, s1, s3]);
+    // …and by drag: the (now) first page dragged onto the second.
+    await pages.nth(0).dragTo(pages.nth(1));
+    await expect.poll(() => shownSeqs(page)).toEqual([s1, s2, s3]);
+    // Back to [s2, s1] so the final order differs from the capture order.
+    await pages.nth(1).focus();
+    await page.keyboard.press('Alt+ArrowLeft');
+    await expect.poll(() => shownSeqs(page)).toEqual([s2, s1, s3]);
+    // Delete with undo.
+    await pages.nth(0).focus();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => shownSeqs(page)).toEqual([s1, s3]);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => shownSeqs(page)).toHaveLength(3);
+    await pages.nth(2).focus();
+    await page.keyboard.press('Alt+ArrowLeft');
+    await page.locator('[data-testid=page]').nth(1).focus();
+    await page.keyboard.press('Alt+ArrowLeft');
+    await expect.poll(() => shownSeqs(page)).toEqual([s2, s1, s3]);
+    await assemble();
+    await expect.poll(() => screen.getByTestId('assembled').textContent()).toContain('2 trang (1 trang trắng đã bỏ)');
+    await expectShot(page, '14-review-done');
+    await sign();
+    await expect.poll(() => components.nth(0).getByTestId('component-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('signed');
+
+    // 3. Component 2: one page.
+    await components.nth(1).click();
+    await expect.poll(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
+    await scanOne('e2e-mau-200-kinh', 1);
+    await assemble();
+    await sign();
+    await expect.poll(() => components.nth(1).getByTestId('component-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('signed');
+
+    // 4. Component 3: a citizen's file imported through the browser (name with markup shown as text).
+    await components.nth(2).click();
+    const png = join(workDir, 'giay-uy-quyen.png');
+    await sharp({ create: { width: 1654, height: 2339, channels: 3, background: { r: 250, g: 248, b: 240 } } })
+      .composite([{ input: Buffer.from('<svg width="1654" height="400"><text x="100" y="200" font-size="80">GIẤY ỦY QUYỀN</text></svg>'), top: 200, left: 0 }])
+      .withMetadata({ density: 200 })
+      .png()
+      .toFile(png);
+    await screen.getByTestId('import-file').setInputFiles({ name: '<b>giấy ủy quyền</b>\u202Egnp.exe.png', mimeType: 'image/png', buffer: readFileSync(png) });
+    await expect.poll(() => screen.getByTestId('import-name').textContent()).toBe('<b>giấy ủy quyền</b>\u202Egnp.exe.png');
+    await expect.poll(() => components.nth(2).getByTestId('component-status').getAttribute('data-state'), { timeout: 120_000 }).toBe('digitised');
+    await sign();
+    await expect.poll(() => components.nth(2).getByTestId('component-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('signed');
+    await expectShot(page, '15-all-signed');
+
+    // 5. Finish (pressed twice: one dossier queued), then the queue shows it.
+    await expect.poll(() => screen.getByTestId('finish').isEnabled()).toBe(true);
+    await page.keyboard.press('Alt+F');
+    await page.keyboard.press('Alt+F');
+    await screen.getByTestId('finished').waitFor({ timeout: 30_000 });
+    const dossierId = (await screen.getByTestId('dossier').getAttribute('data-id'))!;
+    await page.keyboard.press('Alt+3');
+    const row = page.locator(`[data-testid=queue-row][data-id="${dossierId}"]`);
+    await row.waitFor();
+    await expect(row.getAttribute('data-state')).resolves.toBe('queued');
+    await expectShot(page, '16-queue');
+
+    // 6. On disk: one signed PDF/A per component, each verifying and passing Preflight.
+    const db = new Database(join(dataDir, 'station.db'), { readonly: true, fileMustExist: true });
+    let docs: { id: string; sha256: string; component_id: string; state: string }[];
+    let signatures: number;
+    try {
+      docs = db
+        .prepare(
+          `SELECT d.id, d.sha256, d.component_id, d.state FROM document d JOIN component c ON c.id = d.component_id
+           WHERE c.dossier_id = ? AND d.id IN (SELECT document_id FROM signature) ORDER BY c.position`,
+        )
+        .all(dossierId) as typeof docs;
+      signatures = (db.prepare(`SELECT count(*) AS n FROM signature s JOIN document d ON d.id = s.document_id JOIN component c ON c.id = d.component_id WHERE c.dossier_id = ?`).get(dossierId) as { n: number }).n;
+    } finally {
+      db.close();
+    }
+    expect(new Set(docs.map((d) => d.component_id)).size).toBe(3);
+    expect(signatures).toBe(3); // the double presses signed once each
+    const files = docs.map((d) => join(dataDir, 'blobs', d.sha256.slice(0, 2), d.sha256.slice(2, 4), d.sha256));
+    for (const f of files) expect(existsSync(f), f).toBe(true);
+    for (const d of docs) {
+      const v = await api(svc, 'documents.verify', { documentId: d.id });
+      expect(v.body, d.id).toMatchObject({ ok: true, value: { valid: true, signatures: [{ intact: true, valid: true }] } });
+    }
+    const preflight = await preflightFiles(files);
+    expect(preflight.map((r) => ({ valid: r.valid, errors: r.errors.length }))).toEqual(files.map(() => ({ valid: true, errors: 0 })));
+    expect(browser.errors).toEqual([]);
+  });
+});
