@@ -53,6 +53,8 @@ export interface SignPdfResult {
   signerName: string;
   certSha256: string;
   signingTime: string;
+  /** The TSA's time (genTime) of the signature timestamp, when there is one. */
+  timestampTime: string | null;
   chain: 'trusted' | 'unchecked';
   revocation: 'good' | 'unknown' | 'unchecked';
 }
@@ -268,6 +270,7 @@ export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
     const { section, digest, hexStart, hexLen } = await layout(slot, reserve);
 
     let dtsPending = false;
+    let timestampTime: string | null = null;
     const wantTs = opts.level !== 'B-B';
     const cms = await buildCms({
       key,
@@ -278,7 +281,9 @@ export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
         wantTs && opts.tsa
           ? async (sig) => {
               try {
-                return (await requestTimestamp(opts.tsa!, createHash('sha256').update(sig).digest())).token;
+                const ts = await requestTimestamp(opts.tsa!, createHash('sha256').update(sig).digest());
+                timestampTime = ts.time.toISOString();
+                return ts.token;
               } catch (err) {
                 if (err instanceof StationError && err.code === 'TSA_UNREACHABLE') {
                   log.warn('TSA unreachable: signing at B-B, document timestamp queued', { url: opts.tsa!.url });
@@ -309,6 +314,7 @@ export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
       signerName,
       certSha256: certSha256(key.certificate),
       signingTime: now.toISOString(),
+      timestampTime,
       chain: pre.chain ? 'trusted' : 'unchecked',
       revocation: pre.revocation ? pre.revocation.status : 'unchecked',
     };

@@ -90,8 +90,9 @@ describe('documents.sign and documents.verify', () => {
 
       const s1 = await d.invoke('documents.sign', { documentId, role: 'clerk', key: { kind: 'p12', path: clerkP12.p12 }, password: clerkP12.p12Password, level: 'B-T', idempotencyKey: 'sign-clerk-0001' }, clerk);
       expect(s1.ok, JSON.stringify(s1)).toBe(true);
-      const r1 = s1.ok ? (s1.value as { sha256: string; signature: { level: string }; chain: string }) : null;
+      const r1 = s1.ok ? (s1.value as { sha256: string; signature: { level: string; tsaTime: string | null }; chain: string }) : null;
       expect(r1!.signature.level).toBe('B-T');
+      expect(Math.abs(Date.parse(r1!.signature.tsaTime!) - Date.now())).toBeLessThan(120_000);
       expect(r1!.chain).toBe('trusted');
       expect(r1!.sha256).not.toBe(before);
       expect(station.blobs.has(r1!.sha256)).toBe(true);
