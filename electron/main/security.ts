@@ -3,14 +3,15 @@
  * and the configuration check (tests/unit/electron/security.test.ts) assert exactly what main.ts uses.
  */
 import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
+import { PAGE_SCHEME } from './channels';
+
+export { IPC, PAGE_SCHEME, pageImageUrl } from './channels';
 
 /** The renderer's own files: station-app://ui/index.html (a standard, secure scheme: 'self' works). */
 export const APP_SCHEME = 'station-app';
 export const APP_HOST = 'ui';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
-/** Page images by id only: station-page://page/<ULID>?w=<width>. */
-export const PAGE_SCHEME = 'station-page';
 
 /** Every BrowserWindow's webPreferences (main.ts spreads exactly this object, adding only `preload`). */
 export const WEB_PREFERENCES = {
@@ -106,10 +107,6 @@ export function parsePageImageUrl(url: string): { pageId: string; width: number 
   return { pageId: m[1]!, width: w };
 }
 
-export function pageImageUrl(pageId: string, width: number): string {
-  return `${PAGE_SCHEME}://page/${encodeURIComponent(pageId)}?w=${Math.round(width)}`;
-}
-
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -146,11 +143,3 @@ export function resolveAppFile(root: string, url: string): { file: string; type:
 export function allowPermission(_permission: string): boolean {
   return false;
 }
-
-/** IPC channel names: the preload uses exactly these. */
-export const IPC = {
-  call: 'station:call',
-  state: 'station:state',
-  event: 'station:event',
-  stateChanged: 'station:state-changed',
-} as const;

@@ -1,7 +1,7 @@
 // Preload: exposes exactly one object, window.station (see renderer/src/api/electronClient.ts PreloadStation).
 // Nothing of Node or Electron leaks to the page: each function passes plain data through fixed channels.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { IPC, pageImageUrl } from '../main/security';
+import { IPC, pageImageUrl } from '../main/channels';
 
 type State = 'connecting' | 'online' | 'reconnecting' | 'unauthorized';
 let state: State = 'connecting';
