@@ -138,7 +138,8 @@ export async function buildCms(opts: {
     }
   }
 
-  const certs = [opts.key.certificate, ...opts.key.chain, ...(opts.extraCerts ?? [])];
+  // The signer and its chain only (a token's other signer certificates do not belong in the CMS).
+  const certs = [opts.key.certificate, ...(opts.extraCerts ?? [])];
   const seen = new Set<string>();
   const certificates: pkijs.Certificate[] = [];
   for (const c of certs) {

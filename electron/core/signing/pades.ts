@@ -229,7 +229,7 @@ export async function precheck(
   certificate: Buffer,
   pool: Buffer[],
   opts: { trustAnchors?: Buffer[] | undefined; checkRevocation?: boolean | undefined; now?: Date | undefined },
-): Promise<{ chain: Buffer[] | null; revocation: RevocationData | null }> {
+): Promise<{ chain: Buffer[] | null; known: Buffer[]; revocation: RevocationData | null }> {
   const now = opts.now ?? new Date();
   checkSigningCertificate(certificate, now);
   let chain: Buffer[] | null = null;
@@ -237,9 +237,34 @@ export async function precheck(
     chain = buildChain(certificate, pool, opts.trustAnchors, now) ?? null;
     if (!chain) throw new StationError('CERT_UNTRUSTED', `certificate of ${commonName(certificate)} does not chain to a trusted root`, { subject: commonName(certificate) });
   }
+  // Without a trust list the chain is unchecked, but the certificates the key source brought (p12 bags, CA
+  // certificates on the token) still give the issuer for a revocation check and the DSS.
+  const known = chain ?? buildChain(certificate, pool, pool.filter(isSelfIssued), now) ?? directIssuer(certificate, pool);
   let revocation: RevocationData | null = null;
-  if (opts.checkRevocation && chain) revocation = await checkRevocation(chain);
-  return { chain, revocation };
+  if (opts.checkRevocation && known.length > 1) revocation = await checkRevocation(known);
+  return { chain, known, revocation };
+}
+
+function isSelfIssued(der: Buffer): boolean {
+  try {
+    const x = new X509Certificate(der);
+    return x.checkIssued(x);
+  } catch {
+    return false;
+  }
+}
+
+function directIssuer(cert: Buffer, pool: Buffer[]): Buffer[] {
+  const x = new X509Certificate(cert);
+  const issuer = pool.find((c) => {
+    try {
+      const ix = new X509Certificate(c);
+      return x.checkIssued(ix) && x.verify(ix.publicKey);
+    } catch {
+      return false;
+    }
+  });
+  return issuer ? [cert, issuer] : [cert];
 }
 
 export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
@@ -276,7 +301,7 @@ export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
       key,
       scheme,
       contentDigest: digest,
-      extraCerts: pre.chain ? pre.chain.slice(1) : [],
+      extraCerts: pre.known.slice(1),
       timestamp:
         wantTs && opts.tsa
           ? async (sig) => {
@@ -322,11 +347,11 @@ export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
     file.close();
   }
 
-  if (opts.level === 'B-LT' && result.level === 'B-T' && pre.chain) {
-    const rev = pre.revocation ?? (await checkRevocation(pre.chain));
+  if (opts.level === 'B-LT' && result.level === 'B-T' && pre.known.length > 1) {
+    const rev = pre.revocation ?? (await checkRevocation(pre.known));
     const tsaCerts = certificatesInTimestamp(Buffer.from(signatureContentsHex, 'hex'));
     await addDss(opts.output, opts.output, {
-      certs: [...pre.chain, ...rev.certs, ...tsaCerts],
+      certs: [...pre.known, ...rev.certs, ...tsaCerts],
       ocsps: rev.ocsps,
       crls: rev.crls,
       signatureContents: [Buffer.from(signatureContentsHex, 'hex')],

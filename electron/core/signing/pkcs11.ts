@@ -229,7 +229,8 @@ export async function openPkcs11Key(
     const s = session;
     return {
       certificate: cert.certificate,
-      chain: [],
+      // CA certificates kept on the token (Vietnamese CAs ship them) help chain building and the DSS.
+      chain: certs.filter((c) => c !== cert).map((c) => c.certificate),
       keyType,
       sign(data: Buffer, scheme: SignatureScheme): Promise<Buffer> {
         try {

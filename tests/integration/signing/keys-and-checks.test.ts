@@ -172,6 +172,15 @@ describe('certificate checks before anything is written', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('checks revocation with the issuer from the .p12 even without a trust list (CERT_REVOKED)', async () => {
+    const cert = pki.issue('Revoked No Trust List', 'rsa', { revocation: true });
+    pki.revoke(cert);
+    const out = join(work, 'revoked-no-anchors.pdf');
+    const key = openP12Key(cert.p12, cert.p12Password);
+    expect(await codeOf(signPdf({ input, output: out, key, level: 'B-B', checkRevocation: true }))).toBe('CERT_REVOKED');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses a key that does not belong to the certificate (CERT_KEY_MISMATCH)', async () => {
     const a = pki.issue('Mismatch A', 'rsa');
     const b = pki.issue('Mismatch B', 'rsa');
