@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { Dispatcher } from '../../../electron/core/service/dispatcher';
 import { LocalStationClient } from '../../../electron/core/service/localClient';
 import { Station } from '../../../electron/core/station/station';
 import { sql } from '../../../electron/core/store/sql';
-import { writeImportFiles, type ImportFiles } from '../../fixtures/import/files';
+import { textPdf, writeImportFiles, type ImportFiles } from '../../fixtures/import/files';
 import { runCli } from '../../helpers/cli';
 
 let root: string;
@@ -123,6 +123,16 @@ describe('documents.import', () => {
     }
     const r = await client.call('documents.import', { componentId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', path: files.good.pdf });
     expect(!r.ok && r.error.code).toBe('NOT_FOUND');
+  });
+
+  it('normalises a 2 000-page PDF (the limit) without the service process growing with it', async () => {
+    const path = join(files.dir, '2000-pages.pdf');
+    writeFileSync(path, await textPdf(2000, 'Ho so dai'));
+    const before = process.memoryUsage().rss;
+    const r = await client.call('documents.import', { componentId: componentId('KS-UQ'), path });
+    const grown = (process.memoryUsage().rss - before) / 1024 ** 2;
+    expect(r.ok && r.value.pageCount).toBe(2000);
+    expect(grown).toBeLessThan(150); // qpdf's JSON dump is read line by line; Ghostscript is another process
   });
 
   it('stores one document when a retried call carries the same idempotency key', async () => {
