@@ -1,6 +1,10 @@
 // Fault injection of the reference one-stop server: which faults exist, where each applies, and a seeded decision
 // stream so that a run can be repeated with its printed seed (same requests in the same order → same faults).
 
+import { mulberry32 } from '../helpers/random';
+
+export { mulberry32 };
+
 export const FAULT_KINDS = [
   'drop-upload',
   'delay',
@@ -94,17 +98,6 @@ export function applies(kind: FaultKind, rc: RequestClass): boolean {
   }
 }
 
-/** mulberry32: small, fast, good enough for test decisions; fully determined by the seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface FaultDecision {
   kind: FaultKind;

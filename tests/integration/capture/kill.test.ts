@@ -9,6 +9,7 @@ import { SaneDriver } from '../../../native-bridge/sane/driver';
 import { api, ROOT, startService, type RunningService } from '../../helpers/cli';
 import { tempDir } from '../../helpers/tmp';
 import { getJob, openDemoStation, range, scanimagesUnder, tornBlobs } from './harness';
+import { mulberry32 } from '../../helpers/random';
 
 /**
  * The kill test: `sohoa serve --demo` is SIGKILLed (whole process group — a power cut for the service; the
@@ -23,16 +24,6 @@ const SEED = Number(process.env.SOHOA_KILL_SEED ?? Math.floor(Math.random() * 2 
 const PICTURES = ['Color pattern', 'Grid', 'Solid black'];
 const ENV = { SOHOA_SANE_BACKENDS: '', SOHOA_LOG_STDERR: '0' };
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const profile = (picture: string): ScanProfileInput => ({
   name: 'kill-test-50dpi',

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { ulid } from '../../../electron/common/ids';
 import { completeDossier } from '../../../electron/core/dossiers/service';
@@ -6,23 +6,11 @@ import type { Station } from '../../../electron/core/station/station';
 import { createDossier, getDossier } from '../../../electron/core/store/dossiers';
 import { getProcedure } from '../../../electron/core/store/procedures';
 import { sql } from '../../../electron/core/store/sql';
+import { mulberry32, seedFromEnv } from '../../helpers/random';
 
-/** Deterministic PRNG for seeded tests (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function seedFromEnv(name: string): number {
-  const v = process.env[name];
-  return v !== undefined && v !== '' ? Number(v) >>> 0 : randomBytes(4).readUInt32BE(0);
-}
+/** Deterministic PRNG for seeded tests. */
+export const rng = mulberry32;
+export { seedFromEnv };
 
 /** A small valid one-page PDF with unique text (so every document has its own hash). */
 export async function smallPdf(text: string): Promise<Uint8Array> {
