@@ -178,5 +178,5 @@ describe('kill -9 of the service during a 30-page batch', () => {
     console.log(`kill test: ${JSON.stringify(seen)}`);
     // The random points must really land inside the batch, not only before or after it.
     expect(seen.interrupted, `seed ${SEED}`).toBeGreaterThan(0);
-  });
+  }, process.env.SOHOA_SOAK === '1' ? 7_200_000 : 600_000);
 });
