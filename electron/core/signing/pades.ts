@@ -41,7 +41,7 @@ export interface SignPdfOptions {
   reason?: string;
   location?: string;
   now?: Date;
-  /** Bytes reserved for the CMS (default 16 KB; hex doubles it). */
+  /** Bytes reserved for the CMS (default: from the certificate sizes, 16–32 KB; hex doubles it). */
   reserve?: number;
 }
 
@@ -273,7 +273,10 @@ export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
   const pool = [...key.chain, ...(opts.intermediates ?? [])];
   const pre = await precheck(key.certificate, pool, { trustAnchors: opts.trustAnchors, checkRevocation: opts.checkRevocation ?? opts.level === 'B-LT', now });
   const scheme = schemeFor(key, opts.rsaScheme);
-  const reserve = opts.reserve ?? 16384;
+  // Room for the CMS: certificates + signature + a timestamp token (with its TSA chain), at least 16 KB and
+  // below PDF/A-1's 64 KB string limit.
+  const certBytes = [key.certificate, ...pre.known.slice(1)].reduce((a, c) => a + c.length, 0);
+  const reserve = opts.reserve ?? Math.min(32_000, Math.max(16_384, certBytes + 4096 + (opts.level === 'B-B' ? 0 : 12_288)));
   const signerName = commonName(key.certificate);
 
   const file = PdfFile.open(opts.input);
