@@ -194,16 +194,23 @@ async function measureRss(o: BenchOptions, workDir: string): Promise<BenchResult
   return { ...plain, withMallocArenaMax2: { peakMb: capped.peakMb, pagesPerSecond: capped.pagesPerSecond, ...(capped.error ? { error: capped.error } : {}) } };
 }
 
-async function loadEntries(dir: string, log: (m: string) => void): Promise<BenchEntry[]> {
+/** Loads bench/entries/*.ts; a file that fails to load is reported as that entry's error, never fatal. */
+async function loadEntries(dir: string, log: (m: string) => void): Promise<(BenchEntry | { name: string; error: string })[]> {
   const files = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
     .map((e) => e.name)
     .sort();
-  const out: BenchEntry[] = [];
+  const out: (BenchEntry | { name: string; error: string })[] = [];
   for (const f of files) {
-    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: BenchEntry };
-    if (mod.default && typeof mod.default.run === 'function') out.push(mod.default);
-    else log(`bench/entries/${f}: no default BenchEntry export, skipped`);
+    const name = f.replace(/\.ts$/, '');
+    try {
+      const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: BenchEntry };
+      if (mod.default && typeof mod.default.run === 'function') out.push(mod.default);
+      else out.push({ name, error: `bench/entries/${f} has no default BenchEntry export` });
+    } catch (err) {
+      log(`bench/entries/${f} failed to load`);
+      out.push({ name, error: `failed to load: ${err instanceof Error ? err.message : String(err)}` });
+    }
   }
   return out;
 }
@@ -337,6 +344,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     if (o.entries) {
       const ctx: BenchContext = { quick: o.quick, workDir, pages: set, log: o.log };
       for (const e of await loadEntries(o.entriesDir ?? join(BENCH_DIR, 'entries'), o.log)) {
+        if ('error' in e) {
+          entries[e.name] = { error: e.error };
+          continue;
+        }
         o.log(`entry ${e.name}: ${e.description}`);
         try {
           const r = await e.run(ctx);

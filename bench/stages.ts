@@ -3,15 +3,16 @@
  *   node bin/run-ts.mjs bench/stages.ts [--pages N] [--repeat R] [--profiles color,mrc,…] [--concurrency 1,2,3] [--json FILE]
  * Uses the benchmark's generated A4 200 dpi colour pages (tests/fixtures/pages). Prints ms per stage (median
  * over pages, one page at a time, so the figures add up) and end-to-end pages/s per profile and concurrency
- * through `assemblePdf` — the same path `npm run bench` and `documents.assemble` take. Records the load
- * average: figures on a loaded machine are lower.
+ * through `assemblePdf` — the same path `npm run bench` and `documents.assemble` take, with the CPU time
+ * (all threads) per page: 2 cores / CPU-time-per-page bounds pages/s on an idle machine. Records the load
+ * average: wall-clock figures on a loaded machine are lower.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { analyseImage } from '../electron/core/imaging/analyse';
+import { ANALYSIS_DPI, analyseImage } from '../electron/core/imaging/analyse';
 import { detectBlank } from '../electron/core/imaging/blank';
 import { decodeImage } from '../electron/core/imaging/decode';
 import { straighten } from '../electron/core/imaging/deskew';
@@ -63,8 +64,8 @@ for (let r = 0; r < repeat; r++) {
     const a = await analyseImage(img, 'color');
     add('analyse (total)', ms(t));
     t = performance.now();
-    const g = await grayCopy(img, 150, 200);
-    add('  gray copy 150 dpi', ms(t));
+    const g = await grayCopy(img, ANALYSIS_DPI, 200);
+    add(`  gray copy ${ANALYSIS_DPI} dpi`, ms(t));
     t = performance.now();
     detectBlank(g);
     add('  blank', ms(t));
@@ -99,13 +100,14 @@ for (let r = 0; r < repeat; r++) {
 const stageRows = Object.entries(stages).map(([k, v]) => ({ stage: k, medianMs: Math.round(median(v) * 10) / 10 }));
 
 const source = (p: FixturePage, i: number): PageSource => ({ label: `p${i}`, dpi: p.dpi, load: () => decodeImage(readFileSync(p.pnmPath), { dpiHint: p.dpi }) });
-const e2e: { profile: ProfileId; concurrency: number; pages: number; pagesPerSecond: number; bytesPerPage: number }[] = [];
+const e2e: { profile: ProfileId; concurrency: number; pages: number; pagesPerSecond: number; cpuMsPerPage: number; bytesPerPage: number }[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'sohoa-stages-'));
 try {
   for (const prof of profiles) {
     for (const c of concurrencies) {
       const count = nPages * repeat;
       const t = performance.now();
+      const cpu0 = process.cpuUsage();
       const r = await assemblePdf(
         (function* () {
           for (let i = 0; i < count; i++) yield source(pages[i % pages.length]!, i);
@@ -114,7 +116,15 @@ try {
         { profile: prof, meta: { title: `stages ${prof}` }, concurrency: c },
       );
       const s = ms(t) / 1000;
-      e2e.push({ profile: prof, concurrency: c, pages: count, pagesPerSecond: Math.round((count / s) * 100) / 100, bytesPerPage: Math.round(r.written.bytes / count) });
+      const cpu = process.cpuUsage(cpu0); // all threads of this process, libvips' included
+      e2e.push({
+        profile: prof,
+        concurrency: c,
+        pages: count,
+        pagesPerSecond: Math.round((count / s) * 100) / 100,
+        cpuMsPerPage: Math.round((cpu.user + cpu.system) / 1000 / count),
+        bytesPerPage: Math.round(r.written.bytes / count),
+      });
     }
   }
 } finally {
@@ -127,5 +137,5 @@ process.stdout.write(`machine: ${machine.cpus} × ${machine.cpuModel}, load ${lo
 process.stdout.write(`\nstage (median ms/page, one page at a time, A4 200 dpi colour)\n`);
 for (const s of stageRows) process.stdout.write(`  ${s.stage.padEnd(28)} ${s.medianMs.toFixed(1).padStart(7)}\n`);
 process.stdout.write(`\nend to end (read → decode → analyse → straighten → encode → PDF/A-1b writer)\n`);
-for (const e of e2e) process.stdout.write(`  ${e.profile.padEnd(9)} concurrency ${e.concurrency}: ${e.pagesPerSecond.toFixed(2).padStart(6)} pages/s, ${(e.bytesPerPage / 1000).toFixed(0)} kB/page\n`);
+for (const e of e2e) process.stdout.write(`  ${e.profile.padEnd(9)} concurrency ${e.concurrency}: ${e.pagesPerSecond.toFixed(2).padStart(6)} pages/s, ${String(e.cpuMsPerPage).padStart(4)} CPU ms/page, ${(e.bytesPerPage / 1000).toFixed(0)} kB/page\n`);
 if (values.json) writeFileSync(values.json, `${JSON.stringify(out, null, 2)}\n`);

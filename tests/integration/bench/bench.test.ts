@@ -18,6 +18,7 @@ describe('npm run bench (in-process, 2 pages)', () => {
          table: [['probe', 'ok']] }) };\n`,
     );
     writeFileSync(join(entries, 'broken.ts'), `export default { name: 'broken', description: 'throws', run: async () => { throw new Error('boom'); } };\n`);
+    writeFileSync(join(entries, 'unloadable.ts'), `import './no-such-module';\nexport default {};\n`);
     const out = join(dir, 'latest.json');
     const logs: string[] = [];
     await runBench({
@@ -64,6 +65,7 @@ describe('npm run bench (in-process, 2 pages)', () => {
     expect(r.targets.find((t) => t.id === 'peak-rss-1000-pages')!.met).toBeNull(); // 3 pages prove nothing about 1 000
     expect(r.entries.probe).toMatchObject({ figures: { pages: 2, quick: true } });
     expect(r.entries.broken).toEqual({ error: 'boom' });
+    expect((r.entries.unloadable as { error: string }).error).toMatch(/failed to load/);
     const table = formatTable(r);
     expect(table).toMatch(/\[(MET|NOT MET|NOT MEASURED)\] throughput-a4-200dpi-colour/);
     expect(table).toContain('entry broken: FAILED boom');
