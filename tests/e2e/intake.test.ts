@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preflightFiles } from '../../electron/core/pdf/preflight';
 import { api, startService, type RunningService } from '../helpers/cli';
+import { startOneStopServer, type OneStopServer } from '../onestop-server/server';
 import { tempDir } from '../helpers/tmp';
 import { TestPki } from '../signing-infra/pki';
 import { SOFTHSM_MODULE, TestToken } from '../signing-infra/softhsm';
@@ -24,6 +25,7 @@ describe('full intake of a 3-component dossier', () => {
   let token: TestToken;
   let dataDir: string;
   let workDir: string;
+  let onestop: OneStopServer;
 
   beforeAll(async () => {
     const uiDir = tempDir('sohoa-ui-', { scope: 'file' });
@@ -59,12 +61,17 @@ describe('full intake of a 3-component dossier', () => {
     svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir], { SOHOA_PROFILES_DIR: profiles, SOFTHSM2_CONF: token.conf, TZ: 'Asia/Ho_Chi_Minh' });
     const cfg = await api(svc, 'signing.setConfig', { pkcs11Modules: [SOFTHSM_MODULE], trustAnchorsPem: readFileSync(pki.caCert, 'utf8'), tsaUrl: null, defaultLevel: 'B-B', idempotencyKey: 'e2e-signing-config' });
     expect(cfg.body).toMatchObject({ ok: true });
+    // The province's one-stop system: the reference server (the clerk enrols and syncs through the UI).
+    onestop = await startOneStopServer({ dataDir: join(workDir, 'onestop'), enrolmentCodes: ['E2E-ENROL-0001'], seed: 1 });
+    const sync = await api(svc, 'sync.configure', { agencyCode: 'H15.50', timeoutMs: 4000, backoff: { baseMs: 50, maxMs: 500, permanentMs: 1000 }, pollMs: 200, idempotencyKey: 'e2e-sync-config' });
+    expect(sync.body).toMatchObject({ ok: true });
     browser = await openBrowser();
   }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
     await svc?.stop();
+    await onestop?.close();
     await pki?.stop();
     token?.cleanup();
   });
@@ -214,6 +221,24 @@ describe('full intake of a 3-component dossier', () => {
     }
     const preflight = await preflightFiles(files);
     expect(preflight.map((r) => ({ valid: r.valid, errors: r.errors.length }))).toEqual(files.map(() => ({ valid: true, errors: 0 })));
+
+    // 7. The admin enrols the station in Settings, the clerk presses Sync now: the dossier gets its server code.
+    await page.keyboard.press('Alt+5');
+    await page.getByTestId('settings-server').click();
+    const panel = page.getByRole('tabpanel');
+    await panel.getByLabel(/Địa chỉ máy chủ/).fill(onestop.url);
+    await panel.getByRole('button', { name: 'Lưu' }).click();
+    await panel.getByText('Đã lưu.').waitFor();
+    await panel.getByLabel('Mã đăng ký').fill('E2E-ENROL-0001');
+    await panel.getByRole('button', { name: 'Đăng ký', exact: true }).click();
+    await expect.poll(() => panel.getByTestId('settings-sync').textContent(), { timeout: 20_000 }).toContain('Đã đăng ký' + 'Có');
+    await expectShot(page, '17-settings-server');
+    await page.keyboard.press('Alt+3');
+    await page.getByTestId('sync-now').click();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('synced');
+    const code = await row.locator('.mono').textContent();
+    expect(code).toMatch(/^H15\.50-\d{6,8}-\d{4,7}$/);
+    await expectShot(page, '18-queue-synced');
     expect(browser.errors).toEqual([]);
   });
 });

@@ -119,22 +119,37 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     await expectShot(page, '08-hostile-name');
   });
 
-  it('says so when the service stops, reconnects by itself after a restart and shows the true state', async () => {
+  it('says so when the service stops, keeps the pressed action and does it once after the restart, then shows the true state', async () => {
     const { page } = browser;
+    // A clerk is about to create a dossier…
+    await page.reload();
+    const screen = page.getByTestId('screen-intake');
+    await screen.getByTestId('procedure-search').fill('1.001193');
+    await expect.poll(() => screen.getByTestId('procedure-option').count()).toBe(1);
+    await page.keyboard.press('Enter');
+    await screen.getByTestId('owner-id').fill('001199054321');
+    // …when the service stops.
     const port = svc.port;
     await svc.stop();
     const banner = page.getByTestId('conn-banner');
     await banner.waitFor({ timeout: 15_000 });
     await expect(banner.textContent()).resolves.toContain('Mất kết nối');
     await expectShot(page, '09-reconnecting');
-    // Meanwhile another client creates a dossier: the page must show it after reconnecting (true state).
+    // The clerk presses Create (twice) while it is down: the action waits and retries with its key.
+    await page.keyboard.press('Control+Enter');
+    await page.keyboard.press('Control+Enter');
+    await expect(screen.getByTestId('create-dossier').isDisabled()).resolves.toBe(true);
     svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir, '--port', String(port)], env);
-    const created = await api(svc, 'dossiers.create', { procedureCode: '1.001193', ownerId: '001099012345', ownerName: 'Trần Văn Bình', idempotencyKey: 'e2e-reconnect-0001' });
+    // Meanwhile another client creates a dossier: the page must show it after reconnecting (true state).
+    const created = await api(svc, 'dossiers.create', { procedureCode: '1.000656', ownerId: '001099012345', ownerName: 'Trần Văn Bình', idempotencyKey: 'e2e-reconnect-0001' });
     expect(created.status).toBe(200);
     await banner.waitFor({ state: 'detached', timeout: 20_000 });
     await expect(page.getByTestId('service-state').getAttribute('data-state')).resolves.toBe('online');
+    await screen.getByTestId('dossier').waitFor({ timeout: 70_000 });
+    const list = (await api(svc, 'dossiers.list', { limit: 100 })).body as { value: { ownerId: string }[] };
+    expect(list.value.filter((d) => d.ownerId === '001199054321')).toHaveLength(1);
     await page.keyboard.press('Alt+4');
-    await expect.poll(() => page.getByTestId('report-table').textContent(), { timeout: 10_000 }).toContain('1.001193');
+    await expect.poll(() => page.getByTestId('report-table').textContent(), { timeout: 10_000 }).toContain('1.000656');
     expect(browser.errors).toEqual([]);
   });
 });

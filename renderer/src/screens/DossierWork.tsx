@@ -73,7 +73,7 @@ export function DossierWork({ dossier, onChange, onDone, active }: { dossier: Do
             {t('dossier.draftId', { id: dossier.id })}
           </p>
           <p className="muted small" data-testid="dossier-state">
-            {t(`dossier.state.${dossier.state}`)}
+            {t('dossier.stateLabel', { state: t(`dossier.state.${dossier.state}`) })}
           </p>
         </div>
         <ul className="components">

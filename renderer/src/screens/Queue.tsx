@@ -7,7 +7,7 @@ import { useI18n } from '../i18n/context';
 
 /** What waits to be sent, what was sent (server code), the last failure with Retry; live from sync events. */
 export function Queue() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { run, busy } = useAction();
   const dossiers = useQuery('dossiers.list', { limit: 200 });
   const status = useQuery('sync.status', {});
@@ -48,7 +48,7 @@ export function Queue() {
           <dt>{t('queue.uploads')}</dt>
           <dd>{s.pendingUploads}</dd>
           <dt>{t('queue.lastSync')}</dt>
-          <dd>{s.lastSyncAt ?? '–'}</dd>
+          <dd>{s.lastSyncAt ? new Date(s.lastSyncAt).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB') : '–'}</dd>
         </dl>
       )}
       {lastError && (

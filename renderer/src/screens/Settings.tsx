@@ -1,15 +1,17 @@
 import { useEffect, useState } from 'react';
-import { callMaybe, hasMethod, useQuery, useStation } from '../api/context';
+import type { ErrorPayload } from '../../../electron/common/errors';
+import { useAction, useQuery } from '../api/context';
 import { ErrorBox } from '../components/ErrorBox';
 import { useI18n } from '../i18n/context';
 
 type Tab = 'scanners' | 'certificates' | 'server' | 'storage';
+type TabLabel = 'settings.scanners' | 'settings.certificates' | 'settings.server' | 'settings.storage';
 
 /** Scanners and profiles, certificates/tokens, server and enrolment, storage and retention. */
 export function Settings() {
   const { t } = useI18n();
   const [tab, setTab] = useState<Tab>('scanners');
-  const tabs: { id: Tab; label: 'settings.scanners' | 'settings.certificates' | 'settings.server' | 'settings.storage' }[] = [
+  const tabs: { id: Tab; label: TabLabel }[] = [
     { id: 'scanners', label: 'settings.scanners' },
     { id: 'certificates', label: 'settings.certificates' },
     { id: 'server', label: 'settings.server' },
@@ -54,9 +56,25 @@ export function Settings() {
   );
 }
 
+function AdminBadge() {
+  const { t } = useI18n();
+  return <span className="badge">{t('settings.adminBadge')}</span>;
+}
+
+function Saved({ ok, error }: { ok: boolean; error: ErrorPayload | null }) {
+  const { t } = useI18n();
+  if (error) return <ErrorBox error={error} />;
+  return ok ? (
+    <p className="check ok" role="status">
+      {t('settings.saved')}
+    </p>
+  ) : null;
+}
+
 function Scanners() {
   const { t } = useI18n();
-  const devices = useQuery('devices.list', { refresh: true });
+  const [refresh, setRefresh] = useState(0);
+  const devices = useQuery('devices.list', { refresh: refresh > 0 }, [refresh]);
   const profiles = useQuery('scan.profiles', {});
   return (
     <>
@@ -73,6 +91,9 @@ function Scanners() {
         ))}
         {devices.data?.length === 0 && <li className="muted">{t('settings.noDevices')}</li>}
       </ul>
+      <button type="button" onClick={() => setRefresh((r) => r + 1)} data-testid="devices-refresh">
+        {t('settings.findScanners')}
+      </button>
       <h2>{t('settings.profiles')}</h2>
       <table className="table">
         <thead>
@@ -96,47 +117,217 @@ function Scanners() {
           ))}
         </tbody>
       </table>
-      <p className="muted">{t('settings.adminOnly')}</p>
+      <p className="muted">{t('settings.profilesHint')}</p>
     </>
   );
 }
 
+const lines = (s: string): string[] =>
+  s
+    .split('\n')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+
 function Certificates() {
   const { t } = useI18n();
-  const { transport, generation } = useStation();
-  const [certs, setCerts] = useState<Record<string, unknown>[] | null>(null);
+  const certs = useQuery('signing.listCertificates', {});
+  const config = useQuery('signing.getConfig', {});
+  const { run, busy } = useAction();
+  const [modules, setModules] = useState('');
+  const [p12, setP12] = useState('');
+  const [tsa, setTsa] = useState('');
+  const [agency, setAgency] = useState('');
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<ErrorPayload | null>(null);
   useEffect(() => {
-    if (!hasMethod('signing.listCertificates')) return setCerts([]);
-    void callMaybe(transport, 'signing.listCertificates', {}).then((r) => setCerts(r.ok && Array.isArray(r.value) ? (r.value as Record<string, unknown>[]) : []));
-  }, [transport, generation]);
+    if (!config.data) return;
+    setModules(config.data.pkcs11Modules.join('\n'));
+    setP12(config.data.p12Files.join('\n'));
+    setTsa(config.data.tsaUrl ?? '');
+    setAgency(config.data.agencyName);
+  }, [config.data]);
+  const save = async () => {
+    setSaved(false);
+    setError(null);
+    const r = await run('signing.setConfig', { pkcs11Modules: lines(modules), p12Files: lines(p12), tsaUrl: tsa.trim() === '' ? null : tsa.trim(), agencyName: agency }, 'signing-config');
+    if (!r) return;
+    if (r.ok) {
+      setSaved(true);
+      certs.reload();
+    } else setError(r.error);
+  };
   return (
     <>
       <h2>{t('settings.certificates')}</h2>
-      <ul className="plain" data-testid="settings-certs">
-        {(certs ?? []).map((c, i) => (
-          <li key={i}>
-            <bdi>{String(c.label ?? c.subject ?? c.id ?? '')}</bdi> <span className="muted">{String(c.notAfter ?? '')}</span>
-          </li>
-        ))}
-        {certs?.length === 0 && <li className="muted">{t('settings.noCerts')}</li>}
-      </ul>
+      {certs.error && <ErrorBox error={certs.error} />}
+      <table className="table" data-testid="settings-certs">
+        <thead>
+          <tr>
+            <th scope="col">{t('settings.cert.name')}</th>
+            <th scope="col">{t('settings.cert.issuer')}</th>
+            <th scope="col">{t('settings.cert.validTo')}</th>
+            <th scope="col">{t('settings.cert.source')}</th>
+            <th scope="col">{t('settings.cert.pin')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(certs.data ?? []).map((c, i) => (
+            <tr key={`${c.certSha256 ?? ''}-${i}`}>
+              <td>
+                <bdi className="ellipsis">{c.commonName || c.subject || (c.key.kind === 'p12' ? c.key.path : c.key.tokenLabel)}</bdi>
+              </td>
+              <td>
+                <bdi className="ellipsis">{c.issuer}</bdi>
+              </td>
+              <td>{c.validTo?.slice(0, 10) ?? '–'}</td>
+              <td>{c.source === 'pkcs11' ? t('settings.cert.token') : t('settings.cert.p12')}</td>
+              <td>{c.pinLocked ? t('settings.cert.locked') : c.pinFinalTry ? t('settings.cert.finalTry') : c.pinCountLow ? t('settings.cert.countLow') : t('settings.cert.ok')}</td>
+            </tr>
+          ))}
+          {certs.data?.length === 0 && (
+            <tr>
+              <td colSpan={5} className="muted">
+                {t('settings.noCerts')}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <h2>
+          {t('settings.signing')} <AdminBadge />
+        </h2>
+        <label className="field">
+          <span>{t('settings.pkcs11')}</span>
+          <textarea rows={2} value={modules} onChange={(e) => setModules(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t('settings.p12')}</span>
+          <textarea rows={2} value={p12} onChange={(e) => setP12(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t('settings.tsa')}</span>
+          <input type="url" value={tsa} onChange={(e) => setTsa(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t('settings.agencyName')}</span>
+          <input value={agency} onChange={(e) => setAgency(e.target.value)} />
+        </label>
+        <Saved ok={saved} error={error} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy !== null}>
+            {t('settings.save')}
+          </button>
+        </div>
+      </form>
     </>
   );
 }
 
 function Server() {
   const { t } = useI18n();
-  const info = useQuery('station.info', {});
+  const status = useQuery('sync.status', {});
+  const { run, busy } = useAction();
+  const [server, setServer] = useState('');
+  const [syncWindow, setSyncWindow] = useState('');
+  const [code, setCode] = useState('');
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  useEffect(() => {
+    if (!status.data) return;
+    setServer(status.data.server ?? '');
+    setSyncWindow(status.data.window ?? '');
+  }, [status.data]);
+  const done = (r: { ok: boolean; error?: ErrorPayload } | null) => {
+    if (!r) return;
+    if (r.ok) {
+      setSaved(true);
+      status.reload();
+    } else setError(r.error ?? null);
+  };
+  const save = async () => {
+    setSaved(false);
+    setError(null);
+    done(await run('sync.configure', { server: server.trim() === '' ? null : server.trim(), window: syncWindow.trim() === "" ? null : syncWindow.trim() }, 'sync-config'));
+  };
+  const enrol = async () => {
+    setSaved(false);
+    setError(null);
+    const r = await run('sync.enrol', server.trim() ? { enrolmentCode: code.trim(), server: server.trim() } : { enrolmentCode: code.trim() }, 'enrol');
+    setCode('');
+    done(r);
+  };
+  const pause = async () => {
+    setSaved(false);
+    setError(null);
+    done(await run('sync.pause', { paused: !(status.data?.paused ?? false) }, 'pause'));
+  };
+  const s = status.data;
   return (
     <>
       <h2>{t('settings.server')}</h2>
-      <dl className="kv">
-        <dt>{t('settings.serverConfigured')}</dt>
-        <dd>{info.data?.serverConfigured ? t('common.yes') : t('common.no')}</dd>
-        <dt>{t('settings.online')}</dt>
-        <dd>{info.data?.online ? t('common.yes') : t('common.no')}</dd>
-      </dl>
-      <p className="muted">{t('settings.enrolHint')}</p>
+      {s && (
+        <dl className="kv" data-testid="settings-sync">
+          <dt>{t('queue.state')}</dt>
+          <dd>{t(`sync.state.${s.state}`)}</dd>
+          <dt>{t('settings.enrolled')}</dt>
+          <dd>{s.enrolled ? t('common.yes') : t('common.no')}</dd>
+          <dt>{t('settings.online')}</dt>
+          <dd>{s.online === null ? '–' : s.online ? t('common.yes') : t('common.no')}</dd>
+        </dl>
+      )}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <h3>
+          {t('settings.connection')} <AdminBadge />
+        </h3>
+        <label className="field">
+          <span>{t('settings.serverUrl')}</span>
+          <input type="url" value={server} onChange={(e) => setServer(e.target.value)} placeholder={t('settings.serverUrlPlaceholder')} />
+        </label>
+        <label className="field">
+          <span>{t('settings.window')}</span>
+          <input value={syncWindow} onChange={(e) => setSyncWindow(e.target.value)} placeholder={t('settings.windowPlaceholder')} />
+        </label>
+        <div className="actions">
+          <button type="button" onClick={() => void pause()} disabled={busy !== null || !s}>
+            {s?.paused ? t('settings.resume') : t('settings.pause')}
+          </button>
+          <button type="submit" className="primary" disabled={busy !== null}>
+            {t('settings.save')}
+          </button>
+        </div>
+      </form>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void enrol();
+        }}
+      >
+        <h3>
+          {t('settings.enrol')} <AdminBadge />
+        </h3>
+        <label className="field">
+          <span>{t('settings.enrolCode')}</span>
+          <input value={code} autoComplete="off" onChange={(e) => setCode(e.target.value)} />
+        </label>
+        <p className="muted">{t('settings.enrolHint')}</p>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy !== null || code.trim() === ''}>
+            {t('settings.enrolButton')}
+          </button>
+        </div>
+      </form>
+      <Saved ok={saved} error={error} />
     </>
   );
 }
@@ -144,6 +335,20 @@ function Server() {
 function Storage() {
   const { t } = useI18n();
   const info = useQuery('station.info', {});
+  const { run, busy } = useAction();
+  const [days, setDays] = useState('');
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const save = async () => {
+    setSaved(false);
+    setError(null);
+    const n = Number(days);
+    if (!Number.isFinite(n) || n < 0) return;
+    const r = await run('sync.configure', { retentionDays: n }, 'retention');
+    if (!r) return;
+    if (r.ok) setSaved(true);
+    else setError(r.error);
+  };
   return (
     <>
       <h2>{t('settings.storage')}</h2>
@@ -155,7 +360,27 @@ function Storage() {
         <dt>{t('settings.version')}</dt>
         <dd>{info.data?.version}</dd>
       </dl>
-      <p className="muted">{t('settings.retentionHint')}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <h3>
+          {t('settings.retention')} <AdminBadge />
+        </h3>
+        <label className="field">
+          <span>{t('settings.retentionDays')}</span>
+          <input type="number" min={0} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
+        </label>
+        <p className="muted">{t('settings.retentionHint')}</p>
+        <Saved ok={saved} error={error} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy !== null || days === ''}>
+            {t('settings.save')}
+          </button>
+        </div>
+      </form>
     </>
   );
 }
