@@ -1,10 +1,24 @@
 import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { StationError } from '../../common/errors';
 import { runTool } from './run';
 
-/** sRGB ICC v2 profiles (PDF/A-1 needs v2), first found wins; SOHOA_GS_ICC overrides. */
-const ICC_CANDIDATES = ['/usr/share/color/icc/ghostscript/srgb.icc', '/usr/share/ghostscript/iccprofiles/srgb.icc', '/usr/local/share/ghostscript/iccprofiles/srgb.icc'];
+/**
+ * sRGB ICC v2 profiles (PDF/A-1 needs v2), first found wins; SOHOA_GS_ICC overrides. Ghostscript's own
+ * (Debian path, verified with Preflight), then the station's bundled one (resources/icc, also used by the
+ * PDF/A writer) for machines where gs keeps its profiles elsewhere (Windows).
+ */
+const ICC_CANDIDATES = [
+  '/usr/share/color/icc/ghostscript/srgb.icc',
+  '/usr/share/ghostscript/iccprofiles/srgb.icc',
+  fileURLToPath(new URL('../../../resources/icc/sRGB-v2.icc', import.meta.url)),
+];
+
+/** The Ghostscript console program: SOHOA_GS, else `gswin64c` on Windows, `gs` elsewhere. */
+export function ghostscriptCommand(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  return env.SOHOA_GS ?? (platform === 'win32' ? 'gswin64c' : 'gs');
+}
 
 export function findIccProfile(env: NodeJS.ProcessEnv = process.env): string {
   const list = env.SOHOA_GS_ICC ? [env.SOHOA_GS_ICC] : ICC_CANDIDATES;
@@ -70,7 +84,7 @@ export async function normaliseWithGhostscript(input: string, output: string, op
   writeFileSync(prefix, prefixPs(icc));
   const args = [
     '-dSAFER',
-    `--permit-file-read=${dirname(icc)}/`,
+    `--permit-file-read=${dirname(icc).replace(/\\/g, '/')}/`,
     '-dPDFA=1',
     '-dBATCH',
     '-dNOPAUSE',
@@ -84,7 +98,7 @@ export async function normaliseWithGhostscript(input: string, output: string, op
     input,
   ];
   const tz = opts.tz ?? (process.env.TZ && !/^(UTC|Etc\/UTC|GMT|Z)?$/i.test(process.env.TZ) ? process.env.TZ : 'Asia/Ho_Chi_Minh');
-  const r = await runTool('gs', args, { timeoutMs: opts.timeoutMs ?? 300_000, env: { ...process.env, TZ: tz } });
+  const r = await runTool(ghostscriptCommand(), args, { timeoutMs: opts.timeoutMs ?? 300_000, env: { ...process.env, TZ: tz } });
   const bad = r.output
     .split('\n')
     .map((l) => l.trim())

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StationError } from '../../../electron/common/errors';
 import { sanitiseFileName } from '../../../electron/core/importing/fileName';
+import { ghostscriptCommand } from '../../../electron/core/importing/ghostscript';
 import { pageDpi } from '../../../electron/core/importing/importFile';
 import { sniffKind } from '../../../electron/core/importing/sniff';
 
@@ -81,5 +82,13 @@ describe('pageDpi', () => {
     expect(land.assumed).toBe(true);
     expect(4000 / land.dpi).toBeLessThanOrEqual(a4.h + 0.01);
     expect(3000 / land.dpi).toBeLessThanOrEqual(a4.w + 0.01);
+  });
+});
+
+describe('ghostscriptCommand', () => {
+  it('uses gswin64c on Windows, gs elsewhere, SOHOA_GS when set', () => {
+    expect(ghostscriptCommand({}, 'win32')).toBe('gswin64c');
+    expect(ghostscriptCommand({}, 'linux')).toBe('gs');
+    expect(ghostscriptCommand({ SOHOA_GS: '/opt/gs/bin/gs' }, 'linux')).toBe('/opt/gs/bin/gs');
   });
 });
