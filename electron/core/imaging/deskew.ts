@@ -1,8 +1,9 @@
 import sharp from 'sharp';
 import { percentile, type GrayImage } from './gray';
 import type { RasterImage } from './raster';
+import { shearRotate } from './shear';
 
-/** Ink pixel coordinates of a gray copy (darker than paper − 60), optionally every k-th one. */
+/** Ink pixel coordinates of a gray copy (with a sub-pixel jitter, see `inkPoints`). */
 export interface InkPoints {
   xs: Float32Array;
   ys: Float32Array;
@@ -11,7 +12,13 @@ export interface InkPoints {
   height: number;
 }
 
-export function inkPoints(g: GrayImage, maxPoints = 250_000): InkPoints {
+/**
+ * Ink pixel coordinates of a gray copy (darker than paper − 60), every k-th one so that at most `maxPoints`
+ * remain (60 000 points keep the estimate within ±0.04° on A4 text pages at 100–150 dpi; more only cost time).
+ * Each point gets a fixed pseudo-random sub-pixel offset (±0.5 px): on the integer lattice every point falls
+ * exactly on a histogram bin at 0°, which biases small tilts (±0.1–0.2°) to 0 — the jitter removes that bias.
+ */
+export function inkPoints(g: GrayImage, maxPoints = 60_000): InkPoints {
   const paper = percentile(g, 0.9);
   const threshold = paper - 60;
   let n = 0;
@@ -22,13 +29,17 @@ export function inkPoints(g: GrayImage, maxPoints = 250_000): InkPoints {
   const ys = new Float32Array(count);
   let k = 0;
   let seen = 0;
+  let r = 0x9e3779b9; // xorshift32: deterministic, so an analysis is repeatable
   for (let y = 0; y < g.height; y++) {
     const row = y * g.width;
     for (let x = 0; x < g.width; x++) {
       if (g.data[row + x]! < threshold) {
         if (seen++ % step === 0 && k < count) {
-          xs[k] = x;
-          ys[k] = y;
+          r ^= r << 13;
+          r ^= r >>> 17;
+          r ^= r << 5;
+          xs[k] = x + (r & 0xffff) / 65536 - 0.5;
+          ys[k] = y + ((r >>> 16) & 0xffff) / 65536 - 0.5;
           k++;
         }
       }
@@ -140,29 +151,21 @@ export function estimateSkew(p: InkPoints, maxDeg = 5, precise = true): SkewResu
 /**
  * Rotates a page by −skewDeg (and first by a multiple of 90° clockwise) keeping its pixel size (the page
  * stays at 100 % scale: the corners that rotate out are cut, the ones that rotate in are paper-white).
+ * Multiples of 90° are exact (libvips); the small deskew angle is done by three integer shears (shear.ts),
+ * ≈ 4× cheaper than a bilinear rotation and without blurring the glyphs.
  */
 export async function straighten(img: RasterImage, rotation: 0 | 90 | 180 | 270, skewDeg: number): Promise<RasterImage> {
   if (rotation === 0 && skewDeg === 0) return img;
-  const raw = { width: img.width, height: img.height, channels: img.channels };
-  const swap = rotation === 90 || rotation === 270;
-  const outW = swap ? img.height : img.width;
-  const outH = swap ? img.width : img.height;
-  if (skewDeg === 0) {
+  let out = img;
+  if (rotation !== 0) {
+    const swap = rotation === 90 || rotation === 270;
+    const outW = swap ? img.height : img.width;
+    const outH = swap ? img.width : img.height;
+    const raw = { width: img.width, height: img.height, channels: img.channels };
     const { data, info } = await sharp(img.data, { raw }).rotate(rotation).raw().toBuffer({ resolveWithObject: true });
-    return { ...img, data: keepBands(data, info.channels, img.channels, outW * outH), width: info.width, height: info.height };
+    out = { ...img, data: keepBands(data, info.channels, img.channels, outW * outH), width: info.width, height: info.height };
   }
-  // One rotation by the whole angle (exact multiples of 90° stay exact), then cut the canvas back to size.
-  const rotated = await sharp(img.data, { raw })
-    .rotate(rotation - skewDeg, { background: { r: 255, g: 255, b: 255 } })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const left = Math.max(0, Math.round((rotated.info.width - outW) / 2));
-  const top = Math.max(0, Math.round((rotated.info.height - outH) / 2));
-  const { data, info } = await sharp(rotated.data, { raw: { width: rotated.info.width, height: rotated.info.height, channels: rotated.info.channels } })
-    .extract({ left, top, width: outW, height: outH })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { ...img, data: keepBands(data, info.channels, img.channels, outW * outH), width: outW, height: outH };
+  return skewDeg === 0 ? out : shearRotate(out, -skewDeg);
 }
 
 /** libvips may add bands (a background colour on a 1-band image): keep the ones the page had. */

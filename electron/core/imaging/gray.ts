@@ -10,16 +10,36 @@ export interface GrayImage {
   dpi: number;
 }
 
-/** Gray copy at `targetDpi` (box-filtered by libvips; never upsampled). */
+/**
+ * Gray copy at `targetDpi` (reduced by libvips with a linear kernel; never upsampled). The colour page is
+ * reduced first (fewer pixels to convert) and turned into Rec. 601 luma in one pass over the small copy:
+ * libvips' own sRGB → B_W conversion goes through linear light and costs more than the reduction itself.
+ */
 export async function grayCopy(img: RasterImage, targetDpi: number, assumedDpi = 200): Promise<GrayImage> {
   const dpi = img.dpi ?? assumedDpi;
   const scale = Math.min(1, targetDpi / dpi);
   const width = Math.max(1, Math.round(img.width * scale));
   const height = Math.max(1, Math.round(img.height * scale));
-  let pipe = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } });
-  if (scale < 1) pipe = pipe.resize(width, height, { fit: 'fill', kernel: 'linear' });
-  const { data, info } = await pipe.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data: firstBand(data, info.channels, info.width * info.height), dpi: dpi * (info.width / img.width) };
+  let small: { data: Buffer; info: { width: number; height: number; channels: number } };
+  if (scale < 1) {
+    small = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } })
+      .resize(width, height, { fit: 'fill', kernel: 'linear' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } else {
+    small = { data: img.data, info: { width: img.width, height: img.height, channels: img.channels } };
+  }
+  const { info } = small;
+  return { width: info.width, height: info.height, data: lumaOf(small.data, info.channels, info.width * info.height), dpi: dpi * (info.width / img.width) };
+}
+
+/** Rec. 601 luma (integer weights 77/150/29 ÷ 256) of interleaved samples; a 1-band image is returned as is. */
+export function lumaOf(data: Buffer, channels: number, pixels: number): Uint8Array {
+  if (channels === 1) return new Uint8Array(data.buffer, data.byteOffset, pixels);
+  if (channels === 2) return firstBand(data, channels, pixels);
+  const out = new Uint8Array(pixels);
+  for (let i = 0, j = 0; i < pixels; i++, j += channels) out[i] = (data[j]! * 77 + data[j + 1]! * 150 + data[j + 2]! * 29) >> 8;
+  return out;
 }
 
 /** libvips may hand back a 1-band image as 3 bands (interpretation lost on raw input): keep band 0. */

@@ -97,8 +97,9 @@ export function detectOrientation(g: GrayImage): OrientationResult {
   const s0 = estimateSkew(p0);
   const l0 = lineAsymmetry(p0, s0.skewDeg, g.dpi);
   const none: OrientationResult = { rotation: 0, textPage: false, confidence: 0, skewDeg: s0.skewDeg, skewConfidence: s0.confidence };
-  // Text lines are only judged on a copy fine enough to see them (≥ 100 dpi: x-height ≥ 6 px).
-  if (g.dpi < 100 || p0.count < 200) return none;
+  // Text lines are only judged on a copy fine enough to see them (≈ 100 dpi or more: x-height ≥ 6 px; a
+  // 100 dpi copy of an odd-sized page comes out at 99.9 dpi, hence the margin).
+  if (g.dpi < 95 || p0.count < 200) return none;
   const p90 = rotatePoints90(p0);
   const s90 = estimateSkew(p90, 5, false); // only needs the line count here
   const l90 = lineAsymmetry(p90, s90.skewDeg, g.dpi);

@@ -19,6 +19,14 @@ describe('deskew by projection profile (estimated on a 150 dpi copy)', () => {
     });
   }
 
+  for (const angle of [0.15, -0.12, 0.3]) {
+    it(`estimates a small ${angle}° tilt within ±0.1° through the page analysis (100 dpi copy)`, async () => {
+      // On the integer pixel lattice a tilt this small used to snap to 0°: the ink points are jittered.
+      const a = await analyseImage(await renderPage({ lines: 30, tiltDeg: angle, dpi: 200 }), 'color');
+      expect(Math.abs(a.skewDeg - angle), `estimated ${a.skewDeg}`).toBeLessThanOrEqual(0.1);
+    });
+  }
+
   it('straightens a tilted page without changing its pixel size (100 % scale)', async () => {
     const img = await renderPage({ lines: 30, tiltDeg: 2.4, dpi: 150 });
     const a = await analyseImage(img, 'color');
