@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { MethodName, ParamsOf, ResultOf, StationEvent } from '../../../electron/common/api';
-import { isMethodName, stationApi } from '../../../electron/common/api';
+import { stationApi } from '../../../electron/common/api';
 import type { ErrorPayload } from '../../../electron/common/errors';
 import type { Result } from '../../../electron/common/result';
 import { newIdempotencyKey } from './idempotency';
@@ -33,11 +33,6 @@ export function useStation(): StationCtx {
   const v = useContext(Ctx);
   if (!v) throw new Error('useStation outside StationProvider');
   return v;
-}
-
-/** True when the running service offers this method (areas land one by one; the UI hides what is absent). */
-export function hasMethod(name: string): name is MethodName {
-  return isMethodName(name);
 }
 
 export function useEvents(fn: (ev: StationEvent) => void): void {
@@ -108,11 +103,3 @@ export function useAction() {
   return { run, busy };
 }
 
-/**
- * A call to a method another area may not have shipped yet (checked at run time). Typed calls are used
- * wherever the method is in StationApi; this keeps a screen usable while an area is still landing.
- */
-export async function callMaybe(transport: StationTransport, name: string, params: unknown): Promise<Result<unknown>> {
-  if (!isMethodName(name)) return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `the service offers no ${name}` } };
-  return (await transport.call(name, params as never)) as Result<unknown>;
-}
