@@ -154,7 +154,26 @@ async function sealStencil(png: Buffer): Promise<{ data: Buffer; width: number; 
 /**
  * Adds the appearance objects for a visible mark on a page whose visible box is `box` ([x1 y1 x2 y2]).
  */
-export async function buildMark(upd: IncrementalUpdate, mark: MarkSpec, box: number[]): Promise<BuiltAppearance> {
+/**
+ * Where a w×h mark goes on a page shown rotated by `rotate` (the page's /Rotate, clockwise): the visual corner
+ * is mapped back to default user space, and the appearance gets a /Matrix that turns it upright on screen.
+ */
+export function placeMark(box: number[], rotate: number, position: MarkSpec['position'], w: number, h: number): { rect: [number, number, number, number]; matrix: number[] | null } {
+  const [x1, y1, x2, y2] = box as [number, number, number, number];
+  const r = (((Math.round(rotate / 90) * 90) % 360) + 360) % 360;
+  const W = x2 - x1;
+  const H = y2 - y1;
+  const vw = r % 180 === 0 ? W : H;
+  const vh = r % 180 === 0 ? H : W;
+  const vx = position === 'top-left' ? MARGIN : vw - MARGIN - w;
+  const vy = vh - MARGIN - h;
+  if (r === 90) return { rect: [x2 - vy - h, y1 + vx, x2 - vy, y1 + vx + w], matrix: [0, 1, -1, 0, 0, 0] };
+  if (r === 180) return { rect: [x2 - vx - w, y2 - vy - h, x2 - vx, y2 - vy], matrix: [-1, 0, 0, -1, 0, 0] };
+  if (r === 270) return { rect: [x1 + vy, y2 - vx - w, x1 + vy + h, y2 - vx], matrix: [0, -1, 1, 0, 0, 0] };
+  return { rect: [x1 + vx, y1 + vy, x1 + vx + w, y1 + vy + h], matrix: null };
+}
+
+export async function buildMark(upd: IncrementalUpdate, mark: MarkSpec, box: number[], rotate = 0): Promise<BuiltAppearance> {
   const fontSize = mark.fontSize ?? 10;
   const leading = fontSize * 1.2;
   const { fontRef, encoded } = await embedFont(upd, mark.lines, fontSize, mark.fontFile ?? DEFAULT_FONT_FILE);
@@ -165,9 +184,7 @@ export async function buildMark(upd: IncrementalUpdate, mark: MarkSpec, box: num
   const textX = PAD + (sealSide * 2) / 3;
   const width = Math.ceil(textX + textW + PAD);
   const height = Math.ceil(Math.max(textH, sealSide) + 2 * PAD);
-  const [x1, , x2, y2] = box as [number, number, number, number];
-  const x = mark.position === 'top-left' ? x1 + MARGIN : x2 - MARGIN - width;
-  const y = y2 - MARGIN - height;
+  const place = placeMark(box, rotate, mark.position, width, height);
   let content = '';
   const resources = new PdfDict().set('Font', dict({ F1: fontRef }));
   if (mark.sealPng) {
@@ -191,11 +208,19 @@ export async function buildMark(upd: IncrementalUpdate, mark: MarkSpec, box: num
   content += 'ET Q\n';
   const ref = upd.add(
     new PdfStream(
-      dict({ Type: n('XObject'), Subtype: n('Form'), FormType: 1, BBox: [0, 0, width, height], Resources: resources, Filter: n('FlateDecode') }),
+      dict({
+        Type: n('XObject'),
+        Subtype: n('Form'),
+        FormType: 1,
+        BBox: [0, 0, width, height],
+        Matrix: place.matrix ?? undefined,
+        Resources: resources,
+        Filter: n('FlateDecode'),
+      }),
       deflateSync(Buffer.from(content, 'latin1')),
     ),
   );
-  return { ref, rect: [x, y, x + width, y + height] };
+  return { ref, rect: place.rect };
 }
 
 /** An empty appearance for invisible fields (document timestamps): PDF/A wants an /AP on every widget. */

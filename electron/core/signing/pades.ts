@@ -161,7 +161,8 @@ async function prepareSignatureField(file: PdfFile, sigDict: PdfDict, mark: Mark
   let rect: number[] = [0, 0, 0, 0];
   let apRef: PdfRef;
   if (mark) {
-    const ap = await buildMark(upd, mark, box.map(Number));
+    const rotate = file.inherited(page, 'Rotate');
+    const ap = await buildMark(upd, mark, box.map(Number), typeof rotate === 'number' ? rotate : 0);
     rect = ap.rect;
     apRef = ap.ref;
   } else apRef = emptyAppearance(upd);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
+import { degrees, PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openP12Key } from '../../../electron/core/signing/p12';
 import { signPdf } from '../../../electron/core/signing/pades';
@@ -89,5 +89,38 @@ describe('signing PDFs of other producers', () => {
     const key = openP12Key(cert.p12, cert.p12Password);
     await expect(signPdf({ input: enc, output: out, key, level: 'B-B' })).rejects.toMatchObject({ code: 'PDF_ENCRYPTED' });
     expect(existsSync(out)).toBe(false);
+  });
+
+  it.each([90, 180, 270])('puts the marks upright in the visual top corners of a page shown rotated by %i°', async (rotation) => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([595, 842]);
+    page.setRotation(degrees(rotation));
+    const input = join(work, `rot${rotation}.pdf`);
+    writeFileSync(input, await doc.save());
+    const once = join(work, `rot${rotation}-1.pdf`);
+    const twice = join(work, `rot${rotation}-2.pdf`);
+    await signPdf({ input, output: once, key: openP12Key(cert.p12, cert.p12Password), level: 'B-B', mark: { position: 'top-left', lines: ['CLERKMARK'] } });
+    await signPdf({ input: once, output: twice, key: openP12Key(cert2.p12, cert2.p12Password), level: 'B-B', mark: { position: 'top-right', lines: ['AGENCYMARK'] } });
+    // pdftotext reports words in the page's displayed orientation; upright text is found as whole words.
+    const { stdout } = await exec('pdftotext', ['-bbox', twice, '-']);
+    // (Its <page width> stays the unrotated one; the word boxes are in the displayed orientation.)
+    const width = rotation === 180 ? 595 : 842;
+    const box = (w: string): { x: number; y: number } => {
+      const m = new RegExp(`<word xMin="([\\d.]+)" yMin="([\\d.]+)" xMax="([\\d.]+)" yMax="([\\d.]+)">${w}</word>`).exec(stdout);
+      expect(m, `${w} not found in ${stdout}`).not.toBeNull();
+      const [x0, y0, x1, y1] = m!.slice(1).map(Number) as [number, number, number, number];
+      // Upright and unsquashed: a 10 pt word of 9–10 capitals is ~60–75 pt wide and one line tall on screen
+      // (an appearance without the counter-rotating /Matrix is squeezed into the rotated box).
+      expect(x1 - x0).toBeGreaterThan(50);
+      expect(y1 - y0).toBeLessThan(14);
+      return { x: x0, y: y0 };
+    };
+    const clerkBox = box('CLERKMARK');
+    const agencyBox = box('AGENCYMARK');
+    expect(clerkBox.x).toBeLessThan(60);
+    expect(clerkBox.y).toBeLessThan(60);
+    expect(agencyBox.x).toBeGreaterThan(width - 150);
+    expect(agencyBox.y).toBeLessThan(60);
+    expect((await pdfsig(twice, pki.nssDir)).map((s) => s.valid)).toEqual([true, true]);
   });
 });
