@@ -234,8 +234,41 @@ export function verifyDocument(station: Station, documentId: string): VerifyRepo
   return { ...report, file: doc.sha256 };
 }
 
-/** Adds a document timestamp to every queued document whose TSA call is due. */
-export async function flushTimestamps(station: Station): Promise<{ stamped: string[]; failed: { documentId: string; code: string }[] }> {
+const flushing = new WeakMap<Station, Promise<{ stamped: string[]; failed: { documentId: string; code: string }[] }>>();
+const retrying = new WeakSet<Station>();
+
+/**
+ * Retries queued document timestamps in the background every `SOHOA_TIMESTAMP_RETRY_MS` (default 5 min) while the
+ * station is open; a no-op when the queue is empty. Started once per station.
+ */
+export function startTimestampRetry(station: Station): void {
+  if (retrying.has(station)) return;
+  retrying.add(station);
+  const every = Number(process.env.SOHOA_TIMESTAMP_RETRY_MS ?? 300_000);
+  if (!(every > 0)) return;
+  const timer = setInterval(() => {
+    if (pendingTimestamps(station.store, new Date().toISOString(), 1).length === 0 || !signingConfig(station).tsaUrl) return;
+    flushTimestamps(station).then(
+      (r) => {
+        if (r.stamped.length || r.failed.length) log.info('queued document timestamps retried', { stamped: r.stamped.length, failed: r.failed.length });
+      },
+      (err: unknown) => log.warn('timestamp retry failed', { message: (err as Error).message }),
+    );
+  }, every);
+  timer.unref();
+  station.onClose(() => clearInterval(timer));
+}
+
+/** Adds a document timestamp to every queued document whose TSA call is due (one flush at a time). */
+export function flushTimestamps(station: Station): Promise<{ stamped: string[]; failed: { documentId: string; code: string }[] }> {
+  const running = flushing.get(station);
+  if (running) return running;
+  const p = flushOnce(station).finally(() => flushing.delete(station));
+  flushing.set(station, p);
+  return p;
+}
+
+async function flushOnce(station: Station): Promise<{ stamped: string[]; failed: { documentId: string; code: string }[] }> {
   const cfg = signingConfig(station);
   const tsa = tsaOptions(cfg);
   const stamped: string[] = [];

@@ -179,4 +179,31 @@ describe('documents.sign and documents.verify', () => {
       await station.close();
     }
   }, 60_000);
+
+  it('adds a queued document timestamp by itself once the TSA answers again (background retry)', async () => {
+    process.env.SOHOA_TIMESTAMP_RETRY_MS = '200';
+    const { station, d, documentId } = await openStationWithDocument();
+    delete process.env.SOHOA_TIMESTAMP_RETRY_MS;
+    try {
+      pki.tsaDown = true;
+      const s = await d.invoke('documents.sign', { documentId, role: 'clerk', key: { kind: 'p12', path: clerkP12.p12 }, password: clerkP12.p12Password, level: 'B-T' }, clerk);
+      expect(s.ok && (s.value as { timestampQueued: boolean }).timestampQueued).toBe(true);
+      await new Promise((r) => setTimeout(r, 600));
+      // Still down: the retry failed and the entry stays queued with its attempt counted.
+      expect(station.store.get<{ attempts: number; last_error: string }>(sql`SELECT attempts, last_error FROM timestamp_queue`)).toMatchObject({ attempts: 1, last_error: expect.stringContaining('503') });
+      station.store.run(sql`UPDATE timestamp_queue SET next_attempt_at = NULL`);
+      pki.tsaDown = false;
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && station.store.get<{ n: number }>(sql`SELECT count(*) AS n FROM timestamp_queue`)!.n > 0) await new Promise((r) => setTimeout(r, 100));
+      expect(station.store.get<{ n: number }>(sql`SELECT count(*) AS n FROM timestamp_queue`)!.n).toBe(0);
+      const rows = station.store.all<{ role: string; level: string }>(sql`SELECT role, level FROM signature WHERE document_id = ${documentId} ORDER BY signed_at, rowid`);
+      expect(rows).toEqual([
+        { role: 'clerk', level: 'B-B' },
+        { role: 'timestamp', level: 'DTS' },
+      ]);
+    } finally {
+      pki.tsaDown = false;
+      await station.close();
+    }
+  }, 60_000);
 });
