@@ -28,12 +28,14 @@ export type ImportedDocument = z.infer<typeof importedDocumentSchema>;
 
 /** Limits applied to citizens' files (also in docs/import.md). */
 export const IMPORT_LIMITS = {
-  /** Bytes of one file. */
+  /** Bytes of one file (a PDF is read by qpdf/Ghostscript in their own processes). */
   maxFileBytes: 300 * 1024 * 1024,
+  /** Bytes of one image file (decoded in the station process: file + one decoded page in memory). */
+  maxImageFileBytes: 100 * 1024 * 1024,
   /** Pages of one PDF. */
   maxPdfPages: 2000,
-  /** Pixels of one image page (A3 at 600 dpi ≈ 70 Mpx). */
-  maxImagePixels: 100_000_000,
+  /** Pixels of one image page (A3 at 600 dpi ≈ 70 Mpx; 216 MB decoded as RGB). */
+  maxImagePixels: 72_000_000,
   /** Pages of one multi-page TIFF. */
   maxImagePages: 500,
 } as const;

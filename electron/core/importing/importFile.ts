@@ -32,6 +32,7 @@ export interface ImportRequest {
 
 export interface ImportLimits {
   maxFileBytes: number;
+  maxImageFileBytes: number;
   maxPdfPages: number;
   maxImagePixels: number;
   maxImagePages: number;
@@ -145,6 +146,9 @@ export async function importFile(station: Station, req: ImportRequest, limits: I
     closeSync(fd);
     const kind: ImportKind | undefined = sniffKind(head.subarray(0, got));
     if (!kind) throw new StationError('IMAGE_UNSUPPORTED', 'not a PDF, JPEG, PNG or TIFF file', { fileName });
+    if (kind !== 'pdf' && copied > limits.maxImageFileBytes) {
+      throw new StationError('FILE_TOO_LARGE', `the image file has ${copied} bytes; at most ${limits.maxImageFileBytes}`, { size: copied, maxBytes: limits.maxImageFileBytes });
+    }
 
     const normalised = join(work, 'normalised.pdf');
     const warnings: string[] = [];

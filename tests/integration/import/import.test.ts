@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StationClient } from '../../../electron/common/api';
 import type { ImportedDocument } from '../../../electron/common/importing';
 import type { Dossier } from '../../../electron/common/schemas';
+import { StationError } from '../../../electron/common/errors';
+import { IMPORT_LIMITS } from '../../../electron/common/importing';
+import { importFile } from '../../../electron/core/importing/importFile';
 import { preflightFiles } from '../../../electron/core/pdf/preflight';
 import { Dispatcher } from '../../../electron/core/service/dispatcher';
 import { LocalStationClient } from '../../../electron/core/service/localClient';
@@ -102,6 +105,15 @@ describe('documents.import', () => {
     expect(got).toEqual(want);
     const after = counts();
     expect(after).toEqual({ ...before, tmp: [] });
+  });
+
+  it('refuses files above the size limits before reading them as PDF or image', async () => {
+    const before = counts();
+    const codeOf = async (p: Promise<unknown>): Promise<string> => p.then(() => 'imported', (e: unknown) => (e instanceof StationError ? e.code : String(e)));
+    const small = { ...IMPORT_LIMITS, maxImageFileBytes: 10_000, maxFileBytes: 1_000 };
+    expect(await codeOf(importFile(station, { componentId: componentId('KS-GCS'), path: files.good.jpeg }, small))).toBe('FILE_TOO_LARGE');
+    expect(await codeOf(importFile(station, { componentId: componentId('KS-GCS'), path: files.good.pdf }, small))).toBe('FILE_TOO_LARGE');
+    expect(counts()).toEqual({ ...before, tmp: [] });
   });
 
   it('sanitises traversal, markup and right-to-left names, and refuses a name with nothing usable', async () => {
