@@ -10,6 +10,19 @@ const en = (await import('../../renderer/i18n/en.json', { with: { type: 'json' }
 /** A fixed bridge token so a restarted service accepts the open page again (SOHOA_BRIDGE_TOKEN). */
 const TOKEN = 'e2e-screens-token-0123456789abcdefghijklmnop';
 
+/** Controls without an accessible name (a label, aria-label/labelledby or text) on the visible screen. */
+async function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } }).document;
+    type El = { tagName: string; outerHTML: string; textContent: string | null; getAttribute(n: string): string | null; labels?: ArrayLike<unknown> | null; offsetParent: unknown };
+    const els = Array.from(doc.querySelectorAll('button, input, select, textarea, [role=tab], [role=option], [tabindex="0"]')) as El[];
+    return els
+      .filter((e) => e.offsetParent !== null && e.getAttribute('type') !== 'hidden')
+      .filter((e) => !(e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || (e.labels && e.labels.length > 0) || (e.textContent ?? '').trim() !== ''))
+      .map((e) => e.outerHTML.slice(0, 120));
+  });
+}
+
 async function expectShot(page: Page, name: string): Promise<void> {
   const s = await screenshot(page, name);
   expect(s.width, `${name} width`).toBeGreaterThanOrEqual(1280);
@@ -50,6 +63,7 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('vi');
     await expect(page.getByRole('heading', { level: 1 }).first().textContent()).resolves.toBe(vi['intake.title']);
     await expectShot(page, '01-intake-procedure');
+    await expect(unnamedControls(page)).resolves.toEqual([]);
     const screens: [string, string, string][] = [
       ['Alt+2', 'results.title', '02-results'],
       ['Alt+3', 'queue.title', '03-queue'],
@@ -60,6 +74,7 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
       await page.keyboard.press(keys);
       await expect(page.locator('h1:visible').textContent()).resolves.toBe(vi[title]);
       await expectShot(page, name);
+      await expect(unnamedControls(page), name).resolves.toEqual([]);
     }
     await page.keyboard.press('Alt+1');
     await expect(page.locator('h1:visible').textContent()).resolves.toBe(vi['intake.title']);
@@ -92,6 +107,7 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     await screen.getByTestId('dossier').waitFor();
     await expect(screen.getByTestId('component').count()).resolves.toBeGreaterThan(0);
     await expectShot(page, '07-intake-dossier');
+    await expect(unnamedControls(page)).resolves.toEqual([]);
   });
 
   it('shows a name with markup, an RTL override and 300 characters as text, inside its box', async () => {
