@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, mkdirSync, openSync, readFileSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { basename, join } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { ulid } from '../../common/ids';
 import { StationError } from '../../common/errors';
 import { IMPORT_LIMITS, type ImportedDocument } from '../../common/importing';
@@ -119,7 +119,13 @@ export async function importFile(station: Station, req: ImportRequest, limits: I
 
   let size: number;
   try {
-    const st = statSync(req.path);
+    // The station's own files (database, blobs of other dossiers, bridge token) are never "a citizen's file".
+    const real = realpathSync(req.path);
+    const root = realpathSync(station.layout.root);
+    if (real === root || real.startsWith(root + sep)) {
+      throw new StationError('FORBIDDEN', 'files inside the station data directory cannot be imported', { path: req.path });
+    }
+    const st = statSync(real);
     if (st.isDirectory()) throw new StationError('INVALID_REQUEST', `${req.path} is a directory`, { path: req.path });
     if (!st.isFile()) throw new StationError('INVALID_REQUEST', `${req.path} is not a regular file`, { path: req.path });
     size = st.size;

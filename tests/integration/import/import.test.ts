@@ -123,7 +123,7 @@ describe('documents.import', () => {
     expect(!bad.ok && bad.error.code).toBe('FILE_NAME_INVALID');
   });
 
-  it('refuses what is not a regular readable file, and unknown components', async () => {
+  it('refuses what is not a regular readable file, the station\'s own files, and unknown components', async () => {
     const cases: [string, string][] = [
       [files.dir, 'INVALID_REQUEST'],
       ['/dev/zero', 'INVALID_REQUEST'],
@@ -133,6 +133,8 @@ describe('documents.import', () => {
       const r = await client.call('documents.import', { componentId: componentId('KS-TK'), path });
       expect(!r.ok && r.error.code, path).toBe(code);
     }
+    const own = await client.call('documents.import', { componentId: componentId('KS-TK'), path: join(station.layout.root, 'station.db') });
+    expect(!own.ok && own.error.code).toBe('FORBIDDEN');
     const r = await client.call('documents.import', { componentId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', path: files.good.pdf });
     expect(!r.ok && r.error.code).toBe('NOT_FOUND');
   });
