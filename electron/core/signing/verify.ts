@@ -227,6 +227,10 @@ function changesAfter(path: string, file: PdfFile, end: number): { changes: stri
         if (nd && type && !ALLOWED_NEW_TYPES.has(type)) {
           changes.push(`object ${num} added (${type})`);
           disallowed = true;
+        } else if (nd && type === 'Annot' && !(nd.name('Subtype') === 'Widget' && nd.name('FT') === 'Sig')) {
+          // Only signature widgets may be added: a new comment/stamp could cover the signed content.
+          changes.push(`annotation ${num} added (${nd.name('Subtype') ?? '?'})`);
+          disallowed = true;
         }
         continue;
       }

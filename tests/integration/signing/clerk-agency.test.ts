@@ -228,6 +228,27 @@ describe('clerk and agency signatures on one PDF/A-1b document', () => {
     expect(own.signatures[0]!.changes).toContain('catalog /OpenAction changed');
   });
 
+  it('reports a signature as modified-after when a later update adds a stamp annotation over the page', async () => {
+    const signedFile = join(work, 'signed-stamp.pdf');
+    const key = openP12Key(clerkCert.p12, clerkCert.p12Password);
+    await signPdf({ input, output: signedFile, key, level: 'B-B', mark: { position: 'top-left', lines: ['Người sao'] } });
+    const f = PdfFile.open(signedFile);
+    const upd = new IncrementalUpdate(f);
+    const pageRef = f.pageRef(0);
+    const page = f.resolveDict(pageRef)!.clone();
+    const stamp = upd.add(dict({ Type: n('Annot'), Subtype: n('FreeText'), Rect: [100, 100, 500, 300], Contents: PdfString.text('ĐÃ HỦY'), F: 4 }));
+    const annots = f.resolve(page.get('Annots'));
+    page.set('Annots', [...(Array.isArray(annots) ? annots : []), stamp]);
+    upd.set(pageRef, page);
+    const section = upd.build(f.size, true);
+    f.close();
+    appendFileSync(signedFile, section);
+    const own = verifyPdf(signedFile);
+    expect(own.signatures[0]!.intact).toBe(true);
+    expect(own.signatures[0]!.modifiedAfter).toBe(true);
+    expect(own.signatures[0]!.changes.join(' ')).toContain('(FreeText)');
+  });
+
   it('does not trust a signature timestamp from a TSA outside the trust list', async () => {
     const out = join(work, 'foreign-tsa.pdf');
     const key = openP12Key(clerkCert.p12, clerkCert.p12Password);
