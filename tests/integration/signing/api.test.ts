@@ -48,7 +48,8 @@ async function openStationWithDocument(): Promise<{ station: Station; d: Dispatc
   const dossier = await d.invoke('dossiers.create', { procedureCode: proc.code, ownerId: '001099012345', ownerName: 'Nguyễn Văn A', purpose: 'intake' }, admin);
   if (!dossier.ok) throw new Error(JSON.stringify(dossier.error));
   const componentId = (dossier.value as { components: { id: string }[] }).components[0]!.id;
-  const pdf = await makePdfA(join(dataDir, 'scan.pdf'), 2);
+  // Outside the data directory: the station refuses to import its own files.
+  const pdf = await makePdfA(join(tempDir('sohoa-sign-api-in-'), 'scan.pdf'), 2);
   const imported = await d.invoke('documents.import', { componentId, path: pdf }, admin);
   if (!imported.ok) throw new Error(JSON.stringify(imported.error));
   const documentId = (imported.value as { documentId?: string; id?: string }).documentId ?? (imported.value as { id: string }).id;
