@@ -72,11 +72,48 @@ async function g4Image(img: RasterImage): Promise<EncodedImage> {
   return { filter: 'CCITTFaxDecode', width: img.width, height: img.height, colorSpace: 'DeviceGray', bitsPerComponent: 1, data };
 }
 
+/** Paper of an RGB page, on a 1/16 sample: level = 90th percentile of luma; colour = mean of the pixels within 10 of it. */
+function paperOf(data: Buffer, pixels: number): { level: number; rgb: [number, number, number] } {
+  const hist = new Uint32Array(256);
+  for (let p = 0; p < pixels; p += 16) {
+    const o = p * 3;
+    hist[(data[o]! * 77 + data[o + 1]! * 150 + data[o + 2]! * 29) >> 8]!++;
+  }
+  let acc = 0;
+  const total = Math.ceil(pixels / 16);
+  let level = 255;
+  for (let v = 0; v < 256; v++) {
+    acc += hist[v]!;
+    if (acc >= total * 0.9) {
+      level = v;
+      break;
+    }
+  }
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let n = 0;
+  for (let p = 0; p < pixels; p += 16) {
+    const o = p * 3;
+    if ((data[o]! * 77 + data[o + 1]! * 150 + data[o + 2]! * 29) >> 8 >= level - 10) {
+      r += data[o]!;
+      g += data[o + 1]!;
+      b += data[o + 2]!;
+      n++;
+    }
+  }
+  return { level, rgb: n > 0 ? [r / n, g / n, b / n] : [255, 255, 255] };
+}
+
 /**
  * Mixed raster content for colour text pages: dark, low-chroma pixels form a full-resolution G4 text mask
  * painted in the text's mean colour; everything else (paper, red seals, photos) goes into a low-resolution
  * JPEG background in which the text pixels are replaced by the paper colour. A page that is mostly "text"
  * by this test (a photo) is not worth a mask: it falls back to plain JPEG.
+ *
+ * Cost: one JS pass classifies the pixels into the mask (255 = keep, 0 = text) and paints the text pixels
+ * paper-coloured in a copy of the page (a memcpy; only the few text pixels are written); libvips then
+ * reduces + JPEG-codes that background and G4-codes the mask in two threads at once.
  */
 async function mrc(img: RasterImage, profile: CompressionProfile): Promise<Pick<EncodedPage, 'background' | 'mask'>> {
   if (img.channels !== 3) {
@@ -85,71 +122,48 @@ async function mrc(img: RasterImage, profile: CompressionProfile): Promise<Pick<
   }
   const { width, height, data } = img;
   const n = width * height;
-  // Paper level: the 90th percentile of luminance on a 1/16 sample.
-  const hist = new Uint32Array(256);
-  for (let p = 0; p < n; p += 16) {
-    const o = p * 3;
-    hist[(data[o]! * 77 + data[o + 1]! * 150 + data[o + 2]! * 29) >> 8]!++;
-  }
-  let acc = 0;
-  const total = Math.ceil(n / 16);
-  let paper = 255;
-  for (let v = 0; v < 256; v++) {
-    acc += hist[v]!;
-    if (acc >= total * 0.9) {
-      paper = v;
-      break;
-    }
-  }
-  const threshold = Math.max(40, Math.min(paper - 70, 150));
+  const paper = paperOf(data, n);
+  const threshold = Math.max(40, Math.min(paper.level - 70, 150));
   const mask = Buffer.allocUnsafe(n);
   const bg = Buffer.from(data);
+  const [pr, pg, pb] = paper.rgb.map((v) => Math.round(v)) as [number, number, number];
   let inked = 0;
   let sr = 0;
   let sg = 0;
   let sb = 0;
-  let pr = 0;
-  let pg = 0;
-  let pb = 0;
-  let pn = 0;
   for (let p = 0, o = 0; p < n; p++, o += 3) {
     const r = data[o]!;
     const g = data[o + 1]!;
     const b = data[o + 2]!;
-    const y = (r * 77 + g * 150 + b * 29) >> 8;
-    const chroma = Math.max(r, g, b) - Math.min(r, g, b);
-    if (y < threshold && chroma < 80) {
-      mask[p] = 0;
-      inked++;
-      sr += r;
-      sg += g;
-      sb += b;
-    } else {
+    if ((r * 77 + g * 150 + b * 29) >> 8 >= threshold) {
       mask[p] = 255;
-      if (y >= paper - 10 && (p & 63) === 0) {
-        pr += r;
-        pg += g;
-        pb += b;
-        pn++;
-      }
+      continue;
     }
+    const hi = r > g ? (r > b ? r : b) : g > b ? g : b;
+    const lo = r < g ? (r < b ? r : b) : g < b ? g : b;
+    if (hi - lo >= 80) {
+      mask[p] = 255;
+      continue;
+    }
+    mask[p] = 0;
+    bg[o] = pr;
+    bg[o + 1] = pg;
+    bg[o + 2] = pb;
+    inked++;
+    sr += r;
+    sg += g;
+    sb += b;
   }
   if (inked > n * 0.3 || inked === 0) return { background: await jpeg(img, Math.min(95, profile.jpegQuality + 15), false, false) };
-  const paperRgb = pn > 0 ? [Math.round(pr / pn), Math.round(pg / pn), Math.round(pb / pn)] : [255, 255, 255];
-  for (let p = 0, o = 0; p < n; p++, o += 3) {
-    if (mask[p] === 0) {
-      bg[o] = paperRgb[0]!;
-      bg[o + 1] = paperRgb[1]!;
-      bg[o + 2] = paperRgb[2]!;
-    }
-  }
   const bw = Math.max(1, Math.round(width * profile.backgroundScale));
   const bh = Math.max(1, Math.round(height * profile.backgroundScale));
-  const bgData = await sharp(bg, { raw: { width, height, channels: 3 } })
-    .resize(bw, bh, { fit: 'fill' })
-    .jpeg({ quality: profile.jpegQuality, mozjpeg: profile.mozjpeg, chromaSubsampling: '4:2:0' })
-    .toBuffer();
-  const maskData = await g4Stream(mask, width, height);
+  const [bgData, maskData] = await Promise.all([
+    sharp(bg, { raw: { width, height, channels: 3 } })
+      .resize(bw, bh, { fit: 'fill', kernel: 'linear' }) // a background: lanczos3 costs more and gains nothing
+      .jpeg({ quality: profile.jpegQuality, mozjpeg: profile.mozjpeg, chromaSubsampling: '4:2:0' })
+      .toBuffer(),
+    g4Stream(mask, width, height),
+  ]);
   const fill: [number, number, number] = [sr / inked / 255, sg / inked / 255, sb / inked / 255];
   return {
     background: { filter: 'DCTDecode', width: bw, height: bh, colorSpace: 'DeviceRGB', bitsPerComponent: 8, data: bgData },
