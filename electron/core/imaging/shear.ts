@@ -17,15 +17,15 @@ export function shearRotate(img: RasterImage, deg: number): RasterImage {
   const a = -Math.tan(t / 2);
   const b = Math.sin(t);
   const { width, height, channels } = img;
-  const first = Buffer.allocUnsafe(width * height * channels);
-  const second = Buffer.allocUnsafe(width * height * channels);
-  shearRows(img.data, first, width, height, channels, a);
-  shearColumns(first, second, width, height, channels, b);
-  shearRows(second, first, width, height, channels, a);
-  return { ...img, data: first };
+  // One new buffer per page (the input is never modified); the 2nd and 3rd shears work in place.
+  const out = Buffer.allocUnsafe(width * height * channels);
+  shearRows(img.data, out, width, height, channels, a);
+  shearColumnsInPlace(out, width, height, channels, b);
+  shearRows(out, out, width, height, channels, a);
+  return { ...img, data: out };
 }
 
-/** Horizontal shear: output row y is input row y moved right by round(a·(y − cy)) pixels. */
+/** Horizontal shear: output row y is input row y moved right by round(a·(y − cy)) pixels (src may be dst: memmove). */
 function shearRows(src: Buffer, dst: Buffer, width: number, height: number, ch: number, a: number): void {
   const cy = (height - 1) / 2;
   const stride = width * ch;
@@ -33,21 +33,26 @@ function shearRows(src: Buffer, dst: Buffer, width: number, height: number, ch: 
     const s = Math.round(a * (y - cy));
     const row = y * stride;
     if (s === 0) {
-      src.copy(dst, row, row, row + stride);
+      if (src !== dst) src.copy(dst, row, row, row + stride);
     } else if (Math.abs(s) >= width) {
       dst.fill(255, row, row + stride);
     } else if (s > 0) {
+      if (src === dst) dst.copyWithin(row + s * ch, row, row + stride - s * ch);
+      else src.copy(dst, row + s * ch, row, row + stride - s * ch);
       dst.fill(255, row, row + s * ch);
-      src.copy(dst, row + s * ch, row, row + stride - s * ch);
     } else {
-      src.copy(dst, row, row - s * ch, row + stride);
+      if (src === dst) dst.copyWithin(row, row - s * ch, row + stride);
+      else src.copy(dst, row, row - s * ch, row + stride);
       dst.fill(255, row + stride + s * ch, row + stride);
     }
   }
 }
 
-/** Vertical shear: output column x is input column x moved down by round(b·(x − cx)); columns with the same shift move as one strip. */
-function shearColumns(src: Buffer, dst: Buffer, width: number, height: number, ch: number, b: number): void {
+/**
+ * Vertical shear in place: column x moves down by round(b·(x − cx)); columns with the same shift move as one
+ * strip, rows taken in the order that reads each source row before it is overwritten.
+ */
+function shearColumnsInPlace(buf: Buffer, width: number, height: number, ch: number, b: number): void {
   const cx = (width - 1) / 2;
   const stride = width * ch;
   let x0 = 0;
@@ -57,12 +62,17 @@ function shearColumns(src: Buffer, dst: Buffer, width: number, height: number, c
     while (x1 < width && Math.round(b * (x1 - cx)) === s) x1++;
     const from = x0 * ch;
     const to = x1 * ch;
-    for (let y = 0; y < height; y++) {
-      const sy = y - s;
-      const row = y * stride;
-      if (sy < 0 || sy >= height) dst.fill(255, row + from, row + to);
-      else src.copy(dst, row + from, sy * stride + from, sy * stride + to);
+    if (s > 0) {
+      for (let y = height - 1; y >= 0; y--) moveSegment(buf, y, y - s, height, stride, from, to);
+    } else if (s < 0) {
+      for (let y = 0; y < height; y++) moveSegment(buf, y, y - s, height, stride, from, to);
     }
     x0 = x1;
   }
+}
+
+function moveSegment(buf: Buffer, y: number, sy: number, height: number, stride: number, from: number, to: number): void {
+  const row = y * stride;
+  if (sy < 0 || sy >= height) buf.fill(255, row + from, row + to);
+  else buf.copyWithin(row + from, sy * stride + from, sy * stride + to);
 }
