@@ -226,12 +226,18 @@ describe('full intake of a 3-component dossier', () => {
     await page.keyboard.press('Alt+5');
     await page.getByTestId('settings-server').click();
     const panel = page.getByRole('tabpanel');
+    await panel.getByTestId('settings-sync').waitFor();
     await panel.getByLabel(/Địa chỉ máy chủ/).fill(onestop.url);
     await panel.getByRole('button', { name: 'Lưu' }).click();
     await panel.getByText('Đã lưu.').waitFor();
     await panel.getByLabel('Mã đăng ký').fill('E2E-ENROL-0001');
     await panel.getByRole('button', { name: 'Đăng ký', exact: true }).click();
-    await expect.poll(() => panel.getByTestId('settings-sync').textContent(), { timeout: 20_000 }).toContain('Đã đăng ký' + 'Có');
+    await expect
+      .poll(() => panel.getByTestId('settings-sync').textContent(), { timeout: 20_000 })
+      .toContain('Đã đăng ký' + 'Có')
+      .catch(async (err: unknown) => {
+        throw new Error(`not enrolled: ${await panel.textContent()}`, { cause: err });
+      });
     await expectShot(page, '17-settings-server');
     await page.keyboard.press('Alt+3');
     await page.getByTestId('sync-now').click();

@@ -110,6 +110,27 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     await expect(unnamedControls(page)).resolves.toEqual([]);
   });
 
+  it('digitises results (kết quả) with the same flow: result components only', async () => {
+    const { page } = browser;
+    await page.keyboard.press('Alt+2');
+    const screen = page.getByTestId('screen-result');
+    await screen.getByTestId('procedure-search').fill('1.001193');
+    await expect.poll(() => screen.getByTestId('procedure-option').count()).toBe(1);
+    await screen.getByTestId('procedure-search').press('Enter');
+    await screen.getByTestId('owner-id').fill('001099012345');
+    await screen.getByTestId('owner-id').press('Control+Enter');
+    await screen.getByTestId('dossier').waitFor();
+    await expect.poll(() => screen.getByTestId('component').count()).toBeGreaterThan(0);
+    const dossierId = await screen.getByTestId('dossier').getAttribute('data-id');
+    const d = (await api(svc, 'dossiers.get', { id: dossierId })).body as { value: { purpose: string; components: { id: string; kind: string }[] } };
+    expect(d.value.purpose).toBe('result');
+    const shown = await screen.getByTestId('component').count();
+    expect(shown).toBe(d.value.components.filter((c) => c.kind === 'result').length);
+    await expect.poll(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
+    await expectShot(page, '07b-results-dossier');
+    await page.keyboard.press('Alt+1');
+  });
+
   it('shows a name with markup, an RTL override and 300 characters as text, inside its box', async () => {
     const { page } = browser;
     // A fresh intake: reload the page (the token survives in this tab's session storage only).

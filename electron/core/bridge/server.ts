@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -199,8 +200,8 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
 
   /**
    * `POST /import/<componentId>` (bearer; body = the file's bytes; `X-File-Name` URI-encoded;
-   * `Idempotency-Key`): the browser's file import. The bytes go to a private temp file in the data
-   * directory, `documents.import` reads them there, the temp file is removed. The page never sees a path.
+   * `Idempotency-Key`): the browser's file import. The bytes go to a private temp folder (0700, outside
+   * the data directory), `documents.import` reads them there, the folder is removed. The page never sees a path.
    */
   async function serveImport(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
     if (req.method !== 'POST') {
@@ -225,9 +226,9 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
       return;
     }
     const key = req.headers['idempotency-key'];
-    const dir = join(station.layout.tmp, 'uploads');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = join(dir, `${process.pid}-${randomBytes(8).toString('hex')}.upload`);
+    // A private (0700) temp folder outside the data directory: the importer refuses paths inside it.
+    const dir = mkdtempSync(join(tmpdir(), 'sohoa-upload-'));
+    const tmp = join(dir, 'upload');
     try {
       const size = await receiveFile(req, tmp, MAX_UPLOAD);
       if (size === null) {
@@ -240,7 +241,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
       const result = await dispatcher.invoke('documents.import', params, { user: { id: 'local', role: 'admin' }, via: 'http' });
       sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
     } finally {
-      rmSync(tmp, { force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 

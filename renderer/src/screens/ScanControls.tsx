@@ -123,6 +123,7 @@ export function ScanControls({ component, active, onPages }: { component: Compon
         <label className="field">
           <span>{t('scan.device')}</span>
           <select value={device} onChange={(e) => setDeviceId(e.target.value)} data-testid="scan-device">
+            {devices.data === null && <option value="">{t('scan.searching')}</option>}
             {(devices.data ?? []).map((d) => (
               <option key={d.id} value={d.id}>
                 {d.vendor} {d.model}
@@ -133,6 +134,7 @@ export function ScanControls({ component, active, onPages }: { component: Compon
         <label className="field">
           <span>{t('scan.profile')}</span>
           <select value={profile} onChange={(e) => setProfileName(e.target.value)} data-testid="scan-profile">
+            {profiles.data === null && <option value="">{t('common.loading')}</option>}
             {(profiles.data ?? []).map((p) => (
               <option key={p.name} value={p.name}>
                 {p.name}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ErrorPayload } from '../../../electron/common/errors';
 import { useAction, useQuery } from '../api/context';
 import { ErrorBox } from '../components/ErrorBox';
@@ -139,8 +139,10 @@ function Certificates() {
   const [agency, setAgency] = useState('');
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
+  const filled = useRef(false);
   useEffect(() => {
-    if (!config.data) return;
+    if (!config.data || filled.current) return;
+    filled.current = true;
     setModules(config.data.pkcs11Modules.join('\n'));
     setP12(config.data.p12Files.join('\n'));
     setTsa(config.data.tsaUrl ?? '');
@@ -238,8 +240,11 @@ function Server() {
   const [code, setCode] = useState('');
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
+  // Fill the form once from the first answer: a later refresh must not overwrite what the admin is typing.
+  const filled = useRef(false);
   useEffect(() => {
-    if (!status.data) return;
+    if (!status.data || filled.current) return;
+    filled.current = true;
     setServer(status.data.server ?? '');
     setSyncWindow(status.data.window ?? '');
   }, [status.data]);
