@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --quick] [--no-anchors] [--no-ocrmypdf] [--no-install] [--no-entries] [--pages N] [--ocr-pages N]
- *   [--anchor-pages N] [--rss-pages N] [--pages300 N] [--out FILE]
+ *   [--anchor-pages N] [--rss-pages N] [--pages300 N] [--repeats N] [--out FILE]
  * Writes bench/results/latest.json (git-ignored) and prints a table with each target MET / NOT MET.
  */
 import { mkdirSync } from 'node:fs';
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     'anchor-pages': { type: 'string' },
     'rss-pages': { type: 'string' },
     pages300: { type: 'string' },
+    repeats: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -37,6 +38,7 @@ const result = await runBench({
   anchorPages: Math.max(1, num(values['anchor-pages'], base.anchorPages)),
   rssPages: Math.max(1, num(values['rss-pages'], base.rssPages)),
   pages300: num(values.pages300, base.pages300),
+  repeats: Math.max(1, num(values.repeats, base.repeats)),
   anchors: !values['no-anchors'],
   ocrmypdf: !values['no-ocrmypdf'],
   install: !values['no-install'],
