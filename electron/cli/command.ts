@@ -34,7 +34,7 @@ export const EXIT = {
   ERROR: 1,
   /** Bad command line: unknown command or flag, missing value. */
   USAGE: 2,
-  /** doctor: a required check failed. */
+  /** A check failed: doctor (a required check), verify (a signature is not valid), validate (not PDF/A-1b). */
   CHECK_FAILED: 3,
   /** Interrupted (scan cancelled by Ctrl-C). */
   INTERRUPTED: 130,

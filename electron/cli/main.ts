@@ -30,7 +30,7 @@ function helpText(): string {
     '  --version       print the version',
     '',
     'Exit codes: 0 ok · 1 the station answered with a coded error · 2 usage error ·',
-    '            3 doctor found a required check failing · 130 interrupted',
+    '            3 a check failed (doctor, verify, validate) · 130 interrupted',
   ].join('\n');
 }
 

@@ -131,7 +131,7 @@ export const pdfCommand: Command = {
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'check PDF files against PDF/A-1b with PDFBox Preflight (one Java start for all files)',
-  usage: 'sohoa validate FILE.pdf… [--json]\n  Exit 0 when every file is valid PDF/A-1b, 1 when one is not (or cannot be read).',
+  usage: 'sohoa validate FILE.pdf… [--json]\n  Exit 0 when every file is valid PDF/A-1b, 3 when one is not (or cannot be read).',
   options: {},
   positionals: { min: 1, max: 100_000 },
   async run(args, io) {
@@ -139,7 +139,7 @@ export const validateCommand: Command = {
     const allValid = results.every((r) => r.valid);
     if (args.json) {
       io.out(JSON.stringify({ ok: allValid, results }, null, 2));
-      return allValid ? EXIT.OK : EXIT.ERROR;
+      return allValid ? EXIT.OK : EXIT.CHECK_FAILED;
     }
     for (const r of results) {
       if (r.valid) io.out(`HỢP LỆ / VALID PDF/A-1b: ${r.file}`);
@@ -148,7 +148,7 @@ export const validateCommand: Command = {
         for (const e of r.errors) io.out(`  ${e.code}: ${e.details}`);
       }
     }
-    return allValid ? EXIT.OK : EXIT.ERROR;
+    return allValid ? EXIT.OK : EXIT.CHECK_FAILED;
   },
 };
 

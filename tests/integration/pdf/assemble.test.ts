@@ -160,12 +160,12 @@ describe('sohoa pdf / sohoa validate', () => {
       const v = runCli(['validate', out, '--json']);
       expect(v.code, v.stdout + v.stderr).toBe(0);
       expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, results: [{ valid: true }] });
-      // a plain PDF is reported invalid with exit 1
+      // a plain PDF is reported invalid with exit 3 (a check failed)
       const plain = await PDFDocument.create();
       plain.addPage();
       writeFileSync(join(dir, 'plain.pdf'), await plain.save());
       const bad = runCli(['validate', join(dir, 'plain.pdf'), out]);
-      expect(bad.code).toBe(1);
+      expect(bad.code).toBe(3);
       expect(bad.stdout).toContain('KHÔNG HỢP LỆ / NOT VALID PDF/A-1b');
       expect(bad.stdout).toContain('HỢP LỆ / VALID PDF/A-1b');
     } finally {
