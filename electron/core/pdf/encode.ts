@@ -151,7 +151,9 @@ async function mrc(img: RasterImage, profile: CompressionProfile): Promise<Pick<
   const { width, height, data } = img;
   const n = width * height;
   const paper = paperOf(data, n);
-  const threshold = Math.max(40, Math.min(paper.level - 70, 150));
+  // Text = darker than paper − 60 (as the bitonal profile): the old fixed cap at 150 left the light parts of tone
+  // marks in the 1/3-resolution background, where they blur away (tesseract vie recall 98.8 % → 99.2 %, 8 pages).
+  const threshold = Math.max(40, Math.min(paper.level - BITONAL_INK_BELOW_PAPER, 200));
   const mask = Buffer.allocUnsafe(n);
   const bg = Buffer.from(data);
   const [pr, pg, pb] = paper.rgb.map((v) => Math.round(v)) as [number, number, number];
