@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/tmp';
 import { TestPki } from '../signing-infra/pki';
 import { SOFTHSM_MODULE, TestToken } from '../signing-infra/softhsm';
 import { buildUi, openBrowser, type Browser } from './support/browser';
-import { expectShot, shownSeqs, writeProfiles } from './support/station';
+import { eventually, expectShot, shownSeqs, writeProfiles } from './support/station';
 
 /**
  * A full intake at the counter, in Chromium against `sohoa serve --demo` with the SANE test scanner:
@@ -84,21 +84,21 @@ describe('full intake of a 3-component dossier', () => {
 
     // 1. Procedure by name, owner by CCCD (keyboard).
     await screen.getByTestId('procedure-search').fill('khai sinh');
-    await expect.poll(() => screen.getByTestId('procedure-option').first().getAttribute('data-code'), { timeout: 10_000 }).toBe('1.001193');
+    await eventually(() => screen.getByTestId('procedure-option').first().getAttribute('data-code'), { timeout: 10_000 }).toBe('1.001193');
     await page.keyboard.press('Enter');
     await screen.getByTestId('owner-id').fill('079199012345');
     await screen.getByTestId('owner-name').fill('Lê Thị Hồng Nhung');
     await page.keyboard.press('Control+Enter');
     await screen.getByTestId('dossier').waitFor();
     const components = screen.getByTestId('component');
-    await expect.poll(() => components.count()).toBe(3);
-    await expect.poll(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
+    await eventually(() => components.count()).toBe(3);
+    await eventually(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
 
     const scanOne = async (profile: string, expected: number) => {
       await screen.getByTestId('scan-profile').selectOption(profile);
       await page.keyboard.press('Alt+S');
-      await expect.poll(() => pages.count(), { timeout: 60_000 }).toBe(expected);
-      await expect.poll(() => screen.getByTestId('scan-status').getAttribute('data-running'), { timeout: 30_000 }).toBe('false');
+      await eventually(() => pages.count(), { timeout: 60_000 }).toBe(expected);
+      await eventually(() => screen.getByTestId('scan-status').getAttribute('data-running'), { timeout: 30_000 }).toBe('false');
     };
     const assemble = async () => {
       await page.keyboard.press('Alt+P');
@@ -108,7 +108,7 @@ describe('full intake of a 3-component dossier', () => {
       await page.keyboard.press('Alt+K');
       const dialog = page.getByTestId('sign-dialog');
       await dialog.waitFor();
-      await expect.poll(() => dialog.getByTestId('sign-cert').locator('option').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      await eventually(() => dialog.getByTestId('sign-cert').locator('option').count(), { timeout: 30_000 }).toBeGreaterThan(0);
       await dialog.getByTestId('sign-pin').fill(token.pin);
       // A double press on Sign does one thing (one signature).
       await dialog.getByTestId('sign-submit').dblclick();
@@ -121,53 +121,53 @@ describe('full intake of a 3-component dossier', () => {
     await scanOne('e2e-mau-200-kinh', 1);
     await scanOne('e2e-mau-200-kinh', 2);
     await scanOne('e2e-trang-trang', 3);
-    await expect.poll(() => shownSeqs(page)).toHaveLength(3);
+    await eventually(() => shownSeqs(page)).toHaveLength(3);
     const [s1, s2, s3] = await shownSeqs(page);
     await expectShot(page, '12-intake-scanned');
     // The first PDF/A run analyses the pages: the white sheet is flagged, never dropped silently.
     await assemble();
-    await expect.poll(() => screen.locator('[data-testid=page][data-blank=flagged]').count(), { timeout: 30_000 }).toBe(1);
+    await eventually(() => screen.locator('[data-testid=page][data-blank=flagged]').count(), { timeout: 30_000 }).toBe(1);
     await expect(screen.getByTestId('assembled').getAttribute('data-flagged')).resolves.toBe('1');
     await expectShot(page, '13-review-blank-flagged');
     // Confirm it blank by keyboard (B on the focused page).
     await screen.locator('[data-testid=page][data-blank=flagged]').focus();
     await page.keyboard.press('b');
-    await expect.poll(() => screen.locator('[data-testid=page][data-blank=confirmed_blank]').count()).toBe(1);
+    await eventually(() => screen.locator('[data-testid=page][data-blank=confirmed_blank]').count()).toBe(1);
     // Reorder by keyboard: the second page moves first.
     await pages.nth(1).focus();
     await page.keyboard.press('Alt+ArrowLeft');
-    await expect.poll(() => shownSeqs(page)).toEqual([s2, s1, s3]);
+    await eventually(() => shownSeqs(page)).toEqual([s2, s1, s3]);
     // …and by drag: the (now) first page dragged onto the second.
     await pages.nth(0).dragTo(pages.nth(1));
-    await expect.poll(() => shownSeqs(page)).toEqual([s1, s2, s3]);
+    await eventually(() => shownSeqs(page)).toEqual([s1, s2, s3]);
     // Back to [s2, s1] so the final order differs from the capture order.
     await pages.nth(1).focus();
     await page.keyboard.press('Alt+ArrowLeft');
-    await expect.poll(() => shownSeqs(page)).toEqual([s2, s1, s3]);
+    await eventually(() => shownSeqs(page)).toEqual([s2, s1, s3]);
     // Delete with undo.
     await pages.nth(0).focus();
     await page.keyboard.press('Delete');
-    await expect.poll(() => shownSeqs(page)).toEqual([s1, s3]);
+    await eventually(() => shownSeqs(page)).toEqual([s1, s3]);
     await page.keyboard.press('Control+z');
-    await expect.poll(() => shownSeqs(page)).toHaveLength(3);
+    await eventually(() => shownSeqs(page)).toHaveLength(3);
     await pages.nth(2).focus();
     await page.keyboard.press('Alt+ArrowLeft');
     await page.locator('[data-testid=page]').nth(1).focus();
     await page.keyboard.press('Alt+ArrowLeft');
-    await expect.poll(() => shownSeqs(page)).toEqual([s2, s1, s3]);
+    await eventually(() => shownSeqs(page)).toEqual([s2, s1, s3]);
     await assemble();
-    await expect.poll(() => screen.getByTestId('assembled').textContent()).toContain('2 trang (1 trang trắng đã bỏ)');
+    await eventually(() => screen.getByTestId('assembled').textContent()).toContain('2 trang (1 trang trắng đã bỏ)');
     await expectShot(page, '14-review-done');
     await sign();
-    await expect.poll(() => components.nth(0).getByTestId('component-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('signed');
+    await eventually(() => components.nth(0).getByTestId('component-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('signed');
 
     // 3. Component 2: one page.
     await components.nth(1).click();
-    await expect.poll(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
+    await eventually(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
     await scanOne('e2e-mau-200-kinh', 1);
     await assemble();
     await sign();
-    await expect.poll(() => components.nth(1).getByTestId('component-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('signed');
+    await eventually(() => components.nth(1).getByTestId('component-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('signed');
 
     // 4. Component 3: a citizen's file imported through the browser (name with markup shown as text).
     await components.nth(2).click();
@@ -178,14 +178,14 @@ describe('full intake of a 3-component dossier', () => {
       .png()
       .toFile(png);
     await screen.getByTestId('import-file').setInputFiles({ name: '<b>giấy ủy quyền</b>\u202Egnp.exe.png', mimeType: 'image/png', buffer: readFileSync(png) });
-    await expect.poll(() => screen.getByTestId('import-name').textContent()).toBe('<b>giấy ủy quyền</b>\u202Egnp.exe.png');
-    await expect.poll(() => components.nth(2).getByTestId('component-status').getAttribute('data-state'), { timeout: 120_000 }).toBe('digitised');
+    await eventually(() => screen.getByTestId('import-name').textContent()).toBe('<b>giấy ủy quyền</b>\u202Egnp.exe.png');
+    await eventually(() => components.nth(2).getByTestId('component-status').getAttribute('data-state'), { timeout: 120_000 }).toBe('digitised');
     await sign();
-    await expect.poll(() => components.nth(2).getByTestId('component-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('signed');
+    await eventually(() => components.nth(2).getByTestId('component-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('signed');
     await expectShot(page, '15-all-signed');
 
     // 5. Finish (pressed twice: one dossier queued), then the queue shows it.
-    await expect.poll(() => screen.getByTestId('finish').isEnabled()).toBe(true);
+    await eventually(() => screen.getByTestId('finish').isEnabled()).toBe(true);
     await page.keyboard.press('Alt+F');
     await page.keyboard.press('Alt+F');
     await screen.getByTestId('finished').waitFor({ timeout: 30_000 });
@@ -232,8 +232,7 @@ describe('full intake of a 3-component dossier', () => {
     await panel.getByText('Đã lưu.').waitFor();
     await panel.getByLabel('Mã đăng ký').fill('E2E-ENROL-0001');
     await panel.getByRole('button', { name: 'Đăng ký', exact: true }).click();
-    await expect
-      .poll(() => panel.getByTestId('settings-sync').textContent(), { timeout: 20_000 })
+    await eventually(() => panel.getByTestId('settings-sync').textContent(), { timeout: 20_000 })
       .toContain('Đã đăng ký' + 'Có')
       .catch(async (err: unknown) => {
         throw new Error(`not enrolled: ${await panel.textContent()}`, { cause: err });
@@ -241,7 +240,7 @@ describe('full intake of a 3-component dossier', () => {
     await expectShot(page, '17-settings-server');
     await page.keyboard.press('Alt+3');
     await page.getByTestId('sync-now').click();
-    await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('synced');
+    await eventually(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('synced');
     const code = await row.locator('.mono').textContent();
     expect(code).toMatch(/^H15\.50-\d{6,8}-\d{4,7}$/);
     await expectShot(page, '18-queue-synced');

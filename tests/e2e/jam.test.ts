@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
-import { buildUi, openBrowser, type Browser } from './support/browser';
-import { expectShot, shownSeqs, writeProfiles } from './support/station';
+import { join } from 'node:path';
+import { buildUi, openBrowser, SCREENSHOT_DIR, type Browser } from './support/browser';
+import { eventually, expectShot, shownSeqs, writeProfiles } from './support/station';
 
 const vi = (await import('../../renderer/i18n/vi.json', { with: { type: 'json' } })).default as Record<string, string>;
 
@@ -44,33 +45,36 @@ describe('scanner jam mid-batch in the browser', () => {
     await page.goto(`${svc.url}#token=${svc.token}`);
     const screen = page.getByTestId('screen-intake');
     await screen.getByTestId('procedure-search').fill('1.001193');
-    await expect.poll(() => screen.getByTestId('procedure-option').count()).toBe(1);
+    await eventually(() => screen.getByTestId('procedure-option').count()).toBe(1);
     await page.keyboard.press('Enter');
     await screen.getByTestId('owner-id').fill('001099012345');
     await page.keyboard.press('Control+Enter');
     await screen.getByTestId('dossier').waitFor();
-    await expect.poll(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
+    await eventually(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
     await screen.getByTestId('scan-profile').selectOption('e2e-feeder-75');
 
     await page.keyboard.press('Alt+S');
     const fault = screen.getByTestId('scan-fault');
-    await fault.waitFor({ timeout: 60_000 });
+    await fault.waitFor({ timeout: 60_000 }).catch(async (err: unknown) => {
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'jam-failure.png') });
+      throw new Error(`no fault shown: ${await screen.getByTestId('component-panel').textContent()}`, { cause: err });
+    });
     await expect(fault.getAttribute('data-code')).resolves.toBe('SCANNER_JAMMED');
     const text = await fault.textContent();
     expect(text).toContain('Kẹt giấy trong khay nạp.');
     expect(text).toContain('Gỡ giấy kẹt, đặt lại các trang chưa quét rồi bấm Tiếp tục.');
-    await expect.poll(() => shownSeqs(page), { timeout: 10_000 }).toEqual([1, 2]);
+    await eventually(() => shownSeqs(page), { timeout: 10_000 }).toEqual([1, 2]);
     await expectShot(page, '10-scanner-jam');
 
     await fault.getByTestId('fault-continue').click();
     // Continue scans the reloaded feeder: the test scanner delivers a full load of 10 sheets, numbered on.
     const all = Array.from({ length: 12 }, (_, i) => i + 1);
-    await expect.poll(() => shownSeqs(page), { timeout: 90_000 }).toEqual(all);
-    await expect.poll(() => screen.getByTestId('scan-status').getAttribute('data-running'), { timeout: 10_000 }).toBe('false');
+    await eventually(() => shownSeqs(page), { timeout: 90_000 }).toEqual(all);
+    await eventually(() => screen.getByTestId('scan-status').getAttribute('data-running'), { timeout: 10_000 }).toBe('false');
     await expect(screen.getByTestId('scan-fault').count()).resolves.toBe(0);
     await expect(screen.getByTestId('page-count').textContent()).resolves.toContain(vi['review.count']!.replace('{n}', '12'));
     // Thumbnails are real images of the pages, fetched by id with the token in a header (blob: URLs).
-    await expect.poll(() => screen.locator('[data-testid=page] img.page-img').count(), { timeout: 30_000 }).toBe(12);
+    await eventually(() => screen.locator('[data-testid=page] img.page-img').count(), { timeout: 30_000 }).toBe(12);
     const src = await screen.locator('[data-testid=page] img.page-img').first().getAttribute('src');
     expect(src).toMatch(/^blob:/);
     await expectShot(page, '11-after-continue');

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { api, startService, type RunningService } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 import { buildUi, openBrowser, screenshot, type Browser } from './support/browser';
+import { eventually } from './support/station';
 
 const vi = (await import('../../renderer/i18n/vi.json', { with: { type: 'json' } })).default as Record<string, string>;
 const en = (await import('../../renderer/i18n/en.json', { with: { type: 'json' } })).default as Record<string, string>;
@@ -93,7 +94,7 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     const { page } = browser;
     const screen = page.getByTestId('screen-intake');
     await screen.getByTestId('procedure-search').fill('1.001193');
-    await expect.poll(() => screen.getByTestId('procedure-option').count()).toBe(1);
+    await eventually(() => screen.getByTestId('procedure-option').count()).toBe(1);
     await page.keyboard.press('Enter');
     const id = screen.getByTestId('owner-id');
     await id.focus();
@@ -115,18 +116,18 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     await page.keyboard.press('Alt+2');
     const screen = page.getByTestId('screen-result');
     await screen.getByTestId('procedure-search').fill('1.001193');
-    await expect.poll(() => screen.getByTestId('procedure-option').count()).toBe(1);
+    await eventually(() => screen.getByTestId('procedure-option').count()).toBe(1);
     await screen.getByTestId('procedure-search').press('Enter');
     await screen.getByTestId('owner-id').fill('001099012345');
     await screen.getByTestId('owner-id').press('Control+Enter');
     await screen.getByTestId('dossier').waitFor();
-    await expect.poll(() => screen.getByTestId('component').count()).toBeGreaterThan(0);
+    await eventually(() => screen.getByTestId('component').count()).toBeGreaterThan(0);
     const dossierId = await screen.getByTestId('dossier').getAttribute('data-id');
     const d = (await api(svc, 'dossiers.get', { id: dossierId })).body as { value: { purpose: string; components: { id: string; kind: string }[] } };
     expect(d.value.purpose).toBe('result');
     const shown = await screen.getByTestId('component').count();
     expect(shown).toBe(d.value.components.filter((c) => c.kind === 'result').length);
-    await expect.poll(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
+    await eventually(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
     await expectShot(page, '07b-results-dossier');
     await page.keyboard.press('Alt+1');
   });
@@ -137,7 +138,7 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     await page.reload();
     const screen = page.getByTestId('screen-intake');
     await screen.getByTestId('procedure-search').fill('khai sinh');
-    await expect.poll(() => screen.getByTestId('procedure-option').first().textContent()).toContain('khai sinh');
+    await eventually(() => screen.getByTestId('procedure-option').first().textContent()).toContain('khai sinh');
     await page.keyboard.press('Enter');
     const hostile = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">\u202Eevil.exe ${'Nguyễn Thị Hồng Nhung '.repeat(14)}`.slice(0, 300);
     expect(hostile).toHaveLength(300);
@@ -162,7 +163,7 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     await page.reload();
     const screen = page.getByTestId('screen-intake');
     await screen.getByTestId('procedure-search').fill('1.001193');
-    await expect.poll(() => screen.getByTestId('procedure-option').count()).toBe(1);
+    await eventually(() => screen.getByTestId('procedure-option').count()).toBe(1);
     await page.keyboard.press('Enter');
     await screen.getByTestId('owner-id').fill('001199054321');
     // …when the service stops.
@@ -186,7 +187,7 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     const list = (await api(svc, 'dossiers.list', { limit: 100 })).body as { value: { ownerId: string }[] };
     expect(list.value.filter((d) => d.ownerId === '001199054321')).toHaveLength(1);
     await page.keyboard.press('Alt+4');
-    await expect.poll(() => page.getByTestId('report-table').textContent(), { timeout: 10_000 }).toContain('1.000656');
+    await eventually(() => page.getByTestId('report-table').textContent(), { timeout: 10_000 }).toContain('1.000656');
     expect(browser.errors).toEqual([]);
   });
 });

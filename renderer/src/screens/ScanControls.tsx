@@ -40,12 +40,13 @@ export function ScanControls({ component, active, onPages }: { component: Compon
       const prev = seen.current.get(jobId) ?? {};
       seen.current.set(jobId, ev.type === 'scan.fault' ? { ...prev, fault: ev.data as unknown as ScanFault } : { ...prev, ended: Number(ev.data.pagesDone) });
     }
-    if (!live || jobId !== live.job.id) return;
-    if (ev.type === 'scan.progress') setLive((l) => l && { ...l, progress: Number(ev.data.percent) });
-    if (ev.type === 'scan.page') setLive((l) => l && { ...l, pagesDone: l.pagesDone + 1, progress: null });
-    if (ev.type === 'scan.fault') setLive((l) => l && { ...l, fault: ev.data as unknown as ScanFault, running: false });
+    // Updaters see the latest state even before React re-renders (an event may follow the start answer at once).
+    const mine = (l: Live | null): l is Live => l !== null && l.job.id === jobId;
+    if (ev.type === 'scan.progress') setLive((l) => (mine(l) ? { ...l, progress: Number(ev.data.percent) } : l));
+    if (ev.type === 'scan.page') setLive((l) => (mine(l) ? { ...l, pagesDone: l.pagesDone + 1, progress: null } : l));
+    if (ev.type === 'scan.fault') setLive((l) => (mine(l) ? { ...l, fault: ev.data as unknown as ScanFault, running: false } : l));
     if (ev.type === 'scan.end') {
-      setLive((l) => l && { ...l, running: false, progress: null, pagesDone: Number(ev.data.pagesDone) });
+      setLive((l) => (mine(l) ? { ...l, running: false, progress: null, pagesDone: Number(ev.data.pagesDone) } : l));
       onPages();
     }
   });

@@ -23,3 +23,8 @@ export async function shownSeqs(page: Page): Promise<number[]> {
   const scope = page.locator('[data-testid=screen-intake] [data-testid=page]');
   return (await scope.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))))) as number[];
 }
+
+/** expect.poll with a timeout fit for a loaded 2-core machine (15 s unless given). */
+export function eventually<T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) {
+  return expect.poll(fn, { interval: 100, timeout: opts.timeout ?? 15_000 });
+}
