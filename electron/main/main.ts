@@ -20,7 +20,8 @@ import {
 import { ServiceHost } from './serviceHost';
 
 const RENDERER_DIR = join(__dirname, '../../renderer');
-const SERVICE_ENTRY = join(__dirname, 'serviceProcess.js');
+// ESM (the core finds migrations/ and resources/ through import.meta.url, three folders up = the app root).
+const SERVICE_ENTRY = join(__dirname, 'serviceProcess.mjs');
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },

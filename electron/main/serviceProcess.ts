@@ -14,7 +14,27 @@ import { parseToService } from './protocol';
 import { scanTracker, waitForPagesInFlight } from './shutdown';
 
 const log = createLogger('electron-service');
-const port = process.parentPort;
+
+interface Port {
+  on(event: 'message', fn: (e: { data: unknown }) => void): void;
+  postMessage(msg: unknown): void;
+}
+
+/**
+ * Electron's utilityProcess gives `process.parentPort`; under plain Node (`child_process.fork`, used by the
+ * integration test of this process, with `serialization: 'advanced'`) the same messages travel over IPC.
+ */
+function parentPort(): Port {
+  const electronPort = (process as unknown as { parentPort?: Port }).parentPort;
+  if (electronPort) return electronPort;
+  if (typeof process.send !== 'function') throw new Error('serviceProcess needs a parent (utilityProcess or fork)');
+  return {
+    on: (_event, fn) => process.on('message', (data: unknown) => fn({ data })),
+    postMessage: (msg) => process.send?.(msg),
+  };
+}
+
+const port = parentPort();
 const post = (msg: FromService): void => port.postMessage(msg);
 
 async function main(): Promise<void> {
@@ -59,7 +79,8 @@ async function main(): Promise<void> {
         await bridge.close();
         await station.close();
         post({ kind: 'stopped', how });
-        process.exit(0);
+        // Let the message leave before exiting (IPC is asynchronous under Node).
+        setTimeout(() => process.exit(0), 50);
       })();
     }
   });
