@@ -1,8 +1,8 @@
 // Electron main process: a thin shell. One window; the renderer is sandboxed (security.ts holds every
 // setting, checked by tests/unit/electron/security.test.ts); the station service runs as a utilityProcess.
-import { app, BrowserWindow, ipcMain, net, protocol, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   APP_ENTRY,
   APP_SCHEME,
@@ -71,12 +71,18 @@ function guarded<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>) {
 async function ready(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) => cb(allowPermission(permission)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
+  // No remote content: the window loads only station-app: and station-page: (the service is reached over IPC).
+  session.defaultSession.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file://*/*'] }, (_details, cb) => cb({ cancel: true }));
 
   protocol.handle(APP_SCHEME, async (req) => {
     const hit = resolveAppFile(RENDERER_DIR, req.url);
     if (!hit) return refuse(404);
-    const res = await net.fetch(pathToFileURL(hit.file).toString());
-    return new Response(res.body, { status: res.status, headers: { ...RESPONSE_HEADERS, 'Content-Type': hit.type } });
+    // Read directly (not net.fetch of a file: URL, which the no-remote-content filter below cancels).
+    try {
+      return new Response(await readFile(hit.file), { status: 200, headers: { ...RESPONSE_HEADERS, 'Content-Type': hit.type } });
+    } catch {
+      return refuse(404);
+    }
   });
   protocol.handle(PAGE_SCHEME, async (req) => {
     const p = parsePageImageUrl(req.url);

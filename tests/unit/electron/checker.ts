@@ -103,6 +103,7 @@ export function requiredCalls(text: string): Record<string, boolean> {
     'permission requests denied': /setPermissionRequestHandler\(/.test(text) && /setPermissionCheckHandler\(/.test(text),
     'sandbox for every renderer': /app\.enableSandbox\(\)/.test(text),
     'single-instance lock': /app\.requestSingleInstanceLock\(\)/.test(text),
+    'remote requests cancelled': /webRequest\.onBeforeRequest\(\{ urls: \['http:\/\/\*\/\*', 'https:\/\/\*\/\*'[^)]*\(_details, cb\) => cb\(\{ cancel: true \}\)\)/.test(text),
     'service as utilityProcess': /utilityProcess|ServiceHost/.test(text),
   };
 }
