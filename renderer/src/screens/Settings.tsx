@@ -90,6 +90,7 @@ function Scanners() {
           </li>
         ))}
         {devices.data?.length === 0 && <li className="muted">{t('settings.noDevices')}</li>}
+        {devices.data === null && !devices.error && <li className="muted">{t('scan.searching')}</li>}
       </ul>
       <button type="button" onClick={() => setRefresh((r) => r + 1)} data-testid="devices-refresh">
         {t('settings.findScanners')}
