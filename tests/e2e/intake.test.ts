@@ -104,11 +104,22 @@ describe('full intake of a 3-component dossier', () => {
       await page.keyboard.press('Alt+P');
       await screen.getByTestId('assembled').waitFor({ timeout: 120_000 });
     };
-    const sign = async () => {
+    const sign = async (wrongPinFirst = false) => {
       await page.keyboard.press('Alt+K');
       const dialog = page.getByTestId('sign-dialog');
       await dialog.waitFor();
       await eventually(() => dialog.getByTestId('sign-cert').locator('option').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      if (wrongPinFirst) {
+        // A wrong PIN: the Vietnamese message and what to do; the field is cleared, nothing is retried.
+        await dialog.getByTestId('sign-pin').fill('9999');
+        await dialog.getByTestId('sign-submit').click();
+        const err = dialog.getByTestId('sign-error');
+        await err.waitFor({ timeout: 30_000 });
+        await expect(err.getAttribute('data-code')).resolves.toBe('PIN_INCORRECT');
+        await expect(err.textContent()).resolves.toContain('Mã PIN không đúng.');
+        await expect(dialog.getByTestId('sign-pin').inputValue()).resolves.toBe('');
+        await expectShot(page, '14b-wrong-pin');
+      }
       await dialog.getByTestId('sign-pin').fill(token.pin);
       // A double press on Sign does one thing (one signature).
       await dialog.getByTestId('sign-submit').dblclick();
@@ -166,7 +177,7 @@ describe('full intake of a 3-component dossier', () => {
     await eventually(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
     await scanOne('e2e-mau-200-kinh', 1);
     await assemble();
-    await sign();
+    await sign(true);
     await eventually(() => components.nth(1).getByTestId('component-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('signed');
 
     // 4. Component 3: a citizen's file imported through the browser (name with markup shown as text).
