@@ -63,10 +63,17 @@ async function embedFont(upd: IncrementalUpdate, lines: string[], fontSize: numb
   const encoded = lines.map((line) => {
     let hex = '';
     let width = 0;
-    for (const ch of line.normalize('NFC')) {
+    // Control characters (a mis-encoded certificate name can carry C1 bytes) are dropped, and a character the
+    // font lacks is drawn as '?': the mark is a human-readable label, the signature itself carries the
+    // certificate, so an odd character in a name must not stop a clerk from signing.
+    for (const raw of line.normalize('NFC').replace(/\p{Cc}/gu, '')) {
+      let ch = raw;
+      let g = font.glyphForCodePoint(ch.codePointAt(0)!);
+      if (g.id === 0 && ch !== ' ') {
+        ch = '?';
+        g = font.glyphForCodePoint(0x3f);
+      }
       const cp = ch.codePointAt(0)!;
-      const g = font.glyphForCodePoint(cp);
-      if (g.id === 0 && cp !== 0x20) throw new StationError('INVALID_REQUEST', `the mark font has no glyph for U+${cp.toString(16).toUpperCase()}`, { char: ch });
       const cid = subset.includeGlyph(g);
       const w = Math.round(g.advanceWidth * scale);
       widths.set(cid, w);

@@ -124,3 +124,18 @@ describe('signing PDFs of other producers', () => {
     expect((await pdfsig(twice, pki.nssDir)).map((s) => s.valid)).toEqual([true, true]);
   });
 });
+
+describe('mark text the font cannot draw', () => {
+  it('still signs when the signer name carries a control character or a glyph the font lacks, drawing "?" for it', async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage([595, 842]);
+    const input = join(work, 'odd-name.pdf');
+    writeFileSync(input, await doc.save({ useObjectStreams: false }));
+    const out = join(work, 'odd-name-signed.pdf');
+    // U+0085 is what a Latin-1-misread UTF-8 certificate name yields; 漢 is not in Liberation Serif.
+    await signPdf({ input, output: out, key: openP12Key(cert.p12, cert.p12Password), level: 'B-B', mark: { position: 'top-left', lines: ['Người sao: Bình\u0085 漢'] } });
+    expect(verifyPdf(out, { trustAnchors: [pki.caDer] }).signatures.map((x) => x.valid)).toEqual([true]);
+    const { stdout } = await exec('pdftotext', ['-f', '1', '-l', '1', out, '-']);
+    expect(stdout).toContain('Người sao: Bình ?');
+  });
+});
