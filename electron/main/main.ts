@@ -30,7 +30,9 @@ protocol.registerSchemesAsPrivileged([
 app.enableSandbox();
 
 let win: BrowserWindow | null = null;
-const service = new ServiceHost(SERVICE_ENTRY, { ...process.env });
+// glibc tunables must be in the service's environment at its start: libvips' worker threads otherwise each keep a
+// malloc arena and a 1 000-page assembly peaks above the 300 MB budget (docs/pdf.md, Memory).
+const service = new ServiceHost(SERVICE_ENTRY, { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '1048576', ...process.env });
 
 function createWindow(): BrowserWindow {
   const w = new BrowserWindow({
