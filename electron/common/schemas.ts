@@ -43,6 +43,8 @@ export const componentSchema = z.object({
   pageCount: z.number().int(),
   digitised: z.boolean(), // DuocSoHoa: has a document
   signed: z.boolean(),
+  /** The component's current document (the newest that is not purged), so signing survives a reload. */
+  documentId: z.string().nullable(),
 });
 export type Component = z.infer<typeof componentSchema>;
 

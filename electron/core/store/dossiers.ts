@@ -43,6 +43,7 @@ interface ComponentRow {
   page_count: number;
   doc_count: number;
   signed_count: number;
+  document_id: string | null;
 }
 
 export interface NewDossier {
@@ -61,7 +62,8 @@ const COMPONENT_QUERY = raw(`SELECT c.*,
     (SELECT count(*) FROM page p WHERE p.component_id = c.id AND p.state != 'deleted') AS page_count,
     -- a purged document (local copy removed after the server's receipt) was still digitised and signed
     (SELECT count(*) FROM document d WHERE d.component_id = c.id) AS doc_count,
-    (SELECT count(*) FROM document d WHERE d.component_id = c.id AND d.state IN ('signed', 'synced', 'purged')) AS signed_count
+    (SELECT count(*) FROM document d WHERE d.component_id = c.id AND d.state IN ('signed', 'synced', 'purged')) AS signed_count,
+    (SELECT d.id FROM document d WHERE d.component_id = c.id AND d.state != 'purged' ORDER BY d.created_at DESC, d.id DESC LIMIT 1) AS document_id
   FROM component c`);
 
 function toComponent(r: ComponentRow): Component {
@@ -85,6 +87,7 @@ function toComponent(r: ComponentRow): Component {
     pageCount: r.page_count,
     digitised: r.doc_count > 0,
     signed: r.signed_count > 0,
+    documentId: r.document_id,
   };
 }
 

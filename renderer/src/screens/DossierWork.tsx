@@ -116,7 +116,7 @@ export function DossierWork({ dossier, onChange, onDone, active }: { dossier: Do
             key={comp.id}
             component={comp}
             active={active}
-            documentId={documents[comp.id] ?? null}
+            documentId={documents[comp.id] ?? comp.documentId}
             onDocument={(id) => setDocuments((d) => ({ ...d, [comp.id]: id }))}
             onChanged={() => void reload()}
           />

@@ -22,6 +22,7 @@ const comp = (over: Partial<Component>): Component => ({
   pageCount: 1,
   digitised: true,
   signed: true,
+  documentId: null,
   ...over,
 });
 
