@@ -186,15 +186,16 @@ async function rssChild(o: BenchOptions, workDir: string, env: NodeJS.ProcessEnv
 }
 
 /**
- * Peak RSS in a child process, twice: as the station runs today, and with glibc's malloc arenas capped
- * (MALLOC_ARENA_MAX=2) — libvips' worker threads otherwise each grow an arena that is never returned.
+ * Peak RSS in a child process, twice: with glibc's default malloc, and as the station ships (scripts/start and
+ * the Electron shell start the service with MALLOC_ARENA_MAX=2 and MALLOC_TRIM_THRESHOLD_=1048576) — libvips'
+ * worker threads otherwise each grow an arena that is never returned. The target is judged on the shipped run.
  */
 async function measureRss(o: BenchOptions, workDir: string): Promise<BenchResult['rss']> {
   o.log(`peak RSS: ${o.rssPages} pages, 200 dpi colour, profile ${DEFAULT_PROFILE} (child process, default malloc)`);
   const { MALLOC_ARENA_MAX: _drop, ...plainEnv } = process.env;
   const plain = await rssChild(o, workDir, { ...plainEnv, MALLOC_ARENA_MAX: '' });
-  o.log(`peak RSS: same with MALLOC_ARENA_MAX=2`);
-  const capped = await rssChild(o, workDir, { MALLOC_ARENA_MAX: '2' });
+  o.log(`peak RSS: same as the station ships (MALLOC_ARENA_MAX=2, MALLOC_TRIM_THRESHOLD_=1048576)`);
+  const capped = await rssChild(o, workDir, { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '1048576' });
   return { ...plain, withMallocArenaMax2: { peakMb: capped.peakMb, pagesPerSecond: capped.pagesPerSecond, ...(capped.error ? { error: capped.error } : {}) } };
 }
 
@@ -334,14 +335,16 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       target({
         id: 'peak-rss-1000-pages',
         description: `peak RSS (VmHWM) of a child process assembling ${rss.pages} pages (${rss.dpi} dpi colour, '${rss.profile}')`,
-        value: rss.peakMb,
+        value: rss.withMallocArenaMax2?.peakMb ?? rss.peakMb,
         limit: 300,
         unit: 'MB',
         comparison: '<=',
         note: [
           rss.error,
           rss.pages < 1000 ? `${rss.pages} pages only: not the 1 000-page figure` : undefined,
-          rss.withMallocArenaMax2?.peakMb ? `with MALLOC_ARENA_MAX=2: ${rss.withMallocArenaMax2.peakMb.toFixed(0)} MB` : undefined,
+          rss.withMallocArenaMax2?.peakMb
+            ? `as shipped (MALLOC_ARENA_MAX=2, trim threshold 1 MB); with glibc's default malloc: ${rss.peakMb?.toFixed(0) ?? "?"} MB`
+            : 'shipped configuration not measured: default malloc figure',
         ]
           .filter((x) => x !== undefined)
           .join('; '),
@@ -428,8 +431,8 @@ export function formatTable(r: BenchResult): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((x) => [...(x[i] ?? '')].length)));
   const fmt = (x: string[]): string => x.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length)).join('  ').trimEnd();
   const out = [fmt(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(fmt)];
-  out.push('', `peak RSS: ${f1(r.rss.peakMb)} MB for ${r.rss.pages} pages (${r.rss.dpi} dpi, ${r.rss.profile}; baseline ${f1(r.rss.baselineMb)} MB, ${f1(r.rss.pagesPerSecond)} pages/s)${r.rss.error ? ` — ${r.rss.error}` : ''}`);
-  if (r.rss.withMallocArenaMax2) out.push(`          with MALLOC_ARENA_MAX=2: ${f1(r.rss.withMallocArenaMax2.peakMb)} MB (${f1(r.rss.withMallocArenaMax2.pagesPerSecond)} pages/s)`);
+  out.push('', `peak RSS, glibc default malloc: ${f1(r.rss.peakMb)} MB for ${r.rss.pages} pages (${r.rss.dpi} dpi, ${r.rss.profile}; baseline ${f1(r.rss.baselineMb)} MB, ${f1(r.rss.pagesPerSecond)} pages/s)${r.rss.error ? ` — ${r.rss.error}` : ''}`);
+  if (r.rss.withMallocArenaMax2) out.push(`peak RSS as shipped (MALLOC_ARENA_MAX=2, trim 1 MB): ${f1(r.rss.withMallocArenaMax2.peakMb)} MB (${f1(r.rss.withMallocArenaMax2.pagesPerSecond)} pages/s)`);
   out.push('', 'Targets:');
   for (const t of r.targets) {
     const verdict = t.met === null ? 'NOT MEASURED' : t.met ? 'MET' : 'NOT MET';
