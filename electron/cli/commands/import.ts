@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { EXIT, type Command } from '../command';
 import { withClient } from '../connect';
 import { printError } from '../output';
+import { resolveComponent } from '../components';
 
 export const importCommand: Command = {
   name: 'import',
@@ -22,24 +23,12 @@ export const importCommand: Command = {
       return EXIT.USAGE;
     }
     return withClient(args.dataDir, async (client) => {
-      const d = await client.call('dossiers.get', { id: dossierId });
-      if (!d.ok) {
-        printError(io, args.json, d.error);
+      const resolved = await resolveComponent(client, dossierId, componentArg);
+      if (!resolved.ok) {
+        printError(io, args.json, resolved.error);
         return EXIT.ERROR;
       }
-      const matches = d.value.components.filter((c) => c.id === componentArg || c.typeCode === componentArg);
-      if (matches.length !== 1) {
-        printError(io, args.json, {
-          code: 'NOT_FOUND',
-          message:
-            matches.length === 0
-              ? `dossier ${dossierId} has no component ${componentArg}`
-              : `component code ${componentArg} is ambiguous in dossier ${dossierId}: use the component id`,
-          details: { dossierId, component: componentArg },
-        });
-        return EXIT.ERROR;
-      }
-      const component = matches[0]!;
+      const component = resolved.value;
       const name = args.values.name as string | undefined;
       const r = await client.call('documents.import', { componentId: component.id, path: file, ...(name === undefined ? {} : { fileName: name }) });
       if (!r.ok) {

@@ -13,6 +13,7 @@ import { SaneDriver, SPOOL_PATTERN } from '../../../native-bridge/sane/driver';
 import { EXIT, type Command, type Io, type ParsedArgs } from '../command';
 import { withClient } from '../connect';
 import { printError } from '../output';
+import { resolveComponent } from '../components';
 
 /** `--profile` is a profile name or a JSON file (station profile or scanner.js request). */
 function profileArg(value: string): unknown {
@@ -219,18 +220,9 @@ export const scanCommand: Command = {
         if (continueId) {
           started = await client.call('scan.continue', { jobId: continueId, ...(opts ? { driverOptions: opts } : {}), ...(watchdogMs ? { watchdogMs } : {}) });
         } else {
-          const d = await client.call('dossiers.get', { id: dossierId! });
-          if (!d.ok) {
-            printError(io, args.json, d.error);
-            return EXIT.ERROR;
-          }
-          const matches = d.value.components.filter((c) => c.id === componentArg || c.typeCode === componentArg);
-          if (matches.length !== 1) {
-            printError(io, args.json, {
-              code: 'NOT_FOUND',
-              message: matches.length === 0 ? `dossier ${dossierId} has no component ${componentArg}` : `component code ${componentArg} is ambiguous: use the component id`,
-              details: { dossierId, component: componentArg },
-            });
+          const resolved = await resolveComponent(client, dossierId!, componentArg!);
+          if (!resolved.ok) {
+            printError(io, args.json, resolved.error);
             return EXIT.ERROR;
           }
           let profileRef = profileArg(profile!);
@@ -242,7 +234,7 @@ export const scanCommand: Command = {
           started = await client.call('scan.start', {
             deviceId: deviceId!,
             profile: profileRef as string | Record<string, unknown>,
-            componentId: matches[0]!.id,
+            componentId: resolved.value.id,
             ...(watchdogMs ? { watchdogMs } : {}),
           });
         }
