@@ -123,6 +123,19 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
     });
   });
 
+  /** A token-protected route: the right HTTP method (else 405) and the bearer token (else 401). */
+  function authorised(req: IncomingMessage, res: ServerResponse, method: 'GET' | 'POST'): boolean {
+    if (req.method !== method) {
+      res.writeHead(405, { Allow: method }).end();
+      return false;
+    }
+    if (!tokenMatches(bearer(req), token)) {
+      sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token' } });
+      return false;
+    }
+    return true;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const verdict = checkPeer(req, port);
     if (!verdict.ok) {
@@ -132,14 +145,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
     }
     const url = req.url ?? '/';
     if (url.startsWith('/api/')) {
-      if (req.method !== 'POST') {
-        res.writeHead(405, { Allow: 'POST' }).end();
-        return;
-      }
-      if (!tokenMatches(bearer(req), token)) {
-        sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token' } });
-        return;
-      }
+      if (!authorised(req, res, 'POST')) return;
       const method = url.slice(5).split('?')[0] ?? '';
       let params: unknown;
       try {
@@ -174,14 +180,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
    * the token never appears in a URL or a log line). Ids only: the blob is found through the database.
    */
   async function servePageImage(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
-    if (req.method !== 'GET') {
-      res.writeHead(405, { Allow: 'GET' }).end();
-      return;
-    }
-    if (!tokenMatches(bearer(req), token)) {
-      sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token' } });
-      return;
-    }
+    if (!authorised(req, res, 'GET')) return;
     const m = /^\/pages\/([0-9A-Z]{26})\/image(?:\?(.*))?$/.exec(url);
     if (!m) {
       sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'no such route' } });
@@ -204,14 +203,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
    * the data directory), `documents.import` reads them there, the folder is removed. The page never sees a path.
    */
   async function serveImport(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
-    if (req.method !== 'POST') {
-      res.writeHead(405, { Allow: 'POST' }).end();
-      return;
-    }
-    if (!tokenMatches(bearer(req), token)) {
-      sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token' } });
-      return;
-    }
+    if (!authorised(req, res, 'POST')) return;
     const m = /^\/import\/([0-9A-Z]{26})$/.exec(url.split('?')[0] ?? '');
     if (!m) {
       sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'no such route' } });
