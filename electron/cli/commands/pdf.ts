@@ -5,7 +5,7 @@ import { StationError } from '../../common/errors';
 import { decodeImage, probeImage } from '../../core/imaging/decode';
 import { assemblePdf, type PageSource } from '../../core/pdf/assemble';
 import { preflightFiles } from '../../core/pdf/preflight';
-import { PROFILE_IDS, PROFILES, type ProfileId } from '../../core/pdf/profiles';
+import { DEFAULT_PROFILE, PROFILE_IDS, PROFILES, type ProfileId } from '../../core/pdf/profiles';
 import { EXIT, type Command } from '../command';
 import { withClient } from '../connect';
 import { printError, table } from '../output';
@@ -33,7 +33,8 @@ export const pdfCommand: Command = {
     PROFILE_IDS.join('|') +
     '] [--level 1b|2b] [--dpi N] [--title TEXT] [--no-deskew] [--no-orient] [--json]\n' +
     '  Pages are analysed (blank score, orientation, skew, 200 dpi / 100 % check), rotated upright, deskewed,\n' +
-    '  compressed with the profile and streamed into one PDF/A file. --dpi: resolution of images that state\n' +
+    `  compressed with the profile (default ${DEFAULT_PROFILE}: MRC for text pages, JPEG for photos) and streamed\n` +
+    '  into one PDF/A file. --dpi: resolution of images that state\n' +
     '  none (SANE PNM). Blank pages are reported, never dropped.',
   options: {
     out: { type: 'string', short: 'o' },
@@ -51,7 +52,7 @@ export const pdfCommand: Command = {
       io.err('--out FILE.pdf is required');
       return EXIT.USAGE;
     }
-    const profileArg = (args.values.profile as string | undefined) ?? 'color';
+    const profileArg = (args.values.profile as string | undefined) ?? DEFAULT_PROFILE;
     const profile = compressionProfileSchema.safeParse(profileArg);
     if (!profile.success) {
       io.err(`unknown --profile ${profileArg} (known: ${PROFILE_IDS.join(', ')})`);
@@ -159,7 +160,7 @@ export const assembleCommand: Command = {
   options: { profile: { type: 'string' }, level: { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run(args, io) {
-    const profile = compressionProfileSchema.safeParse((args.values.profile as string | undefined) ?? 'color');
+    const profile = compressionProfileSchema.safeParse((args.values.profile as string | undefined) ?? DEFAULT_PROFILE);
     const level = (args.values.level as string | undefined) ?? '1b';
     if (!profile.success || (level !== '1b' && level !== '2b')) {
       io.err(`usage: ${this.usage}`);

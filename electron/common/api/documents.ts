@@ -11,7 +11,7 @@ export const documentsMethods = {
     params: z
       .object({
         componentId: ulidSchema,
-        profile: compressionProfileSchema.default('color'),
+        profile: compressionProfileSchema.default('color-auto'),
         level: pdfaLevelSchema.default('1b'),
         idempotencyKey,
       })

@@ -6,13 +6,14 @@ import { StationError } from '../../common/errors';
  * resolution (MRC lowers only the *background* layer; the text mask stays at full resolution).
  * Bitonal output is allowed only where the province allows it for plain black-on-white text (`allowsBitonal`).
  */
-export type ProfileId = 'color' | 'color-hq' | 'mrc' | 'gray' | 'bitonal';
+export type ProfileId = 'color-auto' | 'color' | 'color-hq' | 'mrc' | 'gray' | 'bitonal';
 
 export interface CompressionProfile {
   id: ProfileId;
   label: string;
   /** How pixels are coded. */
-  method: 'jpeg' | 'mrc' | 'g4';
+  /** `auto`: per page, MRC for text/line-art colour pages, JPEG (this profile's quality) for photos/shaded pages. */
+  method: 'auto' | 'jpeg' | 'mrc' | 'g4';
   /** Colour model of the output (NĐ 30/2020 requires colour; gray/bitonal are per-document-type exceptions). */
   output: 'color' | 'gray' | 'bw';
   /** JPEG quality of the page (jpeg) or the background layer (mrc). */
@@ -30,9 +31,21 @@ export interface CompressionProfile {
 }
 
 export const PROFILES: Readonly<Record<ProfileId, CompressionProfile>> = {
+  'color-auto': {
+    id: 'color-auto',
+    label: 'Màu, tự chọn MRC/JPEG theo trang (mặc định) / colour, MRC or JPEG per page (default)',
+    method: 'auto',
+    output: 'color',
+    jpegQuality: 60,
+    mozjpeg: false,
+    backgroundScale: 1 / 3,
+    allowsBitonal: false,
+    compliantForColourOriginals: true,
+    targetBytesPerA4: 120_000,
+  },
   color: {
     id: 'color',
-    label: 'Màu, JPEG (mặc định) / colour JPEG (default)',
+    label: 'Màu, JPEG / colour JPEG',
     method: 'jpeg',
     output: 'color',
     jpegQuality: 60,
@@ -93,7 +106,7 @@ export const PROFILES: Readonly<Record<ProfileId, CompressionProfile>> = {
 };
 
 export const PROFILE_IDS = Object.keys(PROFILES) as ProfileId[];
-export const DEFAULT_PROFILE: ProfileId = 'color';
+export const DEFAULT_PROFILE: ProfileId = 'color-auto';
 
 export function getProfile(id: string): CompressionProfile {
   const p = (PROFILES as Record<string, CompressionProfile>)[id];

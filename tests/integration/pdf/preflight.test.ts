@@ -20,20 +20,30 @@ describe('PDF/A-1b output passes PDFBox Preflight', () => {
   const made: { name: string; file: string; expectValid: boolean }[] = [];
   let results: PreflightResult[] = [];
   let dir = '';
+  let autoMethods: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sohoa-preflight-test-'));
     // Low resolution where the test is about structure (house style); one 200 dpi page for the real path.
     const textSeal = await renderPage({ lines: 20, seal: true, dpi: 100, tiltDeg: 1.1 });
     const fullRes = await renderPage({ lines: 30, seal: true, dpi: 200 });
+    const small = await renderPage({ lines: 6, dpi: 100 });
     for (const profile of PROFILE_IDS) {
       const file = join(dir, `profile-${profile}.pdf`);
       const sources: PageSource[] = [textSeal, fullRes].map((img, i) => ({ label: `p${i}`, load: async () => img }));
       await assemblePdf(sources, file, { profile, meta: { title: `Hồ sơ thử — ${profile}`, author: 'Nguyễn Thị Ánh', subject: 'Giấy khai sinh', keywords: 'KS' } });
       made.push({ name: profile, file, expectValid: true });
     }
+    // the default adaptive profile on a mixed document: a text page (→ MRC) and a photo-like page (→ JPEG)
+    const { width: pw, height: ph } = { width: small.width, height: small.height };
+    const photo = Buffer.alloc(pw * ph * 3);
+    for (let i = 0, y = 0; y < ph; y++) for (let x = 0; x < pw; x++, i += 3) [photo[i], photo[i + 1], photo[i + 2]] = [40 + (x * 180) / pw, 60 + (y * 150) / ph, 120 + ((x * y) % 97)];
+    const photoImg = { ...small, data: photo };
+    autoMethods = [(await encodePage(fullRes, 'color-auto')).method, (await encodePage(photoImg, 'color-auto')).method];
+    const mixed = join(dir, 'auto-mixed.pdf');
+    await assemblePdf([fullRes, photoImg].map((img, i) => ({ label: `m${i}`, load: async () => img })), mixed, { profile: 'color-auto', meta: { title: 'mixed' } });
+    made.push({ name: 'auto-mixed', file: mixed, expectValid: true });
     // every input format, incl. a bitonal source (kept as G4) and a 16-bit PNM from SANE
-    const small = await renderPage({ lines: 6, dpi: 100 });
     const formats = ['pnm', 'pnm16', 'pgm', 'pbm', 'png', 'jpeg', 'tiff', 'tiff-g4'] as const;
     const fileAll = join(dir, 'formats.pdf');
     const w = await PdfAWriter.open(fileAll, { title: 'formats' });
@@ -65,6 +75,12 @@ describe('PDF/A-1b output passes PDFBox Preflight', () => {
       if (!m.expectValid) continue;
       expect(results[i]!.valid, `${m.name}: ${JSON.stringify(results[i]!.errors)}`).toBe(true);
     }
+  });
+
+  it('codes a mixed document with the default adaptive profile page by page (text → MRC, photo → JPEG), still PDF/A-1b', () => {
+    expect(autoMethods).toEqual(['mrc', 'jpeg']);
+    const i = made.findIndex((m) => m.name === 'auto-mixed');
+    expect(results[i]!.valid, JSON.stringify(results[i]!.errors)).toBe(true);
   });
 
   it('rejects files that are not PDF/A-1b (the validator really validates)', () => {
