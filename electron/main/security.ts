@@ -4,6 +4,7 @@
  */
 import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import { PAGE_SCHEME } from './channels';
+import { UI_CONTENT_TYPES } from '../common/contentTypes';
 
 export { IPC, PAGE_SCHEME, pageImageUrl } from './channels';
 
@@ -107,16 +108,6 @@ export function parsePageImageUrl(url: string): { pageId: string; width: number 
   return { pageId: m[1]!, width: w };
 }
 
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-};
 
 /** station-app://ui/<path> → a file under `root`, or null (other origin, traversal, unknown type). */
 export function resolveAppFile(root: string, url: string): { file: string; type: string } | null {
@@ -135,7 +126,7 @@ export function resolveAppFile(root: string, url: string): { file: string; type:
   const r = relative(base, file);
   if (r === '' || r.startsWith('..') || isAbsolute(r) || r.split(sep).includes('..')) return null;
   const dot = file.lastIndexOf('.');
-  const type = dot >= 0 ? TYPES[file.slice(dot).toLowerCase()] : undefined;
+  const type = dot >= 0 ? UI_CONTENT_TYPES[file.slice(dot).toLowerCase()] : undefined;
   return type ? { file, type } : null;
 }
 

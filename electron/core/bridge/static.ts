@@ -2,20 +2,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UI_CONTENT_TYPES } from '../../common/contentTypes';
 
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-};
 
 export function contentSecurityPolicy(port: number): string {
   return [
@@ -61,9 +51,9 @@ export function serveStatic(urlPath: string, res: ServerResponse, port: number, 
     // Client-side routes fall back to the app shell.
     target = join(root, 'index.html');
     if (!existsSync(target)) {
-      res.writeHead(rel === '/index.html' ? 200 : 404, { ...headers, 'Content-Type': TYPES['.html']! }).end(NOT_BUILT);
+      res.writeHead(rel === '/index.html' ? 200 : 404, { ...headers, 'Content-Type': UI_CONTENT_TYPES['.html']! }).end(NOT_BUILT);
       return;
     }
   }
-  res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(target)] ?? 'application/octet-stream' }).end(readFileSync(target));
+  res.writeHead(200, { ...headers, 'Content-Type': UI_CONTENT_TYPES[extname(target)] ?? 'application/octet-stream' }).end(readFileSync(target));
 }

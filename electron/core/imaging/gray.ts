@@ -63,10 +63,15 @@ export function percentile(g: GrayImage, p: number, region?: { x0: number; y0: n
       n++;
     }
   }
+  return histogramPercentile(hist, n, p);
+}
+
+/** The level below which fraction `p` of the `total` counted pixels of an 8-bit histogram lie (255 if never). */
+export function histogramPercentile(hist: Uint32Array, total: number, p: number): number {
   let acc = 0;
   for (let v = 0; v < 256; v++) {
     acc += hist[v]!;
-    if (acc >= n * p) return v;
+    if (acc >= total * p) return v;
   }
   return 255;
 }

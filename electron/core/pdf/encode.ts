@@ -1,6 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { StationError } from '../../common/errors';
 import { sharpError } from '../imaging/decode';
+import { histogramPercentile } from '../imaging/gray';
 import type { RasterImage } from '../imaging/raster';
 import { readTiffIfds, singleStrip } from '../imaging/tiff';
 import { PROFILES, getProfile, type CompressionProfile, type ProfileId } from './profiles';
@@ -78,16 +79,7 @@ const BITONAL_INK_BELOW_PAPER = 60;
 export function thresholdToPaper(gray: Buffer): Buffer {
   const hist = new Uint32Array(256);
   for (let i = 0; i < gray.length; i += 16) hist[gray[i]!]!++;
-  const total = Math.ceil(gray.length / 16);
-  let acc = 0;
-  let paper = 255;
-  for (let v = 0; v < 256; v++) {
-    acc += hist[v]!;
-    if (acc >= total * 0.9) {
-      paper = v;
-      break;
-    }
-  }
+  const paper = histogramPercentile(hist, Math.ceil(gray.length / 16), 0.9);
   const t = Math.max(64, Math.min(200, paper - BITONAL_INK_BELOW_PAPER));
   const out = Buffer.allocUnsafe(gray.length);
   for (let i = 0; i < gray.length; i++) out[i] = gray[i]! >= t ? 255 : 0;
@@ -109,16 +101,7 @@ function paperOf(data: Buffer, pixels: number): { level: number; rgb: [number, n
     const o = p * 3;
     hist[(data[o]! * 77 + data[o + 1]! * 150 + data[o + 2]! * 29) >> 8]!++;
   }
-  let acc = 0;
-  const total = Math.ceil(pixels / 16);
-  let level = 255;
-  for (let v = 0; v < 256; v++) {
-    acc += hist[v]!;
-    if (acc >= total * 0.9) {
-      level = v;
-      break;
-    }
-  }
+  const level = histogramPercentile(hist, Math.ceil(pixels / 16), 0.9);
   let r = 0;
   let g = 0;
   let b = 0;
@@ -176,15 +159,7 @@ export function classifyPage(img: RasterImage): PageClass {
     hist[channels === 3 ? (data[o]! * 77 + data[o + 1]! * 150 + data[o + 2]! * 29) >> 8 : data[o]!]!++;
   }
   const total = Math.ceil(n / STEP);
-  let acc = 0;
-  let level = 255;
-  for (let v = 0; v < 256; v++) {
-    acc += hist[v]!;
-    if (acc >= total * 0.9) {
-      level = v;
-      break;
-    }
-  }
+  const level = histogramPercentile(hist, total, 0.9);
   const inkBelow = Math.max(40, Math.min(level - BITONAL_INK_BELOW_PAPER, 200));
   const paperFrom = level - 30;
   let paper = 0;
