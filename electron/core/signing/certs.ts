@@ -9,6 +9,7 @@ import * as pkijs from 'pkijs';
 import { StationError } from '../../common/errors';
 import { createLogger } from '../log/logger';
 import { OID, parseCertificate, toArrayBuffer } from './cms';
+import { fetchRetryingBrokenConnection } from './peerFetch';
 
 const log = createLogger('signing.certs');
 
@@ -123,11 +124,11 @@ export interface RevocationData {
 }
 
 async function httpGetOrPost(url: string, body: Buffer | undefined, contentType: string | undefined, timeoutMs: number): Promise<Buffer> {
-  const res = await fetch(url, {
-    method: body ? 'POST' : 'GET',
-    ...(body ? { body, headers: { 'Content-Type': contentType ?? 'application/octet-stream' } } : {}),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
+  const res = await fetchRetryingBrokenConnection(
+    url,
+    { method: body ? 'POST' : 'GET', ...(body ? { body, headers: { 'Content-Type': contentType ?? 'application/octet-stream' } } : {}) },
+    timeoutMs,
+  );
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   return Buffer.from(await res.arrayBuffer());
 }

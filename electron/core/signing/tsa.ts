@@ -8,6 +8,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { StationError } from '../../common/errors';
 import { OID, toArrayBuffer } from './cms';
+import { fetchRetryingBrokenConnection } from './peerFetch';
 
 export interface TsaOptions {
   url: string;
@@ -33,7 +34,7 @@ export async function requestTimestamp(opts: TsaOptions, digest: Buffer): Promis
   if (opts.username) headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}`;
   let res: Response;
   try {
-    res = await fetch(opts.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000) });
+    res = await fetchRetryingBrokenConnection(opts.url, { method: 'POST', headers, body }, opts.timeoutMs ?? 30_000);
   } catch (err) {
     throw new StationError('TSA_UNREACHABLE', `TSA ${opts.url} unreachable: ${(err as Error).message}`, { url: opts.url });
   }
