@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ScanFault, ScanJob } from '../../../electron/common/capture';
 import type { ErrorPayload } from '../../../electron/common/errors';
 import type { Component } from '../../../electron/common/schemas';
-import { useAction, useEvents, useQuery } from '../api/context';
+import { useAction, useEvents, useQuery, useStation } from '../api/context';
 import { ErrorBox } from '../components/ErrorBox';
 import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
@@ -34,6 +34,22 @@ export function ScanControls({ component, active, onPages }: { component: Compon
 
   // Events may arrive before scan.start answers (a flatbed page can be done first): remember the last word per job.
   const seen = useRef(new Map<string, { fault?: ScanFault; ended?: number }>());
+  // Events can also be missed (the bridge dropped, a reconnect): the job as the service stores it is the truth,
+  // read after every end and on each reconnection, so a fault is never lost from the screen.
+  const { transport, generation } = useStation();
+  const syncJob = async (jobId: string): Promise<void> => {
+    const r = await transport.call('scan.get', { jobId });
+    if (!r.ok) return;
+    const { pages: _pages, ...job } = r.value;
+    setLive((l) => (l !== null && l.job.id === jobId ? { ...l, job, fault: job.fault, running: job.state === 'running', pagesDone: job.pagesDone } : l));
+  };
+  const liveJobId = live?.job.id;
+  useEffect(() => {
+    if (liveJobId === undefined || generation === 0) return;
+    void syncJob(liveJobId);
+    onPages();
+    // Only a reconnection (a new generation) triggers this; the job id is read, not watched.
+  }, [generation]);
   useEvents((ev) => {
     const jobId = ev.data.jobId;
     if (typeof jobId === 'string' && (ev.type === 'scan.fault' || ev.type === 'scan.end')) {
@@ -48,6 +64,7 @@ export function ScanControls({ component, active, onPages }: { component: Compon
     if (ev.type === 'scan.end') {
       setLive((l) => (mine(l) ? { ...l, running: false, progress: null, pagesDone: Number(ev.data.pagesDone) } : l));
       onPages();
+      if (typeof jobId === 'string') void syncJob(jobId);
     }
   });
 
