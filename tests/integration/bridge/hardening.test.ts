@@ -1,7 +1,9 @@
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startService, type RunningService } from '../../helpers/cli';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { api, runCli, startService, type RunningService } from '../../helpers/cli';
 import { tempDir } from '../../helpers/tmp';
 
 /** Opens /events and resolves once the socket is open (no auth sent). */
@@ -84,5 +86,24 @@ describe('bridge hardening against local processes', () => {
     });
     expect(ready).toBe('ready');
     ws.close();
+  });
+
+  it('the CLI refuses a bridge.json that does not name http://127.0.0.1:<port>/ (coded error, nothing sent)', () => {
+    const file = join(svc.dataDir, 'bridge.json');
+    const original = readFileSync(file, 'utf8');
+    const info = JSON.parse(original) as { url: string };
+    try {
+      // Loopback addresses only (no traffic may leave the machine even if the check were missing).
+      for (const url of [`http://localhost:${svc.port}/`, `http://127.0.0.2:${svc.port}/`, `https://127.0.0.1:${svc.port}/`, `http://127.0.0.1:${svc.port}/x/`]) {
+        writeFileSync(file, JSON.stringify({ ...info, url }), { mode: 0o600 });
+        const r = runCli(['dossier', 'list', '--json'], { SOHOA_DATA_DIR: svc.dataDir });
+        expect(r.code, url).not.toBe(0);
+        expect(r.stdout + r.stderr, url).toContain('BRIDGE_FILE_INVALID');
+      }
+    } finally {
+      writeFileSync(file, original, { mode: 0o600 });
+    }
+    const ok = runCli(['dossier', 'list', '--json'], { SOHOA_DATA_DIR: svc.dataDir });
+    expect(ok.code).toBe(0);
   });
 });
