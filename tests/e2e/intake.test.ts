@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preflightFiles } from '../../electron/core/pdf/preflight';
 import { api, startService, type RunningService } from '../helpers/cli';
 import { startOneStopServer, type OneStopServer } from '../onestop-server/server';
-import { openStationDb, plainBlobCopy } from '../helpers/stationDb';
+import { filesContaining, openStationDb, plainBlobCopy } from '../helpers/stationDb';
 import { tempDir } from '../helpers/tmp';
 import { TestPki } from '../signing-infra/pki';
 import { SOFTHSM_MODULE, TestToken } from '../signing-infra/softhsm';
@@ -257,5 +257,10 @@ describe('full intake of a 3-component dossier', () => {
     expect(code).toMatch(/^H15\.50-\d{6,8}-\d{4,7}$/);
     await expectShot(page, '18-queue-synced');
     expect(browser.errors).toEqual([]);
+
+    // 8. Citizens' data at rest (NĐ 13/2023, Law 91/2025): after scanning, signing and syncing, no file under
+    // the data directory holds the owner's CCCD or name in clear (database, WAL, blobs, logs, temp files).
+    for (const needle of ['079199012345', 'Lê Thị Hồng Nhung']) expect(filesContaining(dataDir, needle), needle).toEqual([]);
+    expect(readFileSync(join(dataDir, 'station.db')).subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
   });
 });

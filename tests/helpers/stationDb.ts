@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3-multiple-ciphers';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readKeys } from '../../electron/core/security/keys';
 import { BlobStore } from '../../electron/core/store/blobs';
@@ -23,4 +23,19 @@ export function plainBlobCopy(dataDir: string, sha256: string, outDir: string): 
   const file = join(outDir, `${sha256}.pdf`);
   writeFileSync(file, data);
   return file;
+}
+
+/** Every file under `dir` (recursively) whose bytes contain `needle` in UTF-8 (the grep of the data directory). */
+export function filesContaining(dir: string, needle: string): string[] {
+  const hit: string[] = [];
+  const n = Buffer.from(needle, 'utf8');
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (readFileSync(p).includes(n)) hit.push(p);
+    }
+  };
+  walk(dir);
+  return hit;
 }

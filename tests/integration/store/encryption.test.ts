@@ -12,28 +12,12 @@ import { appendAudit } from '../../../electron/core/store/audit';
 import { BlobStore } from '../../../electron/core/store/blobs';
 import { sql } from '../../../electron/core/store/sql';
 import { runCli, SOHOA_BIN, ROOT } from '../../helpers/cli';
-import { openStationDb } from '../../helpers/stationDb';
+import { filesContaining, openStationDb } from '../../helpers/stationDb';
 import { tempDir } from '../../helpers/tmp';
 
 const CCCD = '079203004567';
 const NAME = 'Trần Thị Bích Ngọc';
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-
-/** Every file under `dir` (recursively) whose bytes contain `needle` (UTF-8). */
-function filesContaining(dir: string, needle: string): string[] {
-  const hit: string[] = [];
-  const n = Buffer.from(needle, 'utf8');
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (readFileSync(p).includes(n)) hit.push(p);
-    }
-  };
-  walk(dir);
-  return hit;
-}
 
 function expectCode(fn: () => unknown, code: string): void {
   try {
