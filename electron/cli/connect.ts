@@ -27,7 +27,7 @@ export async function withClient<T>(dataDir: string, fn: (client: StationClient,
     throw err;
   }
   try {
-    return await fn(new LocalStationClient(new Dispatcher(station)), 'local');
+    return await fn(new LocalStationClient(new Dispatcher(station, { lazy: true })), 'local');
   } finally {
     await station.close();
   }
