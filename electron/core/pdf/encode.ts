@@ -1,14 +1,16 @@
 import sharp, { type Sharp } from 'sharp';
 import { StationError } from '../../common/errors';
 import { sharpError } from '../imaging/decode';
+import { removeIsolatedSpecks } from '../imaging/despeckle';
 import { histogramPercentile } from '../imaging/gray';
 import type { RasterImage } from '../imaging/raster';
 import { readTiffIfds, singleStrip } from '../imaging/tiff';
+import { jbig2GenericStream } from './jbig2/genericRegion';
 import { PROFILES, getProfile, type CompressionProfile, type ProfileId } from './profiles';
 
 /** One image XObject, already in its PDF filter's format (no re-encoding in the writer). */
 export interface EncodedImage {
-  filter: 'DCTDecode' | 'CCITTFaxDecode';
+  filter: 'DCTDecode' | 'CCITTFaxDecode' | 'JBIG2Decode';
   width: number;
   height: number;
   /** DeviceRGB/DeviceGray for JPEG, DeviceGray 1-bit for G4 images; null for a stencil mask. */
@@ -86,12 +88,20 @@ export function thresholdToPaper(gray: Buffer): Buffer {
   return out;
 }
 
-async function g4Image(img: RasterImage): Promise<EncodedImage> {
+/**
+ * A bitonal page as lossless JBIG2 (generic region, jbig2/genericRegion.ts): ≈ 30–50 % smaller than CCITT G4
+ * for the same pixels. An already-bitonal source keeps its pixels (no threshold); isolated scanner specks
+ * are removed from every page first (imaging/despeckle.ts).
+ */
+async function bitonalImage(img: RasterImage): Promise<EncodedImage> {
   let gray = img.data;
   if (img.channels === 3) gray = await rawInput(img).toColourspace('b-w').raw().toBuffer();
-  if (!img.bitonal) gray = thresholdToPaper(gray); // an already-bitonal source stays exactly as scanned
-  const data = await g4Stream(gray, img.width, img.height);
-  return { filter: 'CCITTFaxDecode', width: img.width, height: img.height, colorSpace: 'DeviceGray', bitsPerComponent: 1, data };
+  if (!img.bitonal) gray = thresholdToPaper(gray);
+  const ink = new Uint8Array(gray.length);
+  for (let i = 0; i < gray.length; i++) ink[i] = gray[i]! < 128 ? 1 : 0;
+  removeIsolatedSpecks(ink, img.width, img.height);
+  const data = jbig2GenericStream(ink, img.width, img.height, img.dpi ?? 0);
+  return { filter: 'JBIG2Decode', width: img.width, height: img.height, colorSpace: 'DeviceGray', bitsPerComponent: 1, data };
 }
 
 /** Paper of an RGB page, on a 1/16 sample: level = 90th percentile of luma; colour = mean of the pixels within 10 of it. */
@@ -290,7 +300,7 @@ export async function encodePage(img: RasterImage, profileId: ProfileId | Compre
     let method: EncodedPage['method'] = img.bitonal || profile.method === 'g4' ? 'g4' : 'jpeg';
     if (img.bitonal || profile.method === 'g4') {
       if (!img.bitonal && !profile.allowsBitonal) throw new StationError('INVALID_PROFILE', `profile ${profile.id} does not allow bitonal output`);
-      layers = { background: await g4Image(img) };
+      layers = { background: await bitonalImage(img) };
     } else if (profile.method === 'mrc') {
       layers = await mrc(img, profile);
       if (layers.mask) method = 'mrc';
