@@ -66,7 +66,7 @@ describe('JBIG2 generic-region coding', () => {
     }
   }, 60_000);
 
-  it('codes a Vietnamese text page under the bitonal profile: jbig2dec gives the despeckled bitmap, poppler and Ghostscript render it, Preflight passes', async () => {
+  it('codes a Vietnamese text page under the bitonal profile: jbig2dec and poppler decode the despeckled bitmap exactly, poppler and Ghostscript render it, Preflight passes', async () => {
     const page = await renderPage({ seed: 31, dpi: 200, seal: false, skewDeg: 0 });
     const gray = await sharp(page.pixels, { raw: { width: page.width, height: page.height, channels: page.channels } }).toColourspace('b-w').raw().toBuffer();
     const enc = await encodePage({ width: page.width, height: page.height, channels: 1, data: gray, dpi: 200, bitonal: false }, 'bitonal');
@@ -84,6 +84,11 @@ describe('JBIG2 generic-region coding', () => {
     const [pf] = await preflightFiles([pdf]);
     expect(pf!.errors).toEqual([]);
     expect(pf!.valid).toBe(true);
+    // poppler's own JBIG2 decoder (pdfimages decodes the stream without rendering): the same pixels.
+    await exec('pdfimages', ['-png', pdf, join(work, 'extracted')]);
+    const ex = await sharp(join(work, 'extracted-000.png')).greyscale().raw().toBuffer({ resolveWithObject: true });
+    expect([ex.info.width, ex.info.height]).toEqual([page.width, page.height]);
+    expect(differing(Uint8Array.from(ex.data, (v) => (v < 128 ? 1 : 0)), expected)).toBe(0);
     // Readers: rendered at the scan's own resolution, black where the bitmap is black (a polarity or row-order
     // mistake would flip or shift most ink pixels).
     await exec('pdftoppm', ['-r', '200', '-gray', '-png', '-singlefile', pdf, join(work, 'poppler')]);
