@@ -34,4 +34,6 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'verify', load: async () => (await import('./sign')).verifyCommand },
   { name: 'signing config', load: async () => (await import('./sign')).signingConfigCommand },
   { name: 'signing certs', load: async () => (await import('./sign')).signingCertsCommand },
+  { name: 'audit export', load: async () => (await import('./security')).auditExportCommand },
+  { name: 'key recover', load: async () => (await import('./security')).keyRecoverCommand },
 ];
