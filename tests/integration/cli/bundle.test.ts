@@ -53,8 +53,7 @@ describe('the prebuilt sohoa bundle', () => {
     expect(sohoa(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const dataDir = join(work, 'data');
     const created = sohoa(['dossier', 'create', '--procedure', '1.001193', '--owner', '001099012345', '--owner-name', 'Nguyễn Văn A', '--json'], { SOHOA_DATA_DIR: dataDir });
-    expect(created.stderr).toBe('');
-    expect(created.code).toBe(0);
+    expect(created.code, created.stderr).toBe(0);
     const id = (JSON.parse(created.stdout) as { id: string }).id;
     const listed = sohoa(['dossier', 'list', '--json'], { SOHOA_DATA_DIR: dataDir });
     expect(listed.code).toBe(0);
