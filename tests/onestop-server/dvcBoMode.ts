@@ -104,14 +104,14 @@ function filesOf(b: Record<string, unknown>): { fileId: string; sha256: string; 
 
 export function createDvcBoMode(o: TargetModeOptions): (req: IncomingMessage, res: ServerResponse, url: URL, cid: string) => Promise<void> {
   const { db } = o;
-  let presented: string | null = null;
-  const shape: ModeShape = {
+  // One shape per request: expire-token must expire the token THIS request presented.
+  const shapeFor = (presented: string | null): ModeShape => ({
     httpError: (status, cid) => env(status, cid, status === 429 ? 'Vượt quá hạn mức yêu cầu' : status === 503 ? 'Dịch vụ tạm thời không khả dụng' : 'Lỗi hệ thống'),
     expired: (cid) => ({ status: 401, body: env(401, cid, 'Token không hợp lệ hoặc đã hết hạn') }),
     expire: () => {
       if (presented) expireTargetToken(db, presented);
     },
-  };
+  });
 
   const token = (body: Buffer, cid: string): Reply => {
     const f = new URLSearchParams(body.toString('utf8'));
@@ -174,8 +174,9 @@ export function createDvcBoMode(o: TargetModeOptions): (req: IncomingMessage, re
     const path = url.pathname;
     const body = method === 'POST' || method === 'PUT' ? await readBody(req, path === '/files' ? o.maxBytes * 2 + 65536 : JSON_LIMIT) : Buffer.alloc(0);
     if (body === null) return sendReply(res, { status: 413, body: env(413, cid, 'Dữ liệu quá lớn'), headers: { Connection: 'close' } });
-    if (method === 'POST' && path === '/oauth/token') return runFaulted(o, res, cid, { route: 'token', bearer: false }, shape, () => token(body, cid));
-    presented = bearerOf(req);
+    if (method === 'POST' && path === '/oauth/token') return runFaulted(o, res, cid, { route: 'token', bearer: false }, shapeFor(null), () => token(body, cid));
+    const presented = bearerOf(req);
+    const shape = shapeFor(presented);
     const ok = checkTargetToken(db, presented);
     const m = /^\/dossiers\/([^/]+)$/.exec(path);
     const route =

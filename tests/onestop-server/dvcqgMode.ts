@@ -122,15 +122,15 @@ function validate(h: Record<string, unknown>, hashField: string): { errors: stri
 export function createDvcqgMode(o: TargetModeOptions & { dstcode: string; tlsCert?: string }): (req: IncomingMessage, res: ServerResponse, url: URL, cid: string) => Promise<void> {
   const { db } = o;
   const hashField = 'HashTepTin';
-  let presented: string | null = null;
-  const shape: ModeShape = {
+  // One shape per request: expire-token must expire the token THIS request presented.
+  const shapeFor = (presented: string | null): ModeShape => ({
     httpError: (status) => ({ error_code: String(status), message: status === 429 ? 'Vượt quá số lượng yêu cầu cho phép' : 'Hệ thống đang bận' }),
     expired: () => fail('-4', 'Session không hợp lệ hoặc đã hết hạn'),
     errorCode: () => fail('-1', 'Lỗi hệ thống, vui lòng thử lại sau'),
     expire: () => {
       if (presented) expireTargetToken(db, presented);
     },
-  };
+  });
 
   const storeFetched = (sha: string, bytes: Buffer): void => {
     const tmp = join(o.filesDir, `.${sha}.${randomBytes(4).toString('hex')}`);
@@ -168,7 +168,7 @@ export function createDvcqgMode(o: TargetModeOptions & { dstcode: string; tlsCer
     if (method !== 'PUT') return sendReply(res, { status: 405, body: { message: 'Không hỗ trợ' } });
     const body = await readBody(req, o.maxBytes);
     if (body === null) return sendReply(res, { status: 413, body: { message: 'Tệp quá lớn' }, headers: { Connection: 'close' } });
-    return runFaulted(o, res, cid, { route: 'file-put', bearer: false }, shape, () => {
+    return runFaulted(o, res, cid, { route: 'file-put', bearer: false }, shapeFor(null), () => {
       if (body.subarray(0, 5).toString('latin1') !== '%PDF-') return { status: 415, body: { message: 'Chỉ nhận PDF' } };
       const got = createHash('sha256').update(body).digest('hex');
       if (got !== sha) return { status: 400, body: { message: `Mã băm không khớp (${got})` } };
@@ -233,13 +233,14 @@ export function createDvcqgMode(o: TargetModeOptions & { dstcode: string; tlsCer
       return sendReply(res, fail('-2', 'Nội dung không phải JSON'));
     }
     if (route === 'token') {
-      return runFaulted(o, res, cid, { route, bearer: false, bodyCodes: true }, shape, () => {
+      return runFaulted(o, res, cid, { route, bearer: false, bodyCodes: true }, shapeFor(null), () => {
         const secret = typeof b.username === 'string' ? principalSecret(db, 'account', b.username) : undefined;
         if (!secret || typeof b.password !== 'string' || !same(secret, b.password)) return fail('1', 'Sai tên đăng nhập hoặc mật khẩu');
         return ok({ session: issueTargetToken(db, b.username as string, o.tokenTtl) }, 'Đăng nhập thành công');
       });
     }
-    presented = typeof b.session === 'string' ? b.session : null;
+    const presented = typeof b.session === 'string' ? b.session : null;
+    const shape = shapeFor(presented);
     const valid = checkTargetToken(db, presented);
     return runFaulted(o, res, cid, { route, bearer: valid, bodyCodes: true }, shape, async () => {
       if (!checkTargetToken(db, presented)) return shape.expired(cid);

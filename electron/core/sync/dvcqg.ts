@@ -157,56 +157,6 @@ export class DvcqgAdapter implements OneStopAdapter {
     return { draftId, dossierCode: code, files };
   }
 
-  /** One HoSo (spec §1), every scored field set. */
-  hoSo(m: Manifest, code: string): Record<string, unknown> {
-    const c = this.cfg;
-    const e = c.enums;
-    const lim = c.limits;
-    const at = formatVnDate(m.receivedAt, c.dateFormat);
-    const hf = c.hashField;
-    const intake = m.components.filter((x) => x.kind === 'intake');
-    const results = m.components.filter((x) => x.kind === 'result');
-    const tai = (x: ManifestComponent) =>
-      x.documents.map((d) => ({
-        TepDinhKemId: d.sha256.slice(0, 32),
-        TenTepDinhKem: fit(lim, 'TenTepDinhKem', d.fileName),
-        IsDeleted: '0',
-        MaThanhPhanHoSo: x.typeCode,
-        DuongDanTaiTepTin: d.fileId,
-        DuocSoHoa: String(x.digitised),
-        DuocTaiSuDung: String(e.DuocTaiSuDung[x.reuse]),
-        DuocLayTuKhoDMQG: String(x.fromNationalStore),
-        MaKetQuaThayThe: x.replacedResultCode ?? '',
-        [hf]: d.sha256,
-      }));
-    return {
-      MaHoSo: code,
-      SoBienNhan: code,
-      MaTTHC: m.procedureCode,
-      DonViXuLy: m.agencyCode,
-      ChuHoSo: fit(lim, 'ChuHoSo', m.owner.name),
-      LoaiDoiTuong: String(e.LoaiDoiTuong[m.owner.kind]),
-      SoGiayToChuHoSo: m.owner.id,
-      DinhDanhCHS: [{ LoaiDinhDanh: String(e.LoaiDinhDanh[m.owner.idType]), SoDinhDanh: m.owner.id }],
-      KenhThucHien: String(m.channel),
-      TrichYeuHoSo: fit(lim, 'TrichYeuHoSo', m.summary),
-      NgayNopHoSo: at,
-      NgayTiepNhan: at,
-      TrangThaiHoSo: String(e.TrangThaiHoSo.received),
-      HoSoCoThanhPhanSoHoa: intake.some((x) => x.digitised === 1) ? '1' : '0',
-      TaiLieuNop: intake.flatMap(tai),
-      DanhSachGiayToKetQua: results.flatMap((x) =>
-        x.documents.map((d) => ({
-          TenGiayTo: fit(lim, 'TenTepDinhKem', x.name),
-          MaThanhPhanHoSo: x.typeCode,
-          GiayToId: d.sha256.slice(0, 32),
-          DuongDanTepTinKetQua: d.fileId,
-          MaGiayToKetQua: x.resultCode ?? '',
-          [hf]: d.sha256,
-        })),
-      ),
-    };
-  }
 
   async commit(manifest: Manifest): Promise<{ receipt: Receipt; via: 'commit' | 'conflict' }> {
     if (manifest.resultFor) throw new StationError('UNSUPPORTED', 'result dossiers are not delivered through DVCQG yet: export them (sohoa export) and attach by hand');
@@ -218,7 +168,7 @@ export class DvcqgAdapter implements OneStopAdapter {
       if (manifest.components.every((c) => c.documents.every((d) => have.has(d.sha256)))) return { receipt: known, via: 'conflict' };
     }
     const service = this.cfg.services.sync;
-    const send = (updating: boolean) => this.call(this.cfg.paths.integration, { service, isUpdating: updating ? 'True' : 'False', data: [this.hoSo(manifest, code)] });
+    const send = (updating: boolean) => this.call(this.cfg.paths.integration, { service, isUpdating: updating ? 'True' : 'False', data: [dvcqgHoSo(this.cfg, manifest, code)] });
     let r = await send(known !== null);
     let via: 'commit' | 'conflict' = 'commit';
     // "đã tồn tại" (or code 3/-3): a create whose reply was lost — resend as an update (TD does).
@@ -231,4 +181,58 @@ export class DvcqgAdapter implements OneStopAdapter {
     if (!receipt) throw new StationError('SERVER_ERROR', `${service} accepted ${code} but ${this.cfg.services.lookup} does not find it yet`, { code });
     return { receipt, via };
   }
+}
+
+/**
+ * One HoSo (spec §1) with every scored field: TaiLieuNop[] per intake document (DuocSoHoa, MaThanhPhanHoSo,
+ * DuocTaiSuDung, DuocLayTuKhoDMQG, MaKetQuaThayThe, DuongDanTaiTepTin = the document's fileId, i.e. its URL) and
+ * DanhSachGiayToKetQua[] per result document (MaGiayToKetQua). Also written by `sohoa export` (dvcqg.json).
+ */
+export function dvcqgHoSo(c: DvcqgConfig, m: Manifest, code: string): Record<string, unknown> {
+  const e = c.enums;
+  const lim = c.limits;
+  const at = formatVnDate(m.receivedAt, c.dateFormat);
+  const hf = c.hashField;
+  const intake = m.components.filter((x) => x.kind === 'intake');
+  const results = m.components.filter((x) => x.kind === 'result');
+  const tai = (x: ManifestComponent) =>
+    x.documents.map((d) => ({
+      TepDinhKemId: d.sha256.slice(0, 32),
+      TenTepDinhKem: fit(lim, 'TenTepDinhKem', d.fileName),
+      IsDeleted: '0',
+      MaThanhPhanHoSo: x.typeCode,
+      DuongDanTaiTepTin: d.fileId,
+      DuocSoHoa: String(x.digitised),
+      DuocTaiSuDung: String(e.DuocTaiSuDung[x.reuse]),
+      DuocLayTuKhoDMQG: String(x.fromNationalStore),
+      MaKetQuaThayThe: x.replacedResultCode ?? '',
+      [hf]: d.sha256,
+    }));
+  return {
+    MaHoSo: code,
+    SoBienNhan: code,
+    MaTTHC: m.procedureCode,
+    DonViXuLy: m.agencyCode,
+    ChuHoSo: fit(lim, 'ChuHoSo', m.owner.name),
+    LoaiDoiTuong: String(e.LoaiDoiTuong[m.owner.kind]),
+    SoGiayToChuHoSo: m.owner.id,
+    DinhDanhCHS: [{ LoaiDinhDanh: String(e.LoaiDinhDanh[m.owner.idType]), SoDinhDanh: m.owner.id }],
+    KenhThucHien: String(m.channel),
+    TrichYeuHoSo: fit(lim, 'TrichYeuHoSo', m.summary),
+    NgayNopHoSo: at,
+    NgayTiepNhan: at,
+    TrangThaiHoSo: String(e.TrangThaiHoSo.received),
+    HoSoCoThanhPhanSoHoa: intake.some((x) => x.digitised === 1) ? '1' : '0',
+    TaiLieuNop: intake.flatMap(tai),
+    DanhSachGiayToKetQua: results.flatMap((x) =>
+      x.documents.map((d) => ({
+        TenGiayTo: fit(lim, 'TenTepDinhKem', x.name),
+        MaThanhPhanHoSo: x.typeCode,
+        GiayToId: d.sha256.slice(0, 32),
+        DuongDanTepTinKetQua: d.fileId,
+        MaGiayToKetQua: x.resultCode ?? '',
+        [hf]: d.sha256,
+      })),
+    ),
+  };
 }
