@@ -10,7 +10,8 @@ import { signCommand, signingCertsCommand, signingConfigCommand, timestampComman
 import { catalogueListCommand, catalogueLoadCommand } from './catalogue';
 import { dossierChecklistCommand, dossierCompleteCommand } from './dossierModel';
 import { reportCommand } from './report';
-import { syncConfigureCommand, syncEnrolCommand, syncNowCommand, syncPauseCommand, syncStatusCommand } from './sync';
+import { exportCommand } from './export';
+import { syncConfigureCommand, syncEnrolCommand, syncNowCommand, syncPauseCommand, syncStatusCommand, syncTestCommand } from './sync';
 
 /** Every sub-command; add one line per new command. */
 export const COMMANDS: Command[] = [
@@ -23,6 +24,6 @@ export const COMMANDS: Command[] = [
   dossierShowCommand,
   importCommand,
   pdfCommand, validateCommand, assembleCommand,
-  dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, reportCommand, catalogueLoadCommand, catalogueListCommand,
+  dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, syncTestCommand, exportCommand, reportCommand, catalogueLoadCommand, catalogueListCommand,
   signCommand, timestampCommand, verifyCommand, signingConfigCommand, signingCertsCommand,
 ];
