@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import JSZip from 'jszip';
 import { StationError } from '../../common/errors';
@@ -143,11 +143,16 @@ async function write(entries: Entry[], out: string): Promise<'dir' | 'zip'> {
     mkdirSync(dirname(out), { recursive: true });
     const tmp = `${out}.part`;
     writeFileSync(tmp, buf);
-    const back = await JSZip.loadAsync(readFileSync(tmp));
-    for (const e of entries) {
-      const f = back.file(e.path);
-      if (!f) throw new StationError('BLOB_CORRUPT', `exported zip lacks ${e.path}`, { path: e.path });
-      checkEntry(e.path, await f.async('nodebuffer'), e);
+    try {
+      const back = await JSZip.loadAsync(readFileSync(tmp));
+      for (const e of entries) {
+        const f = back.file(e.path);
+        if (!f) throw new StationError('BLOB_CORRUPT', `exported zip lacks ${e.path}`, { path: e.path });
+        checkEntry(e.path, await f.async('nodebuffer'), e);
+      }
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
     }
     renameSync(tmp, out);
     return 'zip';
