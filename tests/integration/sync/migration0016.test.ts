@@ -1,11 +1,9 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../electron/core/store/db';
 import { nextLocalSeq, reserveCode, reservedCode } from '../../../electron/core/store/dossierCodes';
-import { loadMigrations } from '../../../electron/core/store/migrations';
 import { attachReused, localReuseRows } from '../../../electron/core/store/reuse';
 import { sql } from '../../../electron/core/store/sql';
-import { tempDir } from '../../helpers/tmp';
+import { storeBefore } from './fixtures';
 
 const A = 'STAB12CD34-01M8A7JMT1TQVJJ0DZGXTZRP0R';
 const B = 'STAB12CD34-01M8A7JMT1TQVJJ0DZGXTZRP1R';
@@ -13,11 +11,9 @@ const SHA = 'c'.repeat(64);
 
 describe('migration 0016 (dossier code reservations, local code sequence, component reuse)', () => {
   it('keeps the rows of the previous schema; the migrated dossiers reserve codes and reuse earlier documents', () => {
-    const list = loadMigrations();
-    const mine = list.find((m) => m.name === '0016_delivery')!;
-    const previous = list.filter((m) => m.version < mine.version).at(-1)!.version;
-    const file = join(tempDir(), 'station.db');
-    let store = openStore(file, { migrations: list, targetVersion: previous });
+    const before = storeBefore('0016_delivery');
+    const { list, mine, file } = before;
+    let store = before.store;
     const at = '2026-03-02T01:00:00.000Z';
     store.db.exec(`
       INSERT INTO station VALUES ('STAB12CD34', 'Quầy 1', 'H15.50', '${at}');

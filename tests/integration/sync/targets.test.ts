@@ -8,7 +8,7 @@ import { syncEngineFor } from '../../../electron/core/sync/engine';
 import { writeCredentials, writeSyncSettings } from '../../../electron/core/sync/settings';
 import { startOneStopServer, type OneStopServer, type ServerMode } from '../../onestop-server/server';
 import { tempDir } from '../../helpers/tmp';
-import { addBatch, rng } from './fixtures';
+import { addBatch, drain, rng } from './fixtures';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -38,17 +38,6 @@ function station(): Station {
   return st;
 }
 
-async function drain(st: Station, ms = 30_000): Promise<void> {
-  const engine = syncEngineFor(st);
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    await engine.syncNow();
-    const s = engine.status();
-    if (s.pendingDossiers === 0 && s.failedDossiers === 0) return;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-  throw new Error(`outbox not drained: ${JSON.stringify(syncEngineFor(st).status())}`);
-}
 
 describe.each(['dvc-bo', 'dvcqg'] as const)('sync to the %s reference server', (mode) => {
   it('delivers queued dossiers: every document once on the server, hashes matching, the server code bound', async () => {
