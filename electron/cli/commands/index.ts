@@ -7,7 +7,7 @@ import { assembleCommand, pdfCommand, validateCommand } from './pdf';
 import { scanCommand } from './scan';
 import { serveCommand } from './serve';
 import { signCommand, signingCertsCommand, signingConfigCommand, timestampCommand, verifyCommand } from './sign';
-import { catalogueListCommand, catalogueLoadCommand } from './catalogue';
+import { catalogueFetchCommand, catalogueListCommand, catalogueLoadCommand } from './catalogue';
 import { dossierChecklistCommand, dossierCompleteCommand } from './dossierModel';
 import { reportCommand } from './report';
 import { exportCommand } from './export';
@@ -24,6 +24,6 @@ export const COMMANDS: Command[] = [
   dossierShowCommand,
   importCommand,
   pdfCommand, validateCommand, assembleCommand,
-  dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, syncTestCommand, exportCommand, reportCommand, catalogueLoadCommand, catalogueListCommand,
+  dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, syncTestCommand, exportCommand, reportCommand, catalogueLoadCommand, catalogueListCommand, catalogueFetchCommand,
   signCommand, timestampCommand, verifyCommand, signingConfigCommand, signingCertsCommand,
 ];

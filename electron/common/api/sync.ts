@@ -131,6 +131,18 @@ export const syncMethods = {
     mutating: false,
     roles: ['admin'],
   }),
+  /** Official catalogue from the target (DVCQG LayDanhSachTTHC/LayThuTuc); commune and province levels only. */
+  'sync.fetchCatalogue': method({
+    params: z.object({ idempotencyKey }).strict(),
+    result: z.object({
+      version: z.string(),
+      procedures: z.number().int(),
+      file: z.string(),
+      skipped: z.array(z.object({ code: z.string(), reason: z.string() })),
+    }),
+    mutating: true,
+    roles: ['admin'],
+  }),
   'reports.digitisation': method({
     params: z
       .object({

@@ -105,6 +105,16 @@ export interface DossierCodeBook {
   nextLocalSeq(agency: string, day: string, start: number): number;
 }
 
+/** One procedure as DVCQG `LayThuTuc` returns it (spec §1; only the fields the station uses). */
+export interface RemoteProcedure {
+  MATTHC: string;
+  TENTTHC: string;
+  LINHVUCTHUCHIEN?: { TENLINHVUC?: string }[];
+  COQUANTHUCHIEN?: { CAPTHUCHIEN?: string }[];
+  THANHPHANHOSO?: { MAGIAYTO?: string; TENGIAYTO?: string; BATBUOC?: number | string }[];
+  KETQUATHUCHIEN?: { MAKETQUA?: string; TENKETQUA?: string }[];
+}
+
 /** The server's reply exactly as it came (`sohoa sync test`: IT staff read what the province answered). */
 export interface RawExchange {
   request: string;
@@ -127,6 +137,8 @@ export interface OneStopAdapter {
   commit(manifest: Manifest): Promise<{ receipt: Receipt; via: 'commit' | 'conflict' }>;
   /** A cheap call that tells online from offline. */
   ping(): Promise<void>;
+  /** The target's official catalogue in the DVCQG LayThuTuc shape (targets that publish one). */
+  procedures?(): Promise<RemoteProcedure[]>;
   /** Authenticates and makes one harmless call; returns the raw replies (`sohoa sync test`). */
   test(): Promise<RawExchange[]>;
   close(): void;

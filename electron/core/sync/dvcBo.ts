@@ -1,5 +1,5 @@
 import { StationError } from '../../common/errors';
-import type { AuthStrategy, Credentials, DossierCodeBook, Manifest, OneStopAdapter, RawExchange, Receipt, RemoteFile, UploadSource } from './adapter';
+import type { AuthStrategy, Credentials, DossierCodeBook, Manifest, OneStopAdapter, RawExchange, Receipt, RemoteFile, RemoteProcedure, UploadSource } from './adapter';
 import { TokenAuth } from './auth';
 import { multipartBody, parseReply, rawExchange, statusError } from './envelope';
 import { HttpClient, type HttpReply } from './http';
@@ -79,6 +79,24 @@ export class DvcBoAdapter implements OneStopAdapter {
       }
       return reply;
     }
+  }
+
+  /** `procedures` (list) then `procedure` per code, LayThuTuc-shaped (the bundled paths; a province may differ). */
+  async procedures(): Promise<RemoteProcedure[]> {
+    const listPath = this.path('procedures');
+    const reply = await this.authed('GET', listPath);
+    if (reply.status !== 200) throw statusError(reply, listPath);
+    const list = parseReply(reply, listPath).data;
+    const out: RemoteProcedure[] = [];
+    for (const item of Array.isArray(list) ? (list as Record<string, unknown>[]) : []) {
+      if (typeof item.MATTHC !== 'string') continue;
+      const path = this.path('procedure', item.MATTHC);
+      const r = await this.authed('GET', path);
+      if (r.status !== 200) throw statusError(r, path);
+      const p = parseReply(r, path).data as RemoteProcedure | undefined;
+      if (p && typeof p.TENTTHC === 'string') out.push({ ...p, MATTHC: item.MATTHC });
+    }
+    return out;
   }
 
   /** DVC Bộ has no look-up by content hash: every document not yet recorded is uploaded. */

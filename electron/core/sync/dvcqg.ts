@@ -1,5 +1,5 @@
 import { StationError } from '../../common/errors';
-import type { Credentials, Manifest, ManifestComponent, OneStopAdapter, RawExchange, Receipt, RemoteFile, UploadSource } from './adapter';
+import type { Credentials, Manifest, ManifestComponent, OneStopAdapter, RawExchange, Receipt, RemoteFile, RemoteProcedure, UploadSource } from './adapter';
 import { BodySessionAuth } from './auth';
 import type { TargetAdapterOptions } from './dvcBo';
 import { parseReply, rawExchange, statusError } from './envelope';
@@ -52,6 +52,22 @@ export class DvcqgAdapter implements OneStopAdapter {
 
   async ping(): Promise<void> {
     await this.http.request('POST', this.cfg.paths.share, { headers: { 'Content-Type': 'application/json', dstcode: this.cfg.dstcode }, body: '{}' });
+  }
+
+  /** LayDanhSachTTHC, then LayThuTuc for each code (THANHPHANHOSO, KETQUATHUCHIEN). */
+  async procedures(): Promise<RemoteProcedure[]> {
+    const share = this.cfg.paths.share;
+    const list = await this.call(share, { service: this.cfg.services.procedures });
+    if (!this.isCode(list.errorCode, 'success')) throw this.failure(list, this.cfg.services.procedures);
+    const codes = Array.isArray(list.raw.result) ? (list.raw.result as Record<string, unknown>[]).map((x) => x.MATTHC).filter((c): c is string => typeof c === 'string') : [];
+    const out: RemoteProcedure[] = [];
+    for (const maTTHC of codes) {
+      const r = await this.call(share, { service: this.cfg.services.procedure, maTTHC });
+      if (!this.isCode(r.errorCode, 'success')) throw this.failure(r, this.cfg.services.procedure);
+      const p = Array.isArray(r.raw.result) ? (r.raw.result[0] as RemoteProcedure | undefined) : undefined;
+      if (p && typeof p.TENTTHC === 'string') out.push({ ...p, MATTHC: maTTHC });
+    }
+    return out;
   }
 
   async test(): Promise<RawExchange[]> {

@@ -21,6 +21,7 @@ import {
 } from '../store/sync';
 import { nextLocalSeq, reserveCode, reservedCode } from '../store/dossierCodes';
 import type { Credentials, DossierCodeBook, OneStopAdapter, RawExchange } from './adapter';
+import { fetchCatalogue } from './catalogueFetch';
 import { DvcBoAdapter } from './dvcBo';
 import { DvcqgAdapter } from './dvcqg';
 import { loadTargetConfig } from './targetConfig';
@@ -200,6 +201,18 @@ export class SyncEngine {
         ? [{ request: String(e.details.path ?? e.details.service ?? ''), status: Number(e.details.status ?? 0), correlationId: (e.details.correlationId as string | null) ?? null, body: e.details.serverMessage }]
         : [];
       return { adapter: adapter.protocol, ok: false, errorCode: e.code, error: e.message, exchanges: exchange };
+    } finally {
+      adapter.close();
+    }
+  }
+
+  /** Loads the official catalogue from the configured target (`sohoa catalogue fetch`). */
+  async fetchCatalogue(by: string | null): Promise<Awaited<ReturnType<typeof fetchCatalogue>>> {
+    const s = readSyncSettings(this.station.store);
+    if (!s.server) throw new StationError('INVALID_REQUEST', 'configure the sync server first (sync.configure server=…)');
+    const adapter = this.factory(s, readCredentials(this.station.store), this.station);
+    try {
+      return await fetchCatalogue(this.station, adapter, s.server, by);
     } finally {
       adapter.close();
     }

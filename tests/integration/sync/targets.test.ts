@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Station } from '../../../electron/core/station/station';
 import { getDossier } from '../../../electron/core/store/dossiers';
+import { getProcedure, procedureComponents } from '../../../electron/core/store/procedures';
 import { syncEngineFor } from '../../../electron/core/sync/engine';
 import { writeCredentials, writeSyncSettings } from '../../../electron/core/sync/settings';
 import { startOneStopServer, type OneStopServer, type ServerMode } from '../../onestop-server/server';
@@ -98,5 +99,25 @@ describe.each(['dvc-bo', 'dvcqg'] as const)('sync to the %s reference server', (
     const bad = await syncEngineFor(st).test();
     expect(bad.ok).toBe(false);
     expect(bad.errorCode).toBe('SERVER_AUTH_FAILED');
+  });
+});
+
+describe.each(['dvc-bo', 'dvcqg'] as const)('official catalogue from the %s target', (mode) => {
+  it('loads commune and province procedures as confirmed with their components and results, skipping the district level', async () => {
+    const srv = await targetServer(mode);
+    const st = station();
+    configureTarget(st, srv);
+    const r = await syncEngineFor(st).fetchCatalogue(null);
+    expect(r.procedures).toBe(2);
+    expect(r.skipped.map((x) => x.code)).toEqual(['2.002000']);
+    const ks = getProcedure(st.store, '1.001193')!;
+    expect(ks.confirmed).toBe(1);
+    expect(procedureComponents(st.store, '1.001193').map((c) => [c.type_code, c.kind, c.required])).toEqual([
+      ['KS-TK', 'intake', 1],
+      ['KS-GCS', 'intake', 1],
+      ['KS-UQ', 'intake', 0],
+      ['KS-KQ', 'result', 1],
+    ]);
+    expect(getProcedure(st.store, '2.002000')).toBeUndefined();
   });
 });

@@ -54,6 +54,11 @@ export function createSyncHandlers(station: Station): HandlersFor<keyof typeof s
       return engine.status();
     },
     'sync.test': () => engine.test(),
+    'sync.fetchCatalogue': async (_p, ctx) => {
+      const r = await engine.fetchCatalogue(ctx.user?.id ?? null);
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'catalogue.fetch', details: { version: r.version, procedures: r.procedures, skipped: r.skipped.length } });
+      return r;
+    },
     'reports.digitisation': async (p, ctx) => {
       const s = readSyncSettings(store);
       const targets: Targets = { ...DEFAULT_TARGETS, ...(getSetting<Partial<Targets>>(store, 'report.targets') ?? {}) };
