@@ -11,6 +11,7 @@ import { catalogueFetchCommand, catalogueListCommand, catalogueLoadCommand } fro
 import { dossierChecklistCommand, dossierCompleteCommand } from './dossierModel';
 import { reportCommand } from './report';
 import { exportCommand } from './export';
+import { auditExportCommand, keyRecoverCommand } from './security';
 import { syncConfigureCommand, syncEnrolCommand, syncNowCommand, syncPauseCommand, syncStatusCommand, syncTestCommand } from './sync';
 
 /** Every sub-command; add one line per new command. */
@@ -26,4 +27,5 @@ export const COMMANDS: Command[] = [
   pdfCommand, validateCommand, assembleCommand,
   dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, syncTestCommand, exportCommand, reportCommand, catalogueLoadCommand, catalogueListCommand, catalogueFetchCommand,
   signCommand, timestampCommand, verifyCommand, signingConfigCommand, signingCertsCommand,
+  auditExportCommand, keyRecoverCommand,
 ];
