@@ -12,6 +12,7 @@ import { createSigningHandlers } from './handlers/signing';
 import { createStationHandlers } from './handlers/station';
 import { createSyncHandlers } from './handlers/sync';
 import { createPagesHandlers } from './handlers/pages';
+import { createSearchHandlers } from './handlers/search';
 
 const log = createLogger('api');
 
@@ -31,6 +32,7 @@ export class Dispatcher {
       ...createSigningHandlers(station),
       ...createSyncHandlers(station),
       ...createPagesHandlers(station),
+      ...createSearchHandlers(station),
     };
   }
 

@@ -1,4 +1,5 @@
 import type { stationMethods } from '../../../common/api/station';
+import { matchesSearch } from '../../../common/search';
 import { listProcedures, procedureComponents } from '../../store/procedures';
 import { STATION_VERSION } from '../../station/version';
 import type { Station } from '../../station/station';
@@ -17,9 +18,9 @@ export function createStationHandlers(station: Station): HandlersFor<keyof typeo
       serverConfigured: false,
     }),
     'procedures.list': ({ query }) => {
-      const q = query?.trim().toLocaleLowerCase('vi') ?? '';
+      const q = query?.trim() ?? '';
       return listProcedures(station.store)
-        .filter((p) => q === '' || p.code.includes(q) || p.name.toLocaleLowerCase('vi').includes(q))
+        .filter((p) => matchesSearch(`${p.code} ${p.name}`, q))
         .map((p) => ({
           code: p.code,
           name: p.name,
