@@ -8,6 +8,7 @@ import { ErrorBox } from '../components/ErrorBox';
 import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
+import { ComponentInfo } from './ComponentInfo';
 import { EarlierDocuments } from './EarlierDocuments';
 import { ReviewGrid } from './ReviewGrid';
 import { ScanControls } from './ScanControls';
@@ -119,6 +120,7 @@ export function ComponentPanel({
     <section className="component-panel" aria-labelledby={`c-${component.id}`} data-testid="component-panel">
       <div className="component-top">
       <h2 id={`c-${component.id}`}>{component.name}</h2>
+      <ComponentInfo component={component} onSaved={onChanged} />
       {livePages.length === 0 && !component.digitised && <EarlierDocuments ownerId={ownerId} typeCode={component.typeCode} dossierId={dossierId} />}
       <ScanControls component={component} active={active} onPages={() => void loadPages()} />
       <div className="import-row">
