@@ -78,6 +78,7 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   OFFLINE: { vi: 'Mất kết nối mạng; dữ liệu được giữ lại và sẽ gửi sau.', en: 'Offline; data is kept and will be sent later.' },
   SERVER_ERROR: { vi: 'Máy chủ một cửa báo lỗi; sẽ thử lại.', en: 'The one-stop server failed; will retry.' },
   SERVER_REPLY_MALFORMED: { vi: 'Máy chủ trả lời không hợp lệ; sẽ thử lại.', en: 'Malformed server reply; will retry.' },
+  DEMO_CERTIFICATE: { vi: 'Tài liệu được ký bằng chứng thư thử (không có giá trị pháp lý).', en: 'Signed with the demo certificate (no legal value).', actionVi: 'Chứng thư thử chỉ dùng ở chế độ thử. Ký lại bằng token ký số thật trước khi đồng bộ.', actionEn: 'The demo certificate is for demo mode only. Sign again with a real token before syncing.' },
   SERVER_REJECTED: { vi: 'Máy chủ từ chối hồ sơ.', en: 'The server rejected the dossier.' },
   SERVER_RATE_LIMITED: { vi: 'Máy chủ đang quá tải; sẽ thử lại.', en: 'The server is rate limiting; will retry.' },
   SERVER_AUTH_FAILED: { vi: 'Xác thực với máy chủ thất bại.', en: 'Authentication with the server failed.' },

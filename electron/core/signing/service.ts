@@ -15,6 +15,7 @@ import { documentForSigning, pendingTimestamps, recordSignature, signaturesOf, t
 import type { Station } from '../station/station';
 import type { MarkSpec } from './appearance';
 import { certSha256, checkSigningCertificate, commonName, pemToDers } from './certs';
+import { assertDemoKeyAllowed, DEMO_CERT_NAME, demoCertificateAllowed, ensureDemoCertificate } from './demoCert';
 import type { SigningKey } from './cms';
 import { openP12Key } from './p12';
 import { addDocumentTimestamp, isoVietnam, signPdf, type PadesLevel } from './pades';
@@ -105,6 +106,27 @@ export async function listCertificates(station: Station, factory?: Pkcs11Factory
       pinLocked: false,
     });
   }
+  if (demoCertificateAllowed(station)) {
+    try {
+      out.push({
+        source: 'p12',
+        key: { kind: 'p12', path: ensureDemoCertificate(station) },
+        subject: '',
+        commonName: DEMO_CERT_NAME,
+        issuer: '',
+        validFrom: null,
+        validTo: null,
+        certSha256: null,
+        tokenManufacturer: null,
+        pinCountLow: false,
+        pinFinalTry: false,
+        pinLocked: false,
+        demo: true,
+      });
+    } catch (err) {
+      log.warn('demo certificate unavailable', { err: String(err) });
+    }
+  }
   return out;
 }
 
@@ -145,6 +167,7 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
   const cfg = signingConfig(station);
   const level = p.level ?? cfg.defaultLevel;
   const now = new Date();
+  if (p.key.kind === 'p12') assertDemoKeyAllowed(station, p.key.path);
   const key = await openKey(p.key, p, factory);
   const out = join(station.layout.tmp, `sign-${randomBytes(8).toString('hex')}.pdf`);
   try {

@@ -88,6 +88,11 @@ export function SignDialog({ component, documentId, onClose, onSigned }: { compo
           </ErrorBox>
         )}
         {cert?.pinFinalTry && <p className="check bad">{t('sign.finalTry')}</p>}
+        {cert?.demo && (
+          <p className="warn-box" data-testid="sign-demo">
+            {t('sign.demoWarning')}
+          </p>
+        )}
         <label className="field">
           <span>{cert?.key.kind === 'p12' ? t('sign.password') : t('sign.pin')}</span>
           <input type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} data-testid="sign-pin" autoFocus />
