@@ -64,6 +64,24 @@ function tsaOptions(cfg: SigningConfig): { url: string; username?: string; passw
   return { url: cfg.tsaUrl, ...(cfg.tsaUsername ? { username: cfg.tsaUsername, password: process.env.SOHOA_TSA_PASSWORD ?? '' } : {}) };
 }
 
+/** A .p12 as listed before its password is given (its certificate is encrypted until then). */
+function p12Entry(path: string, name: string): CertificateEntry {
+  return {
+    source: 'p12',
+    key: { kind: 'p12', path },
+    subject: '',
+    commonName: name,
+    issuer: '',
+    validFrom: null,
+    validTo: null,
+    certSha256: null,
+    tokenManufacturer: null,
+    pinCountLow: false,
+    pinFinalTry: false,
+    pinLocked: false,
+  };
+}
+
 export async function listCertificates(station: Station, factory?: Pkcs11Factory): Promise<CertificateEntry[]> {
   const cfg = signingConfig(station);
   const out: CertificateEntry[] = [];
@@ -90,39 +108,10 @@ export async function listCertificates(station: Station, factory?: Pkcs11Factory
       log.warn('PKCS#11 module unusable', { module, code: (err as StationError).code, message: (err as Error).message });
     }
   }
-  for (const path of cfg.p12Files) {
-    out.push({
-      source: 'p12',
-      key: { kind: 'p12', path },
-      subject: '',
-      commonName: path.split(/[\\/]/).at(-1) ?? path,
-      issuer: '',
-      validFrom: null,
-      validTo: null,
-      certSha256: null,
-      tokenManufacturer: null,
-      pinCountLow: false,
-      pinFinalTry: false,
-      pinLocked: false,
-    });
-  }
+  for (const path of cfg.p12Files) out.push(p12Entry(path, path.split(/[\\/]/).at(-1) ?? path));
   if (demoCertificateAllowed(station)) {
     try {
-      out.push({
-        source: 'p12',
-        key: { kind: 'p12', path: ensureDemoCertificate(station) },
-        subject: '',
-        commonName: DEMO_CERT_NAME,
-        issuer: '',
-        validFrom: null,
-        validTo: null,
-        certSha256: null,
-        tokenManufacturer: null,
-        pinCountLow: false,
-        pinFinalTry: false,
-        pinLocked: false,
-        demo: true,
-      });
+      out.push({ ...p12Entry(ensureDemoCertificate(station), DEMO_CERT_NAME), demo: true });
     } catch (err) {
       log.warn('demo certificate unavailable', { err: String(err) });
     }
