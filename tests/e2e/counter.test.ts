@@ -251,6 +251,11 @@ describe('the counter workflow at 1366×768', () => {
     await results.getByTestId('find-input').fill(CCCD);
     await results.locator(`[data-testid=found][data-id="${dossierId}"]`).waitFor({ timeout: 20_000 });
     await shot(page, 'counter-1366-10-results-find');
+    // Opened there, it is the same dossier with its result component (kết quả), not a new one.
+    await results.locator(`[data-testid=found][data-id="${dossierId}"]`).click();
+    await eventually(() => results.getByTestId('dossier').getAttribute('data-id'), { timeout: 20_000 }).toBe(dossierId);
+    await eventually(() => results.getByTestId('component').first().getAttribute('data-type')).toBe('KH-KQ');
+    await results.getByTestId('new-dossier-top').click();
     expect(browser.errors).toEqual([]);
   });
 

@@ -204,7 +204,6 @@ export function ReviewGrid({
             </li>
           );
         })}
-        {live.length === 0 && <li className="muted empty">{t('review.empty')}</li>}
       </ol>
       <div className="viewer-wrap">
         <div className="viewer-bar">
@@ -291,6 +290,11 @@ export function ReviewGrid({
             pan.current = null;
           }}
         >
+          {!current && (
+            <p className="viewer-empty" data-testid="review-empty">
+              {t('review.empty')}
+            </p>
+          )}
           {current && (
             <div className="viewer-page" style={size ? { width: size.width, height: size.height } : undefined}>
               <PageImage
