@@ -8,20 +8,11 @@ import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
 import type { MessageKey } from '../i18n/translate';
+import { readCccdQr } from '../lib/cccdQr';
 import type { Procedure } from './ProcedureStep';
 
 /** Length of each number the owner field takes (digits only for these). */
 const ID_LENGTH: Record<Exclude<OwnerIdType, 'org'>, number> = { cccd: 12, cmnd: 9 };
-
-/**
- * A USB QR reader types the chip card's QR payload ("CCCD|CMND|Họ tên|ddmmyyyy|Giới tính|Địa chỉ|ddmmyyyy")
- * into whichever field has the focus: the id and the name are taken from it, never the raw text.
- */
-export function readCccdQr(text: string): { id: string; name: string } | null {
-  const parts = text.split('|');
-  if (parts.length < 3 || !/^\d{12}$/.test(parts[0]!.trim())) return null;
-  return { id: parts[0]!.trim(), name: parts[2]!.trim() };
-}
 
 /** What is wrong with a partly typed number, once there is enough of it to say (null = nothing yet). */
 function idProblem(id: string, type: OwnerIdType): MessageKey | null {
