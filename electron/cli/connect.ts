@@ -6,6 +6,7 @@ import { LocalStationClient } from '../core/service/localClient';
 import { layout } from '../core/station/dataDir';
 import { DataDirLock } from '../core/station/lock';
 import { Station } from '../core/station/station';
+import { recoveryKeyNotice } from './output';
 
 /**
  * One writer per data directory: when a service runs (it holds the lock and wrote bridge.json) the CLI
@@ -13,8 +14,9 @@ import { Station } from '../core/station/station';
  */
 export async function withClient<T>(dataDir: string, fn: (client: StationClient, mode: 'bridge' | 'local') => Promise<T>): Promise<T> {
   const l = layout(dataDir);
-  const info = readBridgeInfo(l.bridgeFile);
-  if (info && DataDirLock.isHeld(l.lockFile)) {
+  // bridge.json only matters while a service holds the lock (a stale file after a crash is ignored).
+  const info = DataDirLock.isHeld(l.lockFile) ? readBridgeInfo(l.bridgeFile) : undefined;
+  if (info) {
     return fn(new HttpStationClient(info), 'bridge');
   }
   let station: Station;
@@ -26,6 +28,7 @@ export async function withClient<T>(dataDir: string, fn: (client: StationClient,
     }
     throw err;
   }
+  if (station.protection.recoveryKey) process.stderr.write(`${recoveryKeyNotice(station.protection.recoveryKey)}\n`);
   try {
     return await fn(new LocalStationClient(new Dispatcher(station)), 'local');
   } finally {

@@ -28,7 +28,7 @@ describe('the demo signing certificate', () => {
     expect(signed.ok, JSON.stringify(signed)).toBe(true);
     if (!signed.ok) return;
     // The signature is real (intact) and names the demo certificate for every reader.
-    const report = verifyPdf(station.blobs.pathOf(signed.value.sha256));
+    const report = await station.blobs.withPlainFile(signed.value.sha256, (file) => verifyPdf(file));
     expect(report.signatures[0]?.intact).toBe(true);
     expect(report.signatures[0]?.signer?.name).toBe(DEMO_CERT_NAME);
 
