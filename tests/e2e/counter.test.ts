@@ -271,7 +271,7 @@ describe('the counter workflow at 1366×768', () => {
       await shot(page, `screen-${tag}-intake-work`);
       for (const [key, name, ready] of [
         ['Alt+2', 'results', 'screen-result'],
-        ['Alt+3', 'queue', 'screen-queue'],
+        ['Alt+3', 'queue', 'queue-row'],
         ['Alt+4', 'reports', 'screen-reports'],
         ['Alt+5', 'settings', 'screen-settings'],
       ] as const) {
