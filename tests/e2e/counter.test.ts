@@ -238,7 +238,12 @@ describe('the counter workflow at 1366×768', () => {
     await screen.getByTestId('procedure-search').fill('ket hon');
     await eventually(() => screen.getByTestId('procedure-option').first().getAttribute('data-code'), { timeout: 20_000 }).toBe(MARRIAGE);
     await page.keyboard.press('Enter');
-    await screen.getByTestId('owner-id').fill(CCCD);
+    // This time a USB QR reader types the card's QR payload (then Enter) into the CCCD field: id and name are filled.
+    await screen.getByTestId('owner-id').focus();
+    await page.keyboard.type(`${CCCD}|123456789|Pham Thi Thu Ha|01011999|Nu|12 Le Loi, Quan 1|01012021`);
+    await page.keyboard.press('Enter');
+    await eventually(() => screen.getByTestId('owner-id').inputValue()).toBe(CCCD);
+    await expect(screen.getByTestId('owner-name').inputValue()).resolves.toBe('Pham Thi Thu Ha');
     await eventually(() => screen.getByTestId('create-dossier').isEnabled()).toBe(true);
     await page.keyboard.press('Control+Enter');
     await screen.getByTestId('earlier-documents').waitFor({ timeout: 30_000 });

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ErrorPayload } from '../../../electron/common/errors';
+import { parseCccdQr, type CccdQrProblem } from '../../../electron/common/cccdQr';
 import { CCCD_PROVINCE_CODES, checkOwnerId, type OwnerIdType } from '../../../electron/common/owner';
 import type { Dossier, DossierSummary } from '../../../electron/common/schemas';
 import { useAction, useQuery } from '../api/context';
@@ -8,7 +9,6 @@ import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
 import type { MessageKey } from '../i18n/translate';
-import { readCccdQr } from '../lib/cccdQr';
 import type { Procedure } from './ProcedureStep';
 
 /** Length of each number the owner field takes (digits only for these). */
@@ -74,12 +74,17 @@ export function OwnerStep({
       qr.current += e.key;
     }
   };
+  const [qrProblem, setQrProblem] = useState<CccdQrProblem | null>(null);
   const typeId = (raw: string) => {
-    const qr = readCccdQr(raw);
-    if (qr) {
-      setIdType('cccd');
-      setOwnerId(qr.id);
-      if (qr.name !== '') setName(qr.name);
+    setQrProblem(null);
+    if (raw.includes('|')) {
+      // A whole CCCD QR payload: its id and name fill the form; one that contradicts itself fills nothing.
+      const parsed = parseCccdQr(raw);
+      if (parsed.ok) {
+        setIdType('cccd');
+        setOwnerId(parsed.value.cccd);
+        setName(parsed.value.fullName);
+      } else setQrProblem(parsed.problem);
       return;
     }
     setOwnerId(idType === 'org' ? raw.replace(/[^\d-]/g, '') : raw.replace(/\D/g, ''));
@@ -129,7 +134,7 @@ export function OwnerStep({
             onPaste={(e) => {
               // A pasted QR payload is read as one; anything else goes through the digit filter.
               const text = e.clipboardData.getData('text');
-              if (readCccdQr(text)) {
+              if (text.includes('|')) {
                 e.preventDefault();
                 typeId(text);
               }
@@ -154,6 +159,11 @@ export function OwnerStep({
                 ? t('owner.idBad')
                 : t('owner.digitsLeft', { n: ID_LENGTH[idType] - ownerId.trim().length })}
       </p>
+      {qrProblem && (
+        <p className="check bad" role="alert" data-testid="owner-qr-problem">
+          {t(qrProblem === 'IME_MANGLED' ? 'owner.qrIme' : 'owner.qrBad')}
+        </p>
+      )}
       {duplicate && (
         <div className="warn-box" role="alert" data-testid="duplicate-warning">
           <p>{t('owner.duplicate', { id: duplicate.id })}</p>
