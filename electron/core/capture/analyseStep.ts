@@ -1,9 +1,10 @@
-import type { CapturedPage, ScanEventData } from '../../common/capture';
+import { scanProfileSchema, type CapturedPage, type ScanEventData } from '../../common/capture';
 import { analysePage } from '../imaging/analyse';
 import { createLogger } from '../log/logger';
 import { AUTO_ORIENT_CONFIDENCE } from '../pdf/assemble';
 import { DEFAULT_PROFILE } from '../pdf/profiles';
 import { recordPageAnalysis } from '../store/assembly';
+import { getScanJob } from '../store/capture';
 import { getReviewPage } from '../store/reviewPages';
 import type { Station } from '../station/station';
 
@@ -53,9 +54,12 @@ export class AnalyseStep {
     const current = getReviewPage(this.station.store, page.id);
     if (!current) return;
     const autoRotation = current.rotation === 0 ? auto : 0;
+    // A profile with blankPages 'keep' (e.g. forms whose empty backs must stay) asks for no blank flags.
+    const job = page.jobId ? getScanJob(this.station.store, page.jobId) : undefined;
+    const keepBlanks = job ? scanProfileSchema.parse(JSON.parse(job.profile_json)).blankPages === 'keep' : false;
     recordPageAnalysis(this.station.store, page.id, {
       blankScore: a.blankScore,
-      blankFlag: a.blankFlag,
+      blankFlag: keepBlanks ? 'none' : a.blankFlag,
       skewDeg: a.skewDeg,
       compliant: a.compliant,
       rotation: autoRotation === 0 ? null : autoRotation,

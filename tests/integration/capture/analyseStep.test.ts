@@ -77,4 +77,17 @@ describe('the analyse step at ingest (before any assembly)', () => {
     await capture.analyse.idle();
     expect(listReviewPages(station.store, componentId)[0]?.blankFlag).toBe('confirmed_keep');
   });
+
+  it('does not flag a white sheet scanned with a profile that keeps blank pages', async () => {
+    demo = await openDemoStation();
+    const { station, client, componentId } = demo;
+    const r = await client.call('scan.start', { deviceId: 'sane:test:0', profile: { ...lowRes({ 'test-picture': 'Solid white' }), source: 'flatbed' as const, resolution: 100, blankPages: 'keep' as const }, componentId });
+    expect(r.ok).toBe(true);
+    if (r.ok) await waitJob(client, r.value.id);
+    await captureOf(station).analyse.idle();
+    const [page] = listReviewPages(station.store, componentId);
+    expect(page?.analysed).toBe(true);
+    expect(page?.blankScore).toBeGreaterThan(0.5);
+    expect(page?.blankFlag).toBe('none');
+  });
 });
