@@ -7,6 +7,7 @@ import { signingMethods } from './api/signing';
 import { stationMethods } from './api/station';
 import { syncMethods } from './api/sync';
 import { pagesMethods } from './api/pages';
+import { searchMethods } from './api/search';
 
 export type { MethodSpec } from './api/method';
 
@@ -23,6 +24,7 @@ export const stationApi = {
   ...signingMethods,
   ...syncMethods,
   ...pagesMethods,
+  ...searchMethods,
 } as const;
 
 export type StationApiSpec = typeof stationApi;

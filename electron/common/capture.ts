@@ -159,6 +159,20 @@ export const scanEventSchemas = {
     pagesDone: z.number().int(),
     pagesThisRun: z.number().int(),
   }),
+  /** The ingest analysis of a durable page (after its scan.page): stored on the page row before this is sent. */
+  'page.analysed': z.object({
+    pageId: z.string(),
+    componentId: z.string(),
+    jobId: z.string().nullable(),
+    seq: z.number().int(),
+    blankFlag: z.enum(['none', 'flagged', 'confirmed_blank', 'confirmed_keep']),
+    blankScore: z.number(),
+    skewDeg: z.number(),
+    /** The rotation turned on by the analysis (0 = none): announced on the page, undone with pages.rotate. */
+    autoRotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
+    compliant: z.boolean(),
+    issues: z.array(z.string()),
+  }),
 } as const;
 export type ScanEventType = keyof typeof scanEventSchemas;
 export type ScanEventData<T extends ScanEventType> = z.infer<(typeof scanEventSchemas)[T]>;

@@ -105,6 +105,7 @@ describe('full intake of a 3-component dossier', () => {
       await screen.getByTestId('assembled').waitFor({ timeout: 120_000 });
     };
     const sign = async (wrongPinFirst = false) => {
+      await eventually(() => screen.getByTestId('sign').isEnabled(), { timeout: 30_000 }).toBe(true);
       await page.keyboard.press('Alt+K');
       const dialog = page.getByTestId('sign-dialog');
       await dialog.waitFor();
@@ -135,10 +136,11 @@ describe('full intake of a 3-component dossier', () => {
     await eventually(() => shownSeqs(page)).toHaveLength(3);
     const [s1, s2, s3] = await shownSeqs(page);
     await expectShot(page, '12-intake-scanned');
-    // The first PDF/A run analyses the pages: the white sheet is flagged, never dropped silently.
-    await assemble();
-    await eventually(() => screen.locator('[data-testid=page][data-blank=flagged]').count(), { timeout: 30_000 }).toBe(1);
-    await expect(screen.getByTestId('assembled').getAttribute('data-flagged')).resolves.toBe('1');
+    // The ingest analysis flags the white sheet while scanning (never dropped silently); until it is
+    // decided neither Make PDF/A nor Sign can be pressed.
+    await eventually(() => screen.locator('[data-testid=page][data-blank=flagged]').count(), { timeout: 60_000 }).toBe(1);
+    await expect(screen.getByTestId('assemble').isEnabled()).resolves.toBe(false);
+    await expect(screen.getByTestId('sign').isEnabled()).resolves.toBe(false);
     await expectShot(page, '13-review-blank-flagged');
     // Confirm it blank by keyboard (B on the focused page).
     await screen.locator('[data-testid=page][data-blank=flagged]').focus();

@@ -62,7 +62,7 @@ describe('scanner jam mid-batch in the browser', () => {
     await expect(fault.getAttribute('data-code')).resolves.toBe('SCANNER_JAMMED');
     const text = await fault.textContent();
     expect(text).toContain('Kẹt giấy trong khay nạp.');
-    expect(text).toContain('Gỡ giấy kẹt, đặt lại các trang chưa quét rồi bấm Tiếp tục.');
+    expect(text).toContain('Gỡ giấy kẹt, đặt lại các trang chưa quét rồi bấm Quét tiếp.');
     await eventually(() => shownSeqs(page), { timeout: 10_000 }).toEqual([1, 2]);
     await expectShot(page, '10-scanner-jam');
 

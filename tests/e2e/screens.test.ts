@@ -99,7 +99,8 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     const id = screen.getByTestId('owner-id');
     await id.focus();
     await page.keyboard.type('999099012345'); // province 999 does not exist
-    await expect(screen.getByTestId('owner-id-check').textContent()).resolves.toBe(vi['owner.idBad']);
+    // The check says what is wrong (the province code), not just "invalid".
+    await expect(screen.getByTestId('owner-id-check').textContent()).resolves.toBe(vi['owner.bad.province']!.replace('{code}', '999'));
     await expect(screen.getByTestId('create-dossier').isDisabled()).resolves.toBe(true);
     await id.fill('001099012345');
     await expect(screen.getByTestId('owner-id-check').textContent()).resolves.toContain('Hà Nội');

@@ -19,6 +19,10 @@ export const reviewPageSchema = z.object({
   rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
   blankFlag: z.enum(['none', 'flagged', 'confirmed_blank', 'confirmed_keep']),
   blankScore: z.number().nullable(),
+  /** The ingest analysis (blank, orientation, skew, compliance) has run on this page. */
+  analysed: z.boolean(),
+  /** TT 01/2023 capture rules (≥ 200 dpi, colour, 100 %); null until analysed. */
+  compliant: z.boolean().nullable(),
   deleted: z.boolean(),
   createdAt: z.string(),
 });

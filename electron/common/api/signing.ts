@@ -33,6 +33,8 @@ export const certificateEntrySchema = z.object({
   pinCountLow: z.boolean(),
   pinFinalTry: z.boolean(),
   pinLocked: z.boolean(),
+  /** The station's demo certificate (demo mode without a server only): no legal value, refused by sync. */
+  demo: z.boolean().optional(),
 });
 export type CertificateEntry = z.infer<typeof certificateEntrySchema>;
 

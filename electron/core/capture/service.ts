@@ -26,6 +26,7 @@ import {
   type ScanJobRow,
 } from '../store/capture';
 import type { Station } from '../station/station';
+import { AnalyseStep } from './analyseStep';
 import { checkCompliance, resolveProfile } from './profiles';
 
 const log = createLogger('capture');
@@ -63,6 +64,8 @@ export class CaptureService {
   private readonly unsupported = new Map<string, string[]>();
   private readonly faults = new Map<string, ScanFault>();
   readonly ready: Promise<void>;
+  /** Ingest's second step: each durable page is analysed (blank, orientation, skew, compliance) in order. */
+  readonly analyse: AnalyseStep;
   private closing = false;
 
   constructor(private readonly station: Station) {
@@ -73,6 +76,7 @@ export class CaptureService {
     const { env } = writeSaneConfig({ dir: station.layout.sane, demo: this.demo, ...(backends ? { backends } : {}) });
     this.sane = new SaneDriver({ env });
     this.drivers = [this.sane];
+    this.analyse = new AnalyseStep(station);
     station.onClose(() => this.close());
     this.ready = this.recover().catch((err: unknown) => {
       // Logged, not fatal: the pages stay in the spool for the next start; scanning itself still works.
@@ -261,6 +265,7 @@ export class CaptureService {
           pagesThisRun++;
           state.progress = null;
           this.station.emit('scan.page', { ...page });
+          this.analyse.enqueue(page);
           break;
         }
         case 'end':
@@ -381,6 +386,7 @@ export class CaptureService {
           compliant,
         );
         log.info('recovered a finished page from the spool', { jobId, seq, sha256: page.sha256 });
+        this.analyse.enqueue(page);
       }
       if (row.state === 'completed' || row.state === 'cancelled') this.cleanSpool(jobId);
     }
@@ -398,6 +404,7 @@ export class CaptureService {
       waits.push(r.run.done, this.settled(id));
     }
     await Promise.allSettled(waits);
+    await this.analyse.close();
   }
 }
 

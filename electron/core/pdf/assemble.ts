@@ -52,7 +52,7 @@ export interface AssembleResult {
 }
 
 /** Minimum orientation confidence to turn a page on our own. */
-const AUTO_ORIENT_CONFIDENCE = 0.3;
+export const AUTO_ORIENT_CONFIDENCE = 0.3;
 
 async function preparePage(src: PageSource, opts: AssembleOptions): Promise<{ encoded: EncodedPage; outcome: PageOutcome }> {
   let img = await src.load();

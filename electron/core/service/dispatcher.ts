@@ -3,6 +3,7 @@ import { deviceMethods } from '../../common/api/devices';
 import { documentsMethods } from '../../common/api/documents';
 import { dossierMethods } from '../../common/api/dossiers';
 import { pagesMethods } from '../../common/api/pages';
+import { searchMethods } from '../../common/api/search';
 import { signingMethods } from '../../common/api/signing';
 import { stationMethods } from '../../common/api/station';
 import { syncMethods } from '../../common/api/sync';
@@ -29,6 +30,7 @@ const GROUPS: { methods: readonly string[]; load: () => Promise<(station: Statio
   { methods: Object.keys(signingMethods), load: async () => (await import('./handlers/signing')).createSigningHandlers },
   { methods: Object.keys(syncMethods), load: async () => (await import('./handlers/sync')).createSyncHandlers },
   { methods: Object.keys(pagesMethods), load: async () => (await import('./handlers/pages')).createPagesHandlers },
+  { methods: Object.keys(searchMethods), load: async () => (await import('./handlers/search')).createSearchHandlers },
 ];
 
 /**

@@ -15,6 +15,7 @@ import { documentForSigning, pendingTimestamps, recordSignature, signaturesOf, t
 import type { Station } from '../station/station';
 import type { MarkSpec } from './appearance';
 import { certSha256, checkSigningCertificate, commonName, pemToDers } from './certs';
+import { assertDemoKeyAllowed, DEMO_CERT_NAME, demoCertificateAllowed, ensureDemoCertificate } from './demoCert';
 import type { SigningKey } from './cms';
 import { openP12Key } from './p12';
 import { addDocumentTimestamp, isoVietnam, signPdf, type PadesLevel } from './pades';
@@ -63,6 +64,24 @@ function tsaOptions(cfg: SigningConfig): { url: string; username?: string; passw
   return { url: cfg.tsaUrl, ...(cfg.tsaUsername ? { username: cfg.tsaUsername, password: process.env.SOHOA_TSA_PASSWORD ?? '' } : {}) };
 }
 
+/** A .p12 as listed before its password is given (its certificate is encrypted until then). */
+function p12Entry(path: string, name: string): CertificateEntry {
+  return {
+    source: 'p12',
+    key: { kind: 'p12', path },
+    subject: '',
+    commonName: name,
+    issuer: '',
+    validFrom: null,
+    validTo: null,
+    certSha256: null,
+    tokenManufacturer: null,
+    pinCountLow: false,
+    pinFinalTry: false,
+    pinLocked: false,
+  };
+}
+
 export async function listCertificates(station: Station, factory?: Pkcs11Factory): Promise<CertificateEntry[]> {
   const cfg = signingConfig(station);
   const out: CertificateEntry[] = [];
@@ -89,21 +108,13 @@ export async function listCertificates(station: Station, factory?: Pkcs11Factory
       log.warn('PKCS#11 module unusable', { module, code: (err as StationError).code, message: (err as Error).message });
     }
   }
-  for (const path of cfg.p12Files) {
-    out.push({
-      source: 'p12',
-      key: { kind: 'p12', path },
-      subject: '',
-      commonName: path.split(/[\\/]/).at(-1) ?? path,
-      issuer: '',
-      validFrom: null,
-      validTo: null,
-      certSha256: null,
-      tokenManufacturer: null,
-      pinCountLow: false,
-      pinFinalTry: false,
-      pinLocked: false,
-    });
+  for (const path of cfg.p12Files) out.push(p12Entry(path, path.split(/[\\/]/).at(-1) ?? path));
+  if (demoCertificateAllowed(station)) {
+    try {
+      out.push({ ...p12Entry(ensureDemoCertificate(station), DEMO_CERT_NAME), demo: true });
+    } catch (err) {
+      log.warn('demo certificate unavailable', { err: String(err) });
+    }
   }
   return out;
 }
@@ -145,6 +156,7 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
   const cfg = signingConfig(station);
   const level = p.level ?? cfg.defaultLevel;
   const now = new Date();
+  if (p.key.kind === 'p12') assertDemoKeyAllowed(station, p.key.path);
   const key = await openKey(p.key, p, factory);
   const out = join(station.layout.tmp, `sign-${randomBytes(8).toString('hex')}.pdf`);
   try {

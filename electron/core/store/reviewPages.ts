@@ -16,6 +16,7 @@ interface PageRow {
   pixel_type: 'color' | 'gray' | 'bw';
   state: 'captured' | 'analysed' | 'encoded' | 'deleted';
   blank_score: number | null;
+  compliant: number | null;
   blank_flag: ReviewPage['blankFlag'];
   rotation: 0 | 90 | 180 | 270;
   created_at: string;
@@ -35,6 +36,8 @@ function toReview(r: PageRow): ReviewPage {
     rotation: r.rotation,
     blankFlag: r.blank_flag,
     blankScore: r.blank_score,
+    analysed: r.blank_score !== null,
+    compliant: r.compliant === null ? null : r.compliant === 1,
     deleted: r.state === 'deleted',
     createdAt: r.created_at,
   };

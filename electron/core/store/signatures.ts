@@ -115,3 +115,13 @@ export function timestampAttemptFailed(store: Store, documentId: string, error: 
 export function countBlobs(store: Store): number {
   return store.get<{ n: number }>(sql`SELECT count(*) AS n FROM blob`)?.n ?? 0;
 }
+
+/** Documents of the dossier carrying a signature by the certificate with this SHA-256 (the demo one). */
+export function demoSignedDocuments(store: Store, dossierId: string, certSha256: string): string[] {
+  return store
+    .all<{ id: string }>(
+      sql`SELECT DISTINCT d.id FROM document d JOIN component c ON c.id = d.component_id JOIN signature s ON s.document_id = d.id
+        WHERE c.dossier_id = ${dossierId} AND s.cert_sha256 = ${certSha256}`,
+    )
+    .map((r) => r.id);
+}

@@ -19,6 +19,7 @@ import {
   stationAgencyCode,
   syncDocuments,
 } from '../store/sync';
+import { assertNoDemoSignature } from '../signing/demoCert';
 import { nextLocalSeq, reserveCode, reservedCode } from '../store/dossierCodes';
 import type { Credentials, DossierCodeBook, OneStopAdapter, RawExchange } from './adapter';
 import { fetchCatalogue } from './catalogueFetch';
@@ -446,6 +447,8 @@ export class SyncEngine {
     const { store, blobs } = this.station;
     const dossier = getDossier(store, dossierId);
     if (!dossier) throw new StationError('NOT_FOUND', `dossier ${dossierId} vanished from the outbox`);
+    // A demo signature has no legal value: such a dossier never reaches a one-stop system.
+    assertNoDemoSignature(this.station, dossierId);
     // 1. Look up first: a commit whose reply was lost (or a previous life of this process) is found here.
     const known = await this.call(() => adapter.findDossier(dossierId));
     if (known) {

@@ -13,7 +13,9 @@ export const DICTIONARIES: Record<Lang, Dictionary> = { vi, en };
  * itself. `{name}` placeholders are replaced by plain strings: React renders them as text, never markup.
  */
 export function translate(lang: Lang, key: string, vars?: Record<string, string | number>, dicts: Record<Lang, Dictionary> = DICTIONARIES): string {
-  const text = dicts[lang][key] ?? dicts.vi[key] ?? '';
+  // Plural: `key.one` is the form for n = 1 where a language has one (English "1 page"; Vietnamese has none).
+  const one = vars?.n === 1 ? dicts[lang][`${key}.one`] : undefined;
+  const text = one ?? dicts[lang][key] ?? dicts.vi[key] ?? '';
   if (!vars) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }

@@ -15,6 +15,8 @@ export const SHORTCUTS = {
   finish: 'Alt+F',
   undo: 'Ctrl+Z',
   createDossier: 'Ctrl+Enter',
+  newDossier: 'Alt+N',
+  resumeDraft: 'Alt+R',
   rotate: 'R',
   remove: 'Delete',
   moveLeft: 'Alt+ArrowLeft',

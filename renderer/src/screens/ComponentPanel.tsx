@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ReviewPage } from '../../../electron/common/api/pages';
 import type { ErrorPayload } from '../../../electron/common/errors';
 import type { Component } from '../../../electron/common/schemas';
@@ -8,12 +8,36 @@ import { ErrorBox } from '../components/ErrorBox';
 import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
+import { ComponentInfo } from './ComponentInfo';
+import { EarlierDocuments } from './EarlierDocuments';
 import { ReviewGrid } from './ReviewGrid';
 import { ScanControls } from './ScanControls';
 import { SignDialog } from './SignDialog';
 
-/** One component: scan or import, review the pages, make the PDF/A, sign. */
-export function ComponentPanel({ component, active, documentId, onDocument, onChanged }: { component: Component; active: boolean; documentId: string | null; onDocument(id: string): void; onChanged(): void }) {
+/**
+ * One component: scan or import (top), the page strip and viewer (middle, the only part that scrolls), and
+ * the sticky action bar (page count · Make PDF/A · Sign · the dossier's Finish) that never leaves the screen.
+ */
+export function ComponentPanel({
+  component,
+  ownerId,
+  dossierId,
+  active,
+  documentId,
+  onDocument,
+  onChanged,
+  finish,
+}: {
+  component: Component;
+  ownerId: string;
+  dossierId: string;
+  active: boolean;
+  documentId: string | null;
+  onDocument(id: string): void;
+  onChanged(): void;
+  /** The dossier's Finish button, shown at the end of the action bar. */
+  finish: ReactNode;
+}) {
   const { t } = useI18n();
   const { transport, generation } = useStation();
   const { run, busy } = useAction();
@@ -22,6 +46,7 @@ export function ComponentPanel({ component, active, documentId, onDocument, onCh
   const [signing, setSigning] = useState(false);
   const [importName, setImportName] = useState<string | null>(null);
   const [made, setMade] = useState<{ pages: number; skipped: number; flagged: number } | null>(null);
+  const [autoRotated, setAutoRotated] = useState<Record<string, number>>({});
   const fileInput = useRef<HTMLInputElement>(null);
 
   const loadPages = async () => {
@@ -32,7 +57,11 @@ export function ComponentPanel({ component, active, documentId, onDocument, onCh
     void loadPages();
   }, [component.id, generation]);
   useEvents((ev) => {
-    if ((ev.type === 'scan.page' || ev.type === 'pages.changed') && ev.data.componentId === component.id) void loadPages();
+    if ((ev.type === 'scan.page' || ev.type === 'pages.changed' || ev.type === 'page.analysed') && ev.data.componentId === component.id) void loadPages();
+    if (ev.type === 'page.analysed' && ev.data.componentId === component.id && typeof ev.data.autoRotation === 'number' && ev.data.autoRotation !== 0) {
+      const { pageId, autoRotation } = ev.data;
+      if (typeof pageId === 'string') setAutoRotated((a) => ({ ...a, [pageId]: autoRotation }));
+    }
   });
 
   const assemble = async () => {
@@ -72,10 +101,10 @@ export function ComponentPanel({ component, active, documentId, onDocument, onCh
         fileInput.current?.click();
       } else if (matches(e, SHORTCUTS.assemble)) {
         e.preventDefault();
-        void assemble();
+        if (canAssemble) void assemble();
       } else if (matches(e, SHORTCUTS.sign)) {
         e.preventDefault();
-        setSigning(true);
+        if (canSign) setSigning(true);
       }
     };
     window.addEventListener('keydown', onKey);
@@ -84,9 +113,15 @@ export function ComponentPanel({ component, active, documentId, onDocument, onCh
 
   const livePages = pages.filter((p) => !p.deleted);
   const pendingBlank = livePages.filter((p) => p.blankFlag === 'flagged').length;
+  // An undecided blank page blocks signing: the signed document must be the one the clerk looked at.
+  const canSign = component.digitised && !component.signed && pendingBlank === 0;
+  const canAssemble = livePages.length > 0 && pendingBlank === 0 && busy === null;
   return (
     <section className="component-panel" aria-labelledby={`c-${component.id}`} data-testid="component-panel">
+      <div className="component-top">
       <h2 id={`c-${component.id}`}>{component.name}</h2>
+      <ComponentInfo component={component} onSaved={onChanged} />
+      {livePages.length === 0 && !component.digitised && <EarlierDocuments ownerId={ownerId} typeCode={component.typeCode} dossierId={dossierId} />}
       <ScanControls component={component} active={active} onPages={() => void loadPages()} />
       <div className="import-row">
         <input
@@ -111,25 +146,40 @@ export function ComponentPanel({ component, active, documentId, onDocument, onCh
           </bdi>
         )}
       </div>
-      <ReviewGrid pages={pages} active={active} onChange={setPages} reload={() => void loadPages()} />
-      {made && (
-        <p className={made.flagged > 0 ? 'check bad' : 'check ok'} role="status" data-testid="assembled" data-flagged={made.flagged}>
-          {t('doc.made', { pages: made.pages, skipped: made.skipped })}
-          {made.flagged > 0 && ` ${t('doc.flagged', { n: made.flagged })}`}
-        </p>
-      )}
       {error && <ErrorBox error={error} />}
-      <div className="actions">
-        <span className="muted" data-testid="page-count">
-          {t('review.count', { n: livePages.length })}
-          {pendingBlank > 0 && ` · ${t('review.blankPending', { n: pendingBlank })}`}
+      </div>
+      <ReviewGrid
+        pages={pages}
+        active={active}
+        onChange={setPages}
+        reload={() => void loadPages()}
+        autoRotated={autoRotated}
+        onAutoRotationUndone={(id) =>
+          setAutoRotated((a) => {
+            const { [id]: _gone, ...rest } = a;
+            return rest;
+          })
+        }
+      />
+      <div className="action-bar" data-testid="action-bar">
+        <span className="action-status" data-testid="page-count" data-pending-blank={pendingBlank}>
+          <strong>{t('review.count', { n: livePages.length })}</strong>
+          {pendingBlank > 0 && <span className="check bad"> · {t('review.blankPending', { n: pendingBlank })}</span>}
+          {made && (
+            <span className={made.flagged > 0 ? 'check bad' : 'check ok'} role="status" data-testid="assembled" data-flagged={made.flagged}>
+              {' · '}
+              {t('doc.made', { pages: made.pages, skipped: made.skipped })}
+              {made.flagged > 0 && ` ${t('doc.flagged', { n: made.flagged })}`}
+            </span>
+          )}
         </span>
-        <button type="button" disabled={livePages.length === 0 || pendingBlank > 0 || busy !== null} onClick={() => void assemble()} aria-keyshortcuts={SHORTCUTS.assemble} data-testid="assemble">
+        <button type="button" disabled={!canAssemble} onClick={() => void assemble()} aria-keyshortcuts={SHORTCUTS.assemble} data-testid="assemble">
           {t('doc.assemble')} <Kbd keys={SHORTCUTS.assemble} />
         </button>
-        <button type="button" className="primary" disabled={!component.digitised || component.signed} onClick={() => setSigning(true)} aria-keyshortcuts={SHORTCUTS.sign} data-testid="sign">
+        <button type="button" className="primary" disabled={!canSign} title={pendingBlank > 0 ? t('sign.blankFirst') : undefined} onClick={() => setSigning(true)} aria-keyshortcuts={SHORTCUTS.sign} data-testid="sign">
           {t('sign.button')} <Kbd keys={SHORTCUTS.sign} />
         </button>
+        {finish}
       </div>
       {signing && (
         <SignDialog

@@ -9,11 +9,11 @@ import { SHORTCUTS, matches } from '../lib/keys';
 import { ComponentPanel } from './ComponentPanel';
 
 /** One dossier: the component checklist on the left, the chosen component (scan, review, sign) on the right. */
-export function DossierWork({ dossier, onChange, onDone, active }: { dossier: Dossier; onChange(d: Dossier): void; onDone(): void; active: boolean }) {
+export function DossierWork({ dossier, kind, onChange, onDone, active }: { dossier: Dossier; kind: 'intake' | 'result'; onChange(d: Dossier): void; onDone(): void; active: boolean }) {
   const { t } = useI18n();
   const { transport, generation } = useStation();
   const { run, busy } = useAction();
-  const components = dossier.components.filter((c) => c.kind === dossier.purpose);
+  const components = dossier.components.filter((c) => c.kind === kind);
   const [current, setCurrent] = useState<string | null>(components[0]?.id ?? null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [finished, setFinished] = useState(false);
@@ -29,6 +29,8 @@ export function DossierWork({ dossier, onChange, onDone, active }: { dossier: Do
   }, [generation]);
   useEvents((ev) => {
     if ((ev.type === 'dossier.changed' && ev.data.id === dossier.id) || ev.type === 'document.changed') void reload();
+    // The checklist counts pages live while a scan runs ("đã quét N trang").
+    if ((ev.type === 'scan.page' || ev.type === 'pages.changed') && dossier.components.some((c) => c.id === ev.data.componentId)) void reload();
   });
 
   const missing = components.filter((c) => c.required && !(c.digitised && c.signed));
@@ -56,6 +58,7 @@ export function DossierWork({ dossier, onChange, onDone, active }: { dossier: Do
   });
 
   const comp = components.find((c) => c.id === current) ?? null;
+  const done = finished || dossier.state === 'queued' || dossier.state === 'synced';
   return (
     <div className="dossier" data-testid="dossier" data-id={dossier.id} data-state={dossier.state}>
       <aside className="checklist" aria-label={t('dossier.checklist')}>
@@ -65,6 +68,9 @@ export function DossierWork({ dossier, onChange, onDone, active }: { dossier: Do
             <bdi className="owner-name" data-testid="dossier-owner-name" title={dossier.ownerName}>
               {dossier.ownerName || dossier.ownerId}
             </bdi>
+          </p>
+          <p className="owner-id" data-testid="dossier-owner-id">
+            <span className="label">{t(`owner.type.short.${dossier.ownerIdType}`)}</span> <span className="mono">{dossier.ownerId}</span>
           </p>
           <p className="muted">
             <span className="code">{dossier.procedureCode}</span> {dossier.procedureName}
@@ -98,29 +104,34 @@ export function DossierWork({ dossier, onChange, onDone, active }: { dossier: Do
           {missing.length ? t('dossier.missing', { n: missing.length }) : t('dossier.allDone')}
         </p>
         {error && <ErrorBox error={error} />}
-        {finished || dossier.state === 'queued' || dossier.state === 'synced' ? (
+        {(finished || dossier.state === 'queued' || dossier.state === 'synced') && (
           <div className="done" role="status" data-testid="finished">
             <p>{t('dossier.finished')}</p>
             <button type="button" className="primary" onClick={onDone} data-testid="new-dossier">
               {t('dossier.new')}
             </button>
           </div>
-        ) : (
-          <button type="button" className="primary wide" disabled={missing.length > 0 || busy !== null} onClick={() => void finish()} aria-keyshortcuts={SHORTCUTS.finish} data-testid="finish">
-            {t('dossier.finish')} <Kbd keys={SHORTCUTS.finish} />
-          </button>
         )}
       </aside>
-      <div className="component-area">{comp && (
+      <div className="component-area">
+        {comp && (
           <ComponentPanel
             key={comp.id}
             component={comp}
+            ownerId={dossier.ownerId}
+            dossierId={dossier.id}
             active={active}
             documentId={documents[comp.id] ?? comp.documentId}
             onDocument={(id) => setDocuments((d) => ({ ...d, [comp.id]: id }))}
             onChanged={() => void reload()}
+            finish={
+              <button type="button" className="primary finish" disabled={done || missing.length > 0 || busy !== null} onClick={() => void finish()} aria-keyshortcuts={SHORTCUTS.finish} data-testid="finish">
+                {t('dossier.finishShort')} <Kbd keys={SHORTCUTS.finish} />
+              </button>
+            }
           />
-        )}</div>
+        )}
+      </div>
     </div>
   );
 }
@@ -130,8 +141,9 @@ function ComponentStatus({ c }: { c: Component }) {
   const state = c.signed ? 'signed' : c.digitised ? 'digitised' : c.pageCount > 0 ? 'scanned' : 'empty';
   return (
     <span className={`cstatus cstatus-${state}`} data-testid="component-status" data-state={state}>
-      {c.required ? t('component.required') : t('component.optional')} · {t(`component.state.${state}`)}
-      {c.pageCount > 0 && ` · ${t('component.pages', { n: c.pageCount })}`}
+      {c.required ? t('component.required') : t('component.optional')} ·{' '}
+      {state === 'scanned' ? t('component.scannedPages', { n: c.pageCount }) : t(`component.state.${state}`)}
+      {state !== 'scanned' && c.pageCount > 0 && ` · ${t('component.pages', { n: c.pageCount })}`}
     </span>
   );
 }

@@ -1,22 +1,63 @@
-import { useState } from 'react';
-import type { Dossier } from '../../../electron/common/schemas';
+import { useEffect, useState } from 'react';
+import type { Dossier, DossierSummary } from '../../../electron/common/schemas';
+import type { ErrorPayload } from '../../../electron/common/errors';
+import { useAction, useStation } from '../api/context';
+import { ErrorBox } from '../components/ErrorBox';
+import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
+import { SHORTCUTS, matches } from '../lib/keys';
 import { DossierWork } from './DossierWork';
+import { DraftsPanel } from './DraftsPanel';
 import { OwnerStep } from './OwnerStep';
 import { ProcedureStep, type Procedure } from './ProcedureStep';
 
-/** Intake (tiếp nhận) and results (số hóa kết quả): procedure → owner → components (scan, review, sign) → finish. */
+/**
+ * Intake (tiếp nhận) and results (số hóa kết quả): procedure → owner → components (scan, review, sign) →
+ * finish. Beside the procedure search: the drafts in progress (resume one) and a search of the station's
+ * dossiers. "Hồ sơ mới" (Alt+N) leaves the current dossier as it is (a draft stays in the list) and starts over.
+ */
 export function Intake({ purpose, active }: { purpose: 'intake' | 'result'; active: boolean }) {
   const { t } = useI18n();
+  const { transport } = useStation();
+  const { run } = useAction();
   const [procedure, setProcedure] = useState<Procedure | null>(null);
   const [dossier, setDossier] = useState<Dossier | null>(null);
+  const [error, setError] = useState<ErrorPayload | null>(null);
   const restart = () => {
     setDossier(null);
     setProcedure(null);
+    setError(null);
   };
+  /** Opens a dossier found in the drafts or the search; on the results screen an intake dossier gets its result components. */
+  const open = async (d: DossierSummary) => {
+    setError(null);
+    if (purpose === 'result' && d.purpose === 'intake') {
+      const r =
+        d.serverCode !== null
+          ? await run('dossiers.createResult', { procedureCode: d.procedureCode, resultFor: d.serverCode, ownerId: d.ownerId, ownerIdType: d.ownerIdType, ownerName: d.ownerName }, `result-${d.id}`)
+          : await run('dossiers.addResults', { id: d.id }, `results-${d.id}`);
+      if (r?.ok) setDossier(r.value);
+      else if (r) setError(r.error);
+      return;
+    }
+    const r = await transport.call('dossiers.get', { id: d.id });
+    if (r.ok) setDossier(r.value);
+    else setError(r.error);
+  };
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (matches(e, SHORTCUTS.newDossier)) {
+        e.preventDefault();
+        restart();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active]);
   const step = dossier ? 3 : procedure ? 2 : 1;
   return (
-    <section className="screen" aria-labelledby={`${purpose}-title`} data-testid={`screen-${purpose}`}>
+    <section className={dossier ? 'screen screen-work' : 'screen'} aria-labelledby={`${purpose}-title`} data-testid={`screen-${purpose}`}>
       <div className="screen-head">
         <h1 id={`${purpose}-title`}>{purpose === 'intake' ? t('intake.title') : t('results.title')}</h1>
         <ol className="steps" aria-label={t('intake.steps')}>
@@ -24,10 +65,21 @@ export function Intake({ purpose, active }: { purpose: 'intake' | 'result'; acti
           <li aria-current={step === 2 ? 'step' : undefined}>{t('intake.step.owner')}</li>
           <li aria-current={step === 3 ? 'step' : undefined}>{t('intake.step.components')}</li>
         </ol>
+        <button type="button" onClick={restart} disabled={step === 1} aria-keyshortcuts={SHORTCUTS.newDossier} data-testid="new-dossier-top">
+          {t('dossier.new')} <Kbd keys={SHORTCUTS.newDossier} />
+        </button>
       </div>
-      {!procedure && <ProcedureStep purpose={purpose} onChoose={setProcedure} active={active} />}
-      {procedure && !dossier && <OwnerStep purpose={purpose} procedure={procedure} onBack={() => setProcedure(null)} onCreated={setDossier} active={active} />}
-      {dossier && <DossierWork dossier={dossier} onChange={setDossier} onDone={restart} active={active} />}
+      {error && <ErrorBox error={error} />}
+      {!procedure && !dossier && (
+        <div className="start">
+          <ProcedureStep purpose={purpose} onChoose={setProcedure} active={active} />
+          <DraftsPanel purpose={purpose} active={active} onOpen={(d) => void open(d)} />
+        </div>
+      )}
+      {procedure && !dossier && (
+        <OwnerStep purpose={purpose} procedure={procedure} onBack={() => setProcedure(null)} onCreated={setDossier} onOpen={(d) => void open(d)} active={active} />
+      )}
+      {dossier && <DossierWork dossier={dossier} kind={purpose} onChange={setDossier} onDone={restart} active={active} />}
     </section>
   );
 }

@@ -7,6 +7,21 @@ import { ErrorBox } from '../components/ErrorBox';
 import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
+import type { ResultOf } from '../../../electron/common/api';
+
+type Profile = ResultOf<'scan.profiles'>[number];
+
+/** The SANE test device's default picture is solid black: the demo shows its colour pattern instead. */
+const DEMO_PICTURE = 'Color pattern';
+const rememberKey = (typeCode: string) => `sohoa.scanProfile.${typeCode}`;
+
+function rememberedProfile(typeCode: string): string {
+  try {
+    return localStorage.getItem(rememberKey(typeCode)) ?? '';
+  } catch {
+    return '';
+  }
+}
 
 interface Live {
   job: ScanJob;
@@ -23,14 +38,29 @@ export function ScanControls({ component, active, onPages }: { component: Compon
   const devices = useQuery('devices.list', {});
   const profiles = useQuery('scan.profiles', {});
   const [deviceId, setDeviceId] = useState('');
-  const [profileName, setProfileName] = useState('');
+  // The profile last used for this kind of paper (per component type, on this browser).
+  const [profileName, setProfileNameState] = useState(() => rememberedProfile(component.typeCode));
+  const setProfileName = (name: string) => {
+    setProfileNameState(name);
+    try {
+      localStorage.setItem(rememberKey(component.typeCode), name);
+    } catch {
+      // Storage refused (private mode): the choice lasts for this screen only.
+    }
+  };
+  const [starting, setStarting] = useState(false);
   const [picture, setPicture] = useState('');
   const [live, setLive] = useState<Live | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const device = deviceId || devices.data?.[0]?.id || '';
   const caps = useQuery('devices.capabilities', device ? { deviceId: device } : null, [device]);
-  const profile = profileName || profiles.data?.find((p) => p.compliant)?.name || profiles.data?.[0]?.name || '';
+  const known = profileName !== '' && (profiles.data === null || profiles.data.some((p) => p.name === profileName));
+  const profile = (known ? profileName : '') || profiles.data?.find((p) => p.compliant)?.name || profiles.data?.[0]?.name || '';
   const pictureOption = caps.data?.driverOptions.find((o) => o.name === 'test-picture' && o.values && o.values.length > 0);
+  const chosen = profiles.data?.find((x) => x.name === profile);
+  // A profile naming its own test picture keeps it; otherwise the demo shows a pattern, never a black sheet.
+  const profilePicture = chosen?.driverOptions?.['test-picture'];
+  const effectivePicture = picture || (profilePicture === undefined && pictureOption?.values?.includes(DEMO_PICTURE) ? DEMO_PICTURE : '');
 
   // Events may arrive before scan.start answers (a flatbed page can be done first): remember the last word per job.
   const seen = useRef(new Map<string, { fault?: ScanFault; ended?: number }>());
@@ -69,16 +99,17 @@ export function ScanControls({ component, active, onPages }: { component: Compon
   });
 
   const profileRef = (): string | Record<string, unknown> => {
-    const p = profiles.data?.find((x) => x.name === profile);
-    if (!picture || !p) return profile;
-    const { compliant: _c, ...plain } = p;
-    return { ...plain, driverOptions: { ...plain.driverOptions, 'test-picture': picture } };
+    if (!effectivePicture || !chosen) return profile;
+    const { compliant: _c, ...plain } = chosen;
+    return { ...plain, driverOptions: { ...plain.driverOptions, 'test-picture': effectivePicture } };
   };
 
   const start = async () => {
     if (!device || !profile || live?.running) return;
     setError(null);
-    const r = await run('scan.start', { deviceId: device, profile: profileRef(), componentId: component.id }, 'scan');
+    // Said at once: the first scan of the day can take seconds before the scanner answers.
+    setStarting(true);
+    const r = await run('scan.start', { deviceId: device, profile: profileRef(), componentId: component.id }, 'scan').finally(() => setStarting(false));
     if (!r) return;
     if (r.ok) {
       const early = seen.current.get(r.value.id);
@@ -96,7 +127,7 @@ export function ScanControls({ component, active, onPages }: { component: Compon
     if (!live) return;
     setError(null);
     seen.current.delete(live.job.id);
-    const r = await run('scan.continue', picture ? { jobId: live.job.id, driverOptions: { 'test-picture': picture } } : { jobId: live.job.id }, 'scan');
+    const r = await run('scan.continue', effectivePicture ? { jobId: live.job.id, driverOptions: { 'test-picture': effectivePicture } } : { jobId: live.job.id }, 'scan');
     if (!r) return;
     if (r.ok) {
       const early = seen.current.get(r.value.id);
@@ -153,9 +184,11 @@ export function ScanControls({ component, active, onPages }: { component: Compon
           <span>{t('scan.profile')}</span>
           <select value={profile} onChange={(e) => setProfileName(e.target.value)} data-testid="scan-profile">
             {profiles.data === null && <option value="">{t('common.loading')}</option>}
-            {(profiles.data ?? []).map((p) => (
-              <option key={p.name} value={p.name}>
-                {p.name}
+            {(profiles.data ?? []).map((p, _i, all) => (
+              <option key={p.name} value={p.name} title={p.description}>
+                {profileLabel(p, t)}
+                {/* Two profiles with the same settings (a province's own next to ours) are told apart by name. */}
+                {all.some((o) => o !== p && profileLabel(o, t) === profileLabel(p, t)) ? ` — ${p.name}` : ''}
                 {p.compliant ? '' : ` (${t('scan.nonCompliant')})`}
               </option>
             ))}
@@ -165,7 +198,7 @@ export function ScanControls({ component, active, onPages }: { component: Compon
           <label className="field">
             <span>{t('scan.testPicture')}</span>
             <select value={picture} onChange={(e) => setPicture(e.target.value)} data-testid="scan-picture">
-              <option value="">{t('scan.pictureDefault')}</option>
+              <option value="">{t('scan.pictureDefault', { name: String(profilePicture ?? effectivePicture ?? '') })}</option>
               {pictureOption.values!.map((v) => (
                 <option key={v} value={v}>
                   {v}
@@ -191,10 +224,10 @@ export function ScanControls({ component, active, onPages }: { component: Compon
           </button>
         )}
       </div>
-      {live && (
-        <div className="scan-status" role="status" aria-live="polite" data-testid="scan-status" data-running={String(live.running)}>
-          {live.running ? t('scan.running', { n: live.pagesDone }) : t('scan.stopped', { n: live.pagesDone })}
-          {live.progress !== null && (
+      {(live || starting) && (
+        <div className="scan-status" role="status" aria-live="polite" data-testid="scan-status" data-running={String(starting || live?.running === true)}>
+          {statusText(live, starting, t)}
+          {live?.progress != null && (
             <progress max={100} value={live.progress} aria-label={t('scan.progress')}>
               {live.progress}
             </progress>
@@ -213,4 +246,22 @@ export function ScanControls({ component, active, onPages }: { component: Compon
       {error && <ErrorBox error={error} />}
     </div>
   );
+}
+
+type T = ReturnType<typeof useI18n>['t'];
+
+/** "Màu · 200 dpi · Khay nạp": what the clerk recognises, not the file name of the profile. */
+export function profileLabel(p: Pick<Profile, 'pixelType' | 'resolution' | 'source' | 'duplex'>, t: T): string {
+  const parts = [t(`scan.pixel.${p.pixelType}`), `${p.resolution} dpi`, t(`scan.source.${p.source}`)];
+  if (p.duplex) parts.push(t('scan.duplex'));
+  return parts.join(' · ');
+}
+
+function statusText(live: Live | null, starting: boolean, t: T): string {
+  if (starting || (live?.running && live.pagesDone === 0 && live.progress === null)) return t('scan.starting');
+  if (!live) return '';
+  if (live.running) return t('scan.running', { n: live.pagesDone });
+  if (live.fault) return t('scan.paused', { n: live.pagesDone });
+  if (live.job.state === 'cancelled') return t('scan.stopped', { n: live.pagesDone });
+  return t('scan.done', { n: live.pagesDone });
 }

@@ -28,13 +28,20 @@ export function SignDialog({ component, documentId, onClose, onSigned }: { compo
   const [error, setError] = useState<ErrorPayload | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
 
+  const [listing, setListing] = useState(0);
   useEffect(() => {
     dialog.current?.showModal();
+  }, []);
+  // Listed again on Retry: the clerk plugs the token in and asks once more, without closing the dialog.
+  useEffect(() => {
+    setCerts(null);
     void transport.call('signing.listCertificates', {}).then((r) => {
-      if (r.ok) setCerts(r.value.filter((c) => !c.pinLocked));
-      else setError(r.error);
+      if (r.ok) {
+        setCerts(r.value.filter((c) => !c.pinLocked));
+        setIndex(0);
+      } else setError(r.error);
     });
-  }, [transport]);
+  }, [transport, listing]);
 
   const cert = certs?.[index];
   const sign = async () => {
@@ -71,8 +78,21 @@ export function SignDialog({ component, documentId, onClose, onSigned }: { compo
             ))}
           </select>
         </label>
-        {certs && certs.length === 0 && <ErrorBox error={{ code: 'TOKEN_NOT_FOUND', message: 'no certificate' }} />}
+        {certs === null && <p className="muted">{t('sign.looking')}</p>}
+        {certs && certs.length === 0 && (
+          <ErrorBox error={{ code: 'TOKEN_NOT_FOUND', message: 'no certificate' }} testId="sign-no-token">
+            <p className="muted">{t('sign.noTokenNext')}</p>
+            <button type="button" onClick={() => setListing((n) => n + 1)} data-testid="sign-retry">
+              {t('sign.retry')}
+            </button>
+          </ErrorBox>
+        )}
         {cert?.pinFinalTry && <p className="check bad">{t('sign.finalTry')}</p>}
+        {cert?.demo && (
+          <p className="warn-box" data-testid="sign-demo">
+            {t('sign.demoWarning')}
+          </p>
+        )}
         <label className="field">
           <span>{cert?.key.kind === 'p12' ? t('sign.password') : t('sign.pin')}</span>
           <input type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} data-testid="sign-pin" autoFocus />

@@ -20,6 +20,9 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 export const VIEWPORT = { width: 1366, height: 860 };
+/** The usual counter screen (a 1366×768 laptop or monitor) and a full-HD one. */
+export const COUNTER_VIEWPORT = { width: 1366, height: 768 };
+export const FULL_HD_VIEWPORT = { width: 1920, height: 1080 };
 export const SCREENSHOT_DIR = join(ROOT, 'tests', 'e2e', 'screenshots');
 
 /** Builds the renderer into a fresh directory (what `sohoa serve --ui-dir` then serves). */
@@ -40,14 +43,14 @@ export interface Browser {
 }
 
 /** A Chromium with its own fresh --user-data-dir, deleted on close. */
-export async function openBrowser(): Promise<Browser> {
+export async function openBrowser(opts: { viewport?: { width: number; height: number }; locale?: string } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'sohoa-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_FLAGS.filter((f) => f !== '--headless'),
-    viewport: VIEWPORT,
-    locale: 'vi-VN',
+    viewport: opts.viewport ?? VIEWPORT,
+    locale: opts.locale ?? 'vi-VN',
     timezoneId: 'Asia/Ho_Chi_Minh',
   });
   const page = context.pages()[0] ?? (await context.newPage());

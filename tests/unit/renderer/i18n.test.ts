@@ -45,6 +45,13 @@ describe('every visible string comes from the i18n files', () => {
     expect(missingKeys(dicts.vi, dicts.en)).toEqual(['only']);
   });
 
+  it('uses the singular form for n = 1 where the language has one, and the plain form otherwise', () => {
+    expect(translate('en', 'review.count', { n: 1 })).toBe('1 page');
+    expect(translate('en', 'review.count', { n: 2 })).toBe('2 pages');
+    expect(translate('en', 'review.count', { n: 0 })).toBe('0 pages');
+    expect(translate('vi', 'review.count', { n: 1 })).toBe('1 trang');
+  });
+
   it('no dictionary entry is empty or left with an unfilled English word in Vietnamese', () => {
     for (const [k, v] of Object.entries(vi as Record<string, string>)) expect(v.trim(), k).not.toBe('');
     for (const [k, v] of Object.entries(en as Record<string, string>)) expect(v.trim(), k).not.toBe('');

@@ -4,7 +4,7 @@ import { takeTokenFromLocation } from '../../../renderer/src/api/fragment';
 import { newIdempotencyKey } from '../../../renderer/src/api/idempotency';
 import { matches, SHORTCUTS } from '../../../renderer/src/lib/keys';
 import { digitisationRows } from '../../../renderer/src/lib/report';
-import { moveItem, rotateBy, zoomStep } from '../../../renderer/src/lib/reorder';
+import { moveItem, rotateBy, zoomedSize, zoomStep } from '../../../renderer/src/lib/reorder';
 import type { DossierSummary } from '../../../electron/common/schemas';
 
 const key = (k: string, mods: Partial<{ altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; code: string }> = {}) => ({
@@ -28,9 +28,12 @@ describe('renderer logic', () => {
     expect(rotateBy(0)).toBe(90);
     expect(rotateBy(270)).toBe(0);
     expect(rotateBy(0, false)).toBe(270);
-    expect(zoomStep(160, 1)).toBe(240);
-    expect(zoomStep(120, -1)).toBe(120);
-    expect(zoomStep(520, 1)).toBe(520);
+    expect(zoomStep(100, 1)).toBe(150);
+    expect(zoomStep(100, -1)).toBe(75);
+    expect(zoomStep(25, -1)).toBe(25);
+    expect(zoomStep(200, 1)).toBe(200);
+    expect(zoomedSize({ width: 1654, height: 2339, rotation: 0 }, 100)).toEqual({ width: 1654, height: 2339 });
+    expect(zoomedSize({ width: 1654, height: 2339, rotation: 90 }, 50)).toEqual({ width: 1170, height: 827 });
   });
 
   it('matches shortcuts, including Alt letters reported as another character by the layout', () => {

@@ -1,4 +1,5 @@
 import type { stationMethods } from '../../../common/api/station';
+import { matchesSearch } from '../../../common/search';
 import { dayRange } from '../../reports/digitisation';
 import { appendAudit, auditRows, checkAuditChain } from '../../store/audit';
 import { readSyncSettings } from '../../sync/settings';
@@ -30,9 +31,9 @@ export function createStationHandlers(station: Station): HandlersFor<keyof typeo
       return { from, to, check, rows };
     },
     'procedures.list': ({ query }) => {
-      const q = query?.trim().toLocaleLowerCase('vi') ?? '';
+      const q = query?.trim() ?? '';
       return listProcedures(station.store)
-        .filter((p) => q === '' || p.code.includes(q) || p.name.toLocaleLowerCase('vi').includes(q))
+        .filter((p) => matchesSearch(`${p.code} ${p.name}`, q))
         .map((p) => ({
           code: p.code,
           name: p.name,
