@@ -235,15 +235,12 @@ export function verifyDocument(station: Station, documentId: string): VerifyRepo
 }
 
 const flushing = new WeakMap<Station, Promise<{ stamped: string[]; failed: { documentId: string; code: string }[] }>>();
-const retrying = new WeakSet<Station>();
 
 /**
  * Retries queued document timestamps in the background every `SOHOA_TIMESTAMP_RETRY_MS` (default 5 min) while the
- * station is open; a no-op when the queue is empty. Started once per station.
+ * station is open; a no-op when the queue is empty. Started once, by the composition root of a long-running service.
  */
 export function startTimestampRetry(station: Station): void {
-  if (retrying.has(station)) return;
-  retrying.add(station);
   const every = Number(process.env.SOHOA_TIMESTAMP_RETRY_MS ?? 300_000);
   if (!(every > 0)) return;
   const timer = setInterval(() => {
