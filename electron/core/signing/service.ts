@@ -6,6 +6,7 @@ import { randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CertificateEntry, SigningConfig, SigningKeyRef } from '../../common/api/signing';
+import { backoff } from '../../common/backoff';
 import { StationError } from '../../common/errors';
 import type { Role } from '../../common/schemas';
 import { createLogger } from '../log/logger';
@@ -303,8 +304,9 @@ async function flushOnce(station: Station): Promise<{ stamped: string[]; failed:
       stamped.push(doc.id);
     } catch (err) {
       const code = err instanceof StationError ? err.code : 'INTERNAL';
-      const backoff = Math.min(24 * 3600, 60 * 2 ** Math.min(q.attempts, 10));
-      timestampAttemptFailed(station.store, doc.id, (err as Error).message, new Date(now.getTime() + backoff * 1000).toISOString());
+      // 1 min doubling per attempt (the exponent stops growing after 10 tries), at most a day.
+      const delayMs = backoff(Math.min(q.attempts, 10), { baseMs: 60_000, maxMs: 24 * 3600_000, jitter: 'none' });
+      timestampAttemptFailed(station.store, doc.id, (err as Error).message, new Date(now.getTime() + delayMs).toISOString());
       failed.push({ documentId: doc.id, code });
     } finally {
       rmSync(out, { force: true });
