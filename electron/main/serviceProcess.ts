@@ -5,6 +5,7 @@ import { toErrorPayload } from '../common/errors';
 import { renderPageImage } from '../core/bridge/pageImage';
 import { startBridge } from '../core/bridge/server';
 import { createLogger } from '../core/log/logger';
+import { localCallContext } from '../core/service/context';
 import { openStationServices } from '../core/service/stationServices';
 import { defaultDataDir } from '../core/station/dataDir';
 import type { FromService } from './protocol';
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
     if (!msg) return;
     if (msg.kind === 'call') {
       // The window's user: the station's local session (roles per user arrive with sign-in).
-      void dispatcher.invoke(msg.method, msg.params, { user: { id: 'local', role: 'admin' }, via: 'ipc' }).then((result) => post({ kind: 'result', id: msg.id, result }));
+      void dispatcher.invoke(msg.method, msg.params, localCallContext('ipc')).then((result) => post({ kind: 'result', id: msg.id, result }));
     } else if (msg.kind === 'image') {
       renderPageImage(station, msg.pageId, msg.width).then(
         (img) => post({ kind: 'image', id: msg.id, ok: true, bytes: new Uint8Array(img.bytes), mediaType: img.mediaType }),

@@ -11,6 +11,14 @@ export interface CallContext {
   via: string;
 }
 
+/**
+ * The caller of every transport until clerks sign in: the station's local session (whoever started the
+ * service or the station window, or ran the CLI), with every role. The one place sign-in replaces.
+ */
+export function localCallContext(via: string): CallContext {
+  return { user: { id: 'local', role: 'admin' }, via };
+}
+
 export type Handler<M extends MethodName> = (
   params: ParsedParamsOf<M>,
   ctx: CallContext,
