@@ -3,10 +3,12 @@
 import { utilityProcess, type UtilityProcess } from 'electron';
 import { EventEmitter } from 'node:events';
 import { backoff } from '../common/backoff';
+import type { ConnectionState } from '../common/connection';
 import type { FromService, ToService } from './protocol';
 import { createShutdown } from './shutdown';
 
-export type ServiceState = 'connecting' | 'online' | 'reconnecting';
+/** The shell's view of its service process: the shared connection states, less the web bridge's `unauthorized`. */
+export type ServiceState = Exclude<ConnectionState, 'unauthorized'>;
 
 interface Pending {
   resolve(v: FromService): void;
