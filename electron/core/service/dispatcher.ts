@@ -2,7 +2,7 @@ import { isMethodName, stationApi, type MethodName, type ParsedParamsOf, type Re
 import { StationError, toErrorPayload } from '../../common/errors';
 import type { Result } from '../../common/result';
 import { createLogger } from '../log/logger';
-import { sql } from '../store/sql';
+import { idempotentResult, recordIdempotentResult } from '../store/idempotency';
 import type { Station } from '../station/station';
 import type { CallContext, Handler, HandlersFor, ServiceDeps } from './context';
 import { createDeviceHandlers } from './handlers/devices';
@@ -59,22 +59,19 @@ export class Dispatcher {
     const params = parsed.data as ParsedParamsOf<MethodName> & { idempotencyKey?: string };
     const idemKey = spec.mutating && typeof params.idempotencyKey === 'string' ? params.idempotencyKey : undefined;
     if (idemKey !== undefined) {
-      const prior = this.station.store.get<{ method: string; result_json: string }>(
-        sql`SELECT method, result_json FROM idempotency WHERE key = ${idemKey}`,
-      );
+      const prior = idempotentResult(this.station.store, idemKey);
       if (prior) {
         if (prior.method !== methodName) {
           return { ok: false, error: { code: 'CONFLICT', message: `idempotency key reused for ${prior.method}` } };
         }
-        return { ok: true, value: JSON.parse(prior.result_json) as unknown };
+        return { ok: true, value: JSON.parse(prior.resultJson) as unknown };
       }
     }
     try {
       const handler = this.handlers[methodName] as Handler<MethodName>;
       const value = (await handler(params as never, ctx)) as ResultOf<MethodName>;
       if (idemKey !== undefined) {
-        this.station.store.run(sql`INSERT OR IGNORE INTO idempotency (key, method, result_json, created_at)
-          VALUES (${idemKey}, ${methodName}, ${JSON.stringify(value)}, ${new Date().toISOString()})`);
+        recordIdempotentResult(this.station.store, idemKey, methodName, JSON.stringify(value));
       }
       return { ok: true, value };
     } catch (err) {

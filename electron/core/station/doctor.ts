@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { StationError } from '../../common/errors';
 import type { DriverRegistry } from '../../../native-bridge/registry';
 import { createDriverRegistry } from '../capture/drivers';
-import { peekSchemaVersion } from '../store/db';
+import { peekSchemaVersion, sqliteVersion } from '../store/db';
 import { codeSchemaVersion } from '../store/migrations';
 import { freeBytes, layout } from './dataDir';
 import { STATION_VERSION } from './version';
@@ -135,11 +134,7 @@ export async function runDoctor(dataDir: string, drivers: DriverRegistry = creat
   });
   checks.push(
     nativeCheck('better-sqlite3', () => {
-      const D = require('better-sqlite3') as typeof Database;
-      const db = new D(':memory:');
-      const v = (db.prepare('select sqlite_version() v').get() as { v: string }).v;
-      db.close();
-      return `SQLite ${v}`;
+      return `SQLite ${sqliteVersion()}`;
     }),
   );
   checks.push(

@@ -4,7 +4,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { StationError } from '../../common/errors';
-import { fsError } from '../station/dataDir';
+import { fsError } from './fsError';
 
 const HASH = /^[0-9a-f]{64}$/;
 

@@ -47,6 +47,16 @@ export function readHeader(file: string): HeaderInfo {
 }
 
 /** The schema version a file holds, without changing it (used by `doctor` and before opening). */
+/** The SQLite library's version (doctor: proves the native module loads for this Node ABI). */
+export function sqliteVersion(): string {
+  const db = new Database(':memory:');
+  try {
+    return (db.prepare('select sqlite_version() v').get() as { v: string }).v;
+  } finally {
+    db.close();
+  }
+}
+
 export function peekSchemaVersion(file: string): HeaderInfo {
   const h = readHeader(file);
   if (!h.walPending) return h;
