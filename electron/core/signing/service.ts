@@ -15,10 +15,11 @@ import { getSetting, setSetting } from '../store/settings';
 import { documentForSigning, pendingTimestamps, recordSignature, signaturesOf, timestampAttemptFailed } from '../store/signatures';
 import type { Station } from '../station/station';
 import type { MarkSpec } from './appearance';
+import { agencyMark, clerkMark } from './legalMark';
 import { certSha256, checkSigningCertificate, commonName, pemToDers } from './certs';
 import type { SigningKey } from './cms';
 import { openP12Key } from './p12';
-import { addDocumentTimestamp, isoVietnam, signPdf, type PadesLevel } from './pades';
+import { addDocumentTimestamp, signPdf, type PadesLevel } from './pades';
 import { listTokenCertificates, openPkcs11Key, type Pkcs11Factory } from './pkcs11';
 import { verifyPdf, type VerifyReport } from './verify';
 
@@ -155,7 +156,7 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
       if (p.role === 'clerk') {
         const copied = m.copiedAt ? new Date(m.copiedAt) : new Date(doc.createdAt);
         if (Number.isNaN(copied.getTime())) throw new StationError('INVALID_REQUEST', 'copiedAt is not a date');
-        mark = { position: 'top-left', lines: [`Người sao: ${m.name ?? commonName(key.certificate)}`, `Thời gian sao: ${isoVietnam(copied)}`] };
+        mark = clerkMark(m.name ?? commonName(key.certificate), copied);
       } else {
         const agency = m.agencyName ?? cfg.agencyName;
         if (!agency) throw new StationError('INVALID_REQUEST', 'the agency name for the "SAO Y" mark is not configured');
@@ -167,7 +168,7 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
             throw new StationError('NOT_FOUND', `seal image ${m.sealPath}: ${(err as Error).message}`);
           }
         }
-        mark = { position: 'top-right', lines: [m.heading, agency, isoVietnam(now)], sealPng };
+        mark = agencyMark(m.heading, agency, now, sealPng);
       }
     }
     const r = await signPdf({
