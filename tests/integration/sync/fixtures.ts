@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { ulid } from '../../../electron/common/ids';
 import { completeDossier } from '../../../electron/core/dossiers/service';
+import { createStationServices } from '../../../electron/core/service/stationServices';
 import type { Station } from '../../../electron/core/station/station';
 import { createDossier, getDossier } from '../../../electron/core/store/dossiers';
 import { getProcedure } from '../../../electron/core/store/procedures';
 import { sql } from '../../../electron/core/store/sql';
+import type { SyncEngine } from '../../../electron/core/sync/engine';
 import { mulberry32, seedFromEnv } from '../../helpers/random';
 
 /** Deterministic PRNG for seeded tests. */
@@ -79,4 +81,16 @@ export async function addBatch(station: Station, r: () => number, docs: number, 
 
 export function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+
+/** The sync engine of each station a test opened (built by the composition root, as the service does). */
+const engines = new Map<Station, SyncEngine>();
+export function syncEngineFor(st: Station): SyncEngine {
+  let e = engines.get(st);
+  if (!e) {
+    e = createStationServices(st).sync;
+    engines.set(st, e);
+  }
+  return e;
 }
