@@ -13,7 +13,7 @@ const electronBan = { name: 'electron', message: 'electron/core, electron/common
 const upward = (dirs) => dirs.map((d) => ({ group: [`**/${d}/**`], message: `this layer must not import ${d}` }));
 const coreUpward = upward(['renderer', 'main', 'preload', 'cli']);
 // SQL only in electron/core/store (house style: one data layer): no driver, no sql template elsewhere.
-const sqlBan = [{ name: 'better-sqlite3', message: 'SQL lives in electron/core/store only: call its typed functions.' }];
+const sqlBan = ['better-sqlite3', 'better-sqlite3-multiple-ciphers'].map((name) => ({ name, message: 'SQL lives in electron/core/store only: call its typed functions.' }));
 const stationBan = { group: ['**/station/**'], message: 'store/ and pdf/ must not import station/ (it builds on them)' };
 const sqlPatterns = [{ group: ['**/store/sql', '**/store/sql.ts'], message: 'SQL lives in electron/core/store only: call its typed functions.' }];
 

@@ -8,8 +8,10 @@ import { scanCommand } from './scan';
 import { serveCommand } from './serve';
 import { signCommand, signingCertsCommand, signingConfigCommand, timestampCommand, verifyCommand } from './sign';
 import { catalogueListCommand, catalogueLoadCommand } from './catalogue';
+import { coverCommand } from './cover';
 import { dossierChecklistCommand, dossierCompleteCommand } from './dossierModel';
 import { reportCommand } from './report';
+import { auditExportCommand, keyRecoverCommand } from './security';
 import { syncConfigureCommand, syncEnrolCommand, syncNowCommand, syncPauseCommand, syncStatusCommand } from './sync';
 
 /** Every sub-command; add one line per new command. */
@@ -25,4 +27,6 @@ export const COMMANDS: Command[] = [
   pdfCommand, validateCommand, assembleCommand,
   dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, reportCommand, catalogueLoadCommand, catalogueListCommand,
   signCommand, timestampCommand, verifyCommand, signingConfigCommand, signingCertsCommand,
+  auditExportCommand, keyRecoverCommand,
+  coverCommand,
 ];
