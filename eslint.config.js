@@ -11,6 +11,11 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const electronBan = { name: 'electron', message: 'electron/core, electron/common and native-bridge run in plain Node: never import electron.' };
 const upward = (dirs) => dirs.map((d) => ({ group: [`**/${d}/**`], message: `this layer must not import ${d}` }));
+const coreUpward = upward(['renderer', 'main', 'preload', 'cli']);
+// SQL only in electron/core/store (house style: one data layer): no driver, no sql template elsewhere.
+const sqlBan = ['better-sqlite3', 'better-sqlite3-multiple-ciphers'].map((name) => ({ name, message: 'SQL lives in electron/core/store only: call its typed functions.' }));
+const stationBan = { group: ['**/station/**'], message: 'store/ and pdf/ must not import station/ (it builds on them)' };
+const sqlPatterns = [{ group: ['**/store/sql', '**/store/sql.ts'], message: 'SQL lives in electron/core/store only: call its typed functions.' }];
 
 export default tseslint.config(
   {
@@ -44,7 +49,39 @@ export default tseslint.config(
   {
     files: ['electron/core/**/*.ts', 'native-bridge/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [electronBan], patterns: upward(['renderer', 'main', 'preload', 'cli']) }],
+      'no-restricted-imports': ['error', { paths: [electronBan, ...sqlBan], patterns: [...coreUpward, ...sqlPatterns] }],
+    },
+  },
+  // Below core: drivers get what they need from the service (a logger, settings) passed in.
+  {
+    files: ['native-bridge/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronBan, ...sqlBan], patterns: [...coreUpward, ...sqlPatterns, { group: ['**/electron/core/**'], message: 'native-bridge must not import electron/core: pass what it needs in' }] },
+      ],
+    },
+  },
+  // The store and the PDF writer sit below the station: they must not reach up into station/ (open, lock, doctor).
+  {
+    files: ['electron/core/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronBan], patterns: [...coreUpward, stationBan] }],
+    },
+  },
+  // (assembleComponent.ts is the capture→PDF use case over an open station, not part of the writer.)
+  {
+    files: ['electron/core/pdf/**/*.ts'],
+    ignores: ['electron/core/pdf/assembleComponent.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronBan, ...sqlBan], patterns: [...coreUpward, ...sqlPatterns, stationBan] }],
+    },
+  },
+  // The data-directory lock uses SQLite as an fcntl lock, not as data: the one file outside store/ that may.
+  {
+    files: ['electron/core/station/lock.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronBan], patterns: coreUpward }],
     },
   },
   {

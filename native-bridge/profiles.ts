@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { scanProfileSchema, type Capabilities, type ScanProfile } from '../electron/common/capture';
+import { complianceIssues, MIN_COMPLIANT_DPI } from '../electron/common/compliance';
 import { StationError } from '../electron/common/errors';
 
 /**
@@ -7,18 +8,20 @@ import { StationError } from '../electron/common/errors';
  * the conversion of a scanner.js-style request (`twain_cap_setting`, `output_settings`) into a station profile.
  */
 
-export const MIN_COMPLIANT_DPI = 200;
+export { MIN_COMPLIANT_DPI };
 
 export interface ComplianceResult {
   compliant: boolean;
   problems: string[];
 }
 
+/** A profile judged by the one capture rule (electron/common/compliance.ts), with readable problems. */
 export function checkCompliance(p: ScanProfile): ComplianceResult {
+  const issues = complianceIssues({ dpi: p.resolution, scalePercent: p.scalePercent, pixelType: p.pixelType, colourRequired: true });
   const problems: string[] = [];
-  if (p.pixelType !== 'color') problems.push(`pixel type ${p.pixelType} (must be color)`);
-  if (p.resolution < MIN_COMPLIANT_DPI) problems.push(`${p.resolution} dpi (must be ≥ ${MIN_COMPLIANT_DPI})`);
-  if (p.scalePercent !== 100) problems.push(`scale ${p.scalePercent} % (must be 100 %)`);
+  if (issues.includes('not_colour')) problems.push(`pixel type ${p.pixelType} (must be color)`);
+  if (issues.includes('dpi_below_200') || issues.includes('dpi_unknown')) problems.push(`${p.resolution} dpi (must be ≥ ${MIN_COMPLIANT_DPI})`);
+  if (issues.includes('scale_not_100')) problems.push(`scale ${p.scalePercent} % (must be 100 %)`);
   return { compliant: problems.length === 0, problems };
 }
 

@@ -1,11 +1,10 @@
 import type { StationClient } from '../common/api';
 import { StationError } from '../common/errors';
 import { HttpStationClient, readBridgeInfo } from '../core/bridge/client';
-import { Dispatcher } from '../core/service/dispatcher';
 import { LocalStationClient } from '../core/service/localClient';
+import { openStationServices, type StationServices } from '../core/service/stationServices';
 import { layout } from '../core/station/dataDir';
 import { DataDirLock } from '../core/station/lock';
-import { Station } from '../core/station/station';
 import { recoveryKeyNotice } from './output';
 
 /**
@@ -19,19 +18,20 @@ export async function withClient<T>(dataDir: string, fn: (client: StationClient,
   if (info) {
     return fn(new HttpStationClient(info), 'bridge');
   }
-  let station: Station;
+  let services: StationServices;
   try {
-    station = Station.open({ dataDir, holder: 'cli' });
+    services = openStationServices({ dataDir, holder: 'cli', lazyHandlers: true });
   } catch (err) {
     if (err instanceof StationError && err.code === 'DATA_DIR_LOCKED' && !info) {
       throw new StationError('DATA_DIR_LOCKED', 'another station process holds the data directory and publishes no bridge', { dataDir });
     }
     throw err;
   }
+  const { station } = services;
   if (station.protection.recoveryKey) process.stderr.write(`${recoveryKeyNotice(station.protection.recoveryKey)}\n`);
   try {
-    return await fn(new LocalStationClient(new Dispatcher(station, { lazy: true })), 'local');
+    return await fn(new LocalStationClient(services.dispatcher), 'local');
   } finally {
-    await station.close();
+    await services.close();
   }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Result } from './result';
 import { deviceMethods } from './api/devices';
 import { documentsMethods } from './api/documents';
@@ -44,10 +44,5 @@ export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(stationApi, name);
 }
 
-/** Events pushed on `/events` (web) or the MessagePort (Electron). */
-export const stationEventSchema = z.object({
-  type: z.string(),
-  at: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});
-export type StationEvent = z.infer<typeof stationEventSchema>;
+/** Events pushed on `/events` (web) or the MessagePort (Electron): declared in events.ts. */
+export { stationEventSchema, type StationEvent, type StationEventMap, type StationEventType } from './events';

@@ -1,18 +1,21 @@
-// Preload: exposes exactly one object, window.station (see renderer/src/api/electronClient.ts PreloadStation).
+// Preload: exposes exactly one object, window.station, which satisfies PreloadStation (electron/common/preload.ts).
 // Nothing of Node or Electron leaks to the page: each function passes plain data through fixed channels.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import type { ConnectionState } from '../common/connection';
+import type { StationEvent } from '../common/events';
+import type { PreloadStation } from '../common/preload';
 import { IPC, pageImageUrl } from '../main/channels';
 
-type State = 'connecting' | 'online' | 'reconnecting' | 'unauthorized';
+type State = ConnectionState;
 let state: State = 'connecting';
 const stateListeners = new Set<(s: State) => void>();
-const eventListeners = new Set<(ev: unknown) => void>();
+const eventListeners = new Set<(ev: StationEvent) => void>();
 
 ipcRenderer.on(IPC.stateChanged, (_e: IpcRendererEvent, s: State) => {
   state = s;
   for (const fn of stateListeners) fn(s);
 });
-ipcRenderer.on(IPC.event, (_e: IpcRendererEvent, ev: unknown) => {
+ipcRenderer.on(IPC.event, (_e: IpcRendererEvent, ev: StationEvent) => {
   for (const fn of eventListeners) fn(ev);
 });
 void ipcRenderer.invoke(IPC.state).then((s: State) => {
@@ -20,9 +23,9 @@ void ipcRenderer.invoke(IPC.state).then((s: State) => {
   for (const fn of stateListeners) fn(s);
 });
 
-contextBridge.exposeInMainWorld('station', {
-  call: (method: string, params: unknown) => ipcRenderer.invoke(IPC.call, String(method), params),
-  onEvent: (fn: (ev: unknown) => void) => {
+const station = {
+  call: (method: string, params: unknown): Promise<unknown> => ipcRenderer.invoke(IPC.call, String(method), params),
+  onEvent: (fn: (ev: StationEvent) => void) => {
     eventListeners.add(fn);
     return () => eventListeners.delete(fn);
   },
@@ -33,4 +36,6 @@ contextBridge.exposeInMainWorld('station', {
   state: () => state,
   pageImageUrl: (pageId: string, width: number) => pageImageUrl(String(pageId), Number(width)),
   pathForFile: (file: File) => webUtils.getPathForFile(file),
-});
+} satisfies PreloadStation;
+
+contextBridge.exposeInMainWorld('station', station);

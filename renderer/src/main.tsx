@@ -12,7 +12,7 @@ import './styles.css';
 
 /** Electron gives `window.station` (preload); a browser gets the token in the URL fragment. */
 function makeTransport(): StationTransport {
-  const preload = (window as unknown as { station?: PreloadStation }).station;
+  const preload = (window as Window & { station?: PreloadStation }).station;
   if (preload) return new ElectronTransport(preload);
   let storage: Storage | undefined;
   try {

@@ -4,7 +4,8 @@ import { StationError } from '../../common/errors';
 import { pemToDers } from '../../core/signing/certs';
 import type { SigningKey } from '../../core/signing/cms';
 import { openP12Key } from '../../core/signing/p12';
-import { addDocumentTimestamp, isoVietnam, signPdf, type PadesLevel } from '../../core/signing/pades';
+import { agencyMark, clerkMark } from '../../core/signing/legalMark';
+import { addDocumentTimestamp, signPdf, type PadesLevel } from '../../core/signing/pades';
 import { openPkcs11Key } from '../../core/signing/pkcs11';
 import { checkSigningCertificate, commonName } from '../../core/signing/certs';
 import { verifyPdf } from '../../core/signing/verify';
@@ -130,9 +131,9 @@ export const signCommand: Command = {
         if (role === 'clerk') {
           const copied = v['copied-at'] ? new Date(v['copied-at'] as string) : now;
           if (Number.isNaN(copied.getTime())) return usage(io, '--copied-at is an ISO 8601 time');
-          mark = { position: 'top-left' as const, lines: [`Người sao: ${(v.name as string | undefined) ?? commonName(key.certificate)}`, `Thời gian sao: ${isoVietnam(copied)}`] };
+          mark = clerkMark((v.name as string | undefined) ?? commonName(key.certificate), copied);
         } else {
-          mark = { position: 'top-right' as const, lines: [heading, v.agency as string, isoVietnam(now)], sealPng: v.seal ? readFileSync(v.seal as string) : undefined };
+          mark = agencyMark(heading, v.agency as string, now, v.seal ? readFileSync(v.seal as string) : undefined);
         }
       }
       const r = await signPdf({

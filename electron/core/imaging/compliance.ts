@@ -1,13 +1,13 @@
+import { complianceIssues, type ComplianceIssue } from '../../common/compliance';
 import type { CompressionProfile } from '../pdf/profiles';
 import type { PixelType } from './raster';
 
 /**
- * The electronic-copy rules of NĐ 30/2020 Annex I / TT 01/2023: colour, ≥ 200 dpi, 100 % scale. A page that
- * breaks one is flagged non-compliant (stored as page.compliant = 0) — the clerk sees why.
+ * A page judged by the one capture rule (electron/common/compliance.ts): a page that breaks it is flagged
+ * non-compliant (stored as page.compliant = 0) — the clerk sees why. Colour is the rule; a gray/bitonal
+ * compression profile is a per-document-type exception chosen explicitly, judged by dpi and scale only.
  */
-export type ComplianceIssue = 'dpi_below_200' | 'scale_not_100' | 'not_colour' | 'dpi_unknown';
-
-export const MIN_DPI = 200;
+export type { ComplianceIssue };
 
 export interface ComplianceInput {
   dpi: number | null;
@@ -23,12 +23,6 @@ export interface ComplianceResult {
 }
 
 export function checkCompliance(c: ComplianceInput): ComplianceResult {
-  const issues: ComplianceIssue[] = [];
-  if (c.dpi === null || !(c.dpi > 0)) issues.push('dpi_unknown');
-  else if (c.dpi < MIN_DPI) issues.push('dpi_below_200');
-  if (c.scalePercent !== undefined && Math.abs(c.scalePercent - 100) > 0.5) issues.push('scale_not_100');
-  // Colour is the rule; gray/bitonal are allowed only by an explicit profile choice (gray, bitonal).
-  if (c.profile.output === 'color' && c.pixelType !== 'color') issues.push('not_colour');
-  // A gray/bitonal profile is a per-document-type exception chosen explicitly: judged by dpi and scale only.
+  const issues = complianceIssues({ dpi: c.dpi, scalePercent: c.scalePercent, pixelType: c.pixelType, colourRequired: c.profile.output === 'color' });
   return { compliant: issues.length === 0, issues };
 }

@@ -1,3 +1,5 @@
+import { pdfDate, VIETNAM_UTC_OFFSET_MINUTES, xmpDate } from '../../common/pdfDate';
+
 /**
  * Document metadata written twice, identically: the Info dictionary and the XMP packet (PDF/A-1 6.7.3:
  * PDFBox Preflight compares them value by value, dates included).
@@ -16,39 +18,8 @@ export interface PdfMeta {
   utcOffsetMinutes?: number;
 }
 
-export const DEFAULT_UTC_OFFSET_MINUTES = 420;
+export const DEFAULT_UTC_OFFSET_MINUTES = VIETNAM_UTC_OFFSET_MINUTES;
 export const PRODUCER = 'SoHoa Station PDF/A writer';
-
-const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-
-function shifted(date: Date, offsetMin: number): { y: number; mo: number; d: number; h: number; mi: number; s: number; sign: string; oh: number; om: number } {
-  // Truncate to whole seconds so both representations say exactly the same instant.
-  const t = new Date(Math.floor(date.getTime() / 1000) * 1000 + offsetMin * 60_000);
-  const abs = Math.abs(offsetMin);
-  return {
-    y: t.getUTCFullYear(),
-    mo: t.getUTCMonth() + 1,
-    d: t.getUTCDate(),
-    h: t.getUTCHours(),
-    mi: t.getUTCMinutes(),
-    s: t.getUTCSeconds(),
-    sign: offsetMin < 0 ? '-' : '+',
-    oh: Math.floor(abs / 60),
-    om: abs % 60,
-  };
-}
-
-/** D:YYYYMMDDHHmmSS+07'00' */
-export function pdfDate(date: Date, offsetMin = DEFAULT_UTC_OFFSET_MINUTES): string {
-  const x = shifted(date, offsetMin);
-  return `D:${x.y}${pad(x.mo)}${pad(x.d)}${pad(x.h)}${pad(x.mi)}${pad(x.s)}${x.sign}${pad(x.oh)}'${pad(x.om)}'`;
-}
-
-/** YYYY-MM-DDTHH:mm:SS+07:00 */
-export function xmpDate(date: Date, offsetMin = DEFAULT_UTC_OFFSET_MINUTES): string {
-  const x = shifted(date, offsetMin);
-  return `${x.y}-${pad(x.mo)}-${pad(x.d)}T${pad(x.h)}:${pad(x.mi)}:${pad(x.s)}${x.sign}${pad(x.oh)}:${pad(x.om)}`;
-}
 
 /** A PDF text string: a literal for printable ASCII, else UTF-16BE with BOM as hex. */
 export function pdfString(s: string): string {

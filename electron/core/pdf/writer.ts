@@ -3,7 +3,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, write
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { StationError } from '../../common/errors';
-import { fsError } from '../station/dataDir';
+import { fsError } from '../store/fsError';
 import type { EncodedImage, EncodedPage } from './encode';
 import { infoDict, resolveMeta, xmpPacket, type PdfMeta } from './metadata';
 import { glyphlessFont, textLayerOps, toUnicodeCMap, type FontRefs } from './textLayer';

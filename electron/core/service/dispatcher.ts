@@ -10,9 +10,9 @@ import { syncMethods } from '../../common/api/sync';
 import { StationError, toErrorPayload } from '../../common/errors';
 import type { Result } from '../../common/result';
 import { createLogger } from '../log/logger';
-import { sql } from '../store/sql';
+import { idempotentResult, recordIdempotentResult } from '../store/idempotency';
 import type { Station } from '../station/station';
-import type { CallContext, Handler, HandlersFor } from './context';
+import type { CallContext, Handler, HandlersFor, ServiceDeps } from './context';
 
 const log = createLogger('api');
 
@@ -22,7 +22,7 @@ type AnyHandlers = Partial<HandlersFor<MethodName>>;
  * Handler groups, one per part of StationApi, each imported when first needed: the handlers pull in image
  * coding, PDF, signing and sync libraries, which a short CLI call (`sohoa dossier list`) never uses.
  */
-const GROUPS: { methods: readonly string[]; load: () => Promise<(station: Station) => AnyHandlers> }[] = [
+const GROUPS: { methods: readonly string[]; load: () => Promise<(station: Station, deps: ServiceDeps) => AnyHandlers> }[] = [
   { methods: Object.keys(stationMethods), load: async () => (await import('./handlers/station')).createStationHandlers },
   { methods: Object.keys(dossierMethods), load: async () => (await import('./handlers/dossiers')).createDossierHandlers },
   { methods: Object.keys(deviceMethods), load: async () => (await import('./handlers/devices')).createDeviceHandlers },
@@ -49,6 +49,7 @@ export class Dispatcher {
    */
   constructor(
     private readonly station: Station,
+    private readonly deps: ServiceDeps,
     opts: { lazy?: boolean } = {},
   ) {
     this.all = opts.lazy ? null : Promise.all(GROUPS.map((_, i) => this.loadGroup(i))).then(() => undefined);
@@ -60,7 +61,7 @@ export class Dispatcher {
     let p = this.loading.get(index);
     if (!p) {
       p = GROUPS[index]!.load().then((create) => {
-        Object.assign(this.handlers, create(this.station));
+        Object.assign(this.handlers, create(this.station, this.deps));
       });
       this.loading.set(index, p);
     }
@@ -97,22 +98,19 @@ export class Dispatcher {
     const params = parsed.data as ParsedParamsOf<MethodName> & { idempotencyKey?: string };
     const idemKey = spec.mutating && typeof params.idempotencyKey === 'string' ? params.idempotencyKey : undefined;
     if (idemKey !== undefined) {
-      const prior = this.station.store.get<{ method: string; result_json: string }>(
-        sql`SELECT method, result_json FROM idempotency WHERE key = ${idemKey}`,
-      );
+      const prior = idempotentResult(this.station.store, idemKey);
       if (prior) {
         if (prior.method !== methodName) {
           return { ok: false, error: { code: 'CONFLICT', message: `idempotency key reused for ${prior.method}` } };
         }
-        return { ok: true, value: JSON.parse(prior.result_json) as unknown };
+        return { ok: true, value: JSON.parse(prior.resultJson) as unknown };
       }
     }
     try {
       const handler = await this.handlerFor(methodName);
       const value = (await handler(params as never, ctx)) as ResultOf<MethodName>;
       if (idemKey !== undefined) {
-        this.station.store.run(sql`INSERT OR IGNORE INTO idempotency (key, method, result_json, created_at)
-          VALUES (${idemKey}, ${methodName}, ${JSON.stringify(value)}, ${new Date().toISOString()})`);
+        recordIdempotentResult(this.station.store, idemKey, methodName, JSON.stringify(value));
       }
       return { ok: true, value };
     } catch (err) {

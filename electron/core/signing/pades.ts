@@ -19,6 +19,7 @@ import { PdfFile } from './pdfFile';
 import { dict, n, PdfDict, PdfRaw, PdfRef, PdfStream, PdfString, type PdfValue } from './pdfObjects';
 import { requestTimestamp, type TsaOptions } from './tsa';
 import { certificatesInTimestamp, signedAttrsDer } from './verify';
+import { pdfDate } from '../../common/pdfDate';
 
 const log = createLogger('signing.pades');
 
@@ -60,20 +61,6 @@ export interface SignPdfResult {
   revocation: 'good' | 'unknown' | 'unchecked';
 }
 
-/** PDF date string: D:YYYYMMDDHHmmSS+07'00' (Vietnam time). */
-export function pdfDate(d: Date, offsetMinutes = 420): string {
-  const t = new Date(d.getTime() + offsetMinutes * 60_000);
-  const p = (x: number): string => String(x).padStart(2, '0');
-  const sign = offsetMinutes >= 0 ? '+' : '-';
-  const o = Math.abs(offsetMinutes);
-  return `D:${t.getUTCFullYear()}${p(t.getUTCMonth() + 1)}${p(t.getUTCDate())}${p(t.getUTCHours())}${p(t.getUTCMinutes())}${p(t.getUTCSeconds())}${sign}${p(Math.floor(o / 60))}'${p(o % 60)}'`;
-}
-
-/** ISO 8601 with +07:00 (what the marks show). */
-export function isoVietnam(d: Date): string {
-  const t = new Date(d.getTime() + 7 * 3_600_000);
-  return `${t.toISOString().slice(0, 19)}+07:00`;
-}
 
 function schemeFor(key: SigningKey, rsa: 'pkcs1' | 'pss' | undefined): SignatureScheme {
   return key.keyType === 'ec' ? 'ecdsa' : (rsa ?? 'pkcs1');

@@ -6,6 +6,7 @@ import { randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CertificateEntry, SigningConfig, SigningKeyRef } from '../../common/api/signing';
+import { backoff } from '../../common/backoff';
 import { StationError } from '../../common/errors';
 import type { Role } from '../../common/schemas';
 import { createLogger } from '../log/logger';
@@ -14,11 +15,12 @@ import { getSetting, setSetting } from '../store/settings';
 import { documentForSigning, pendingTimestamps, recordSignature, signaturesOf, timestampAttemptFailed } from '../store/signatures';
 import type { Station } from '../station/station';
 import type { MarkSpec } from './appearance';
+import { agencyMark, clerkMark } from './legalMark';
 import { certSha256, checkSigningCertificate, commonName, pemToDers } from './certs';
 import { assertDemoKeyAllowed, DEMO_CERT_NAME, demoCertificateAllowed, ensureDemoCertificate } from './demoCert';
 import type { SigningKey } from './cms';
 import { openP12Key } from './p12';
-import { addDocumentTimestamp, isoVietnam, signPdf, type PadesLevel } from './pades';
+import { addDocumentTimestamp, signPdf, type PadesLevel } from './pades';
 import { listTokenCertificates, openPkcs11Key, type Pkcs11Factory } from './pkcs11';
 import { verifyPdf, type VerifyReport } from './verify';
 
@@ -166,7 +168,7 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
       if (p.role === 'clerk') {
         const copied = m.copiedAt ? new Date(m.copiedAt) : new Date(doc.createdAt);
         if (Number.isNaN(copied.getTime())) throw new StationError('INVALID_REQUEST', 'copiedAt is not a date');
-        mark = { position: 'top-left', lines: [`Người sao: ${m.name ?? commonName(key.certificate)}`, `Thời gian sao: ${isoVietnam(copied)}`] };
+        mark = clerkMark(m.name ?? commonName(key.certificate), copied);
       } else {
         const agency = m.agencyName ?? cfg.agencyName;
         if (!agency) throw new StationError('INVALID_REQUEST', 'the agency name for the "SAO Y" mark is not configured');
@@ -178,7 +180,7 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
             throw new StationError('NOT_FOUND', `seal image ${m.sealPath}: ${(err as Error).message}`);
           }
         }
-        mark = { position: 'top-right', lines: [m.heading, agency, isoVietnam(now)], sealPng };
+        mark = agencyMark(m.heading, agency, now, sealPng);
       }
     }
     const r = await station.blobs.withPlainFile(doc.sha256, (input) => signPdf({
@@ -247,15 +249,12 @@ export async function verifyDocument(station: Station, documentId: string): Prom
 }
 
 const flushing = new WeakMap<Station, Promise<{ stamped: string[]; failed: { documentId: string; code: string }[] }>>();
-const retrying = new WeakSet<Station>();
 
 /**
  * Retries queued document timestamps in the background every `SOHOA_TIMESTAMP_RETRY_MS` (default 5 min) while the
- * station is open; a no-op when the queue is empty. Started once per station.
+ * station is open; a no-op when the queue is empty. Started once, by the composition root of a long-running service.
  */
 export function startTimestampRetry(station: Station): void {
-  if (retrying.has(station)) return;
-  retrying.add(station);
   const every = Number(process.env.SOHOA_TIMESTAMP_RETRY_MS ?? 300_000);
   if (!(every > 0)) return;
   const timer = setInterval(() => {
@@ -318,8 +317,9 @@ async function flushOnce(station: Station): Promise<{ stamped: string[]; failed:
       stamped.push(doc.id);
     } catch (err) {
       const code = err instanceof StationError ? err.code : 'INTERNAL';
-      const backoff = Math.min(24 * 3600, 60 * 2 ** Math.min(q.attempts, 10));
-      timestampAttemptFailed(station.store, doc.id, (err as Error).message, new Date(now.getTime() + backoff * 1000).toISOString());
+      // 1 min doubling per attempt (the exponent stops growing after 10 tries), at most a day.
+      const delayMs = backoff(Math.min(q.attempts, 10), { baseMs: 60_000, maxMs: 24 * 3600_000, jitter: 'none' });
+      timestampAttemptFailed(station.store, doc.id, (err as Error).message, new Date(now.getTime() + delayMs).toISOString());
       failed.push({ documentId: doc.id, code });
     } finally {
       rmSync(out, { force: true });

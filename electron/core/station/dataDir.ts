@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdirSync, statfsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { StationError } from '../../common/errors';
+import { fsError } from '../store/fsError';
 
 /**
  * One data directory per machine, shared by the clerks of that PC:
@@ -44,15 +44,6 @@ export function layout(root: string): DataDirLayout {
     sane: join(root, 'sane'),
     tmp: join(root, 'tmp'),
   };
-}
-
-/** Maps a filesystem errno to the station's codes. */
-export function fsError(err: unknown, what: string): StationError {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new StationError('DISK_FULL', `${what}: disk full`, { errno: code }, { cause: err });
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
-    return new StationError('DATA_DIR_UNWRITABLE', `${what}: not writable (${code})`, { errno: code }, { cause: err });
-  return new StationError('INTERNAL', `${what}: ${(err as Error)?.message ?? String(err)}`, { errno: code }, { cause: err });
 }
 
 /** Creates the data directory with owner-only permissions (0700) and checks it is writable. */

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type Database from 'better-sqlite3-multiple-ciphers';
 import { createRequire } from 'node:module';
 import { StationError } from '../../common/errors';
+import type { DriverRegistry } from '../../../native-bridge/registry';
+import { createDriverRegistry } from '../capture/drivers';
 import { readKeys, keySource, type StationKeys } from '../security/keys';
 import { checkAuditChain } from '../store/audit';
-import { openStoreReadOnly, peekSchemaVersion, readHeader } from '../store/db';
+import { openStoreReadOnly, peekSchemaVersion, readHeader, sqliteVersion } from '../store/db';
 import { codeSchemaVersion } from '../store/migrations';
 import { freeBytes, layout } from './dataDir';
 import { STATION_VERSION } from './version';
@@ -107,8 +108,20 @@ function nativeCheck(name: string, probe: () => string): Check {
   }
 }
 
+/** One check per registered scanner driver: can it run on this platform, and if not, why. */
+export async function driverChecks(registry: DriverRegistry): Promise<Check[]> {
+  return (await registry.availability(true)).map((s) => ({
+    id: `driver-${s.kind}`,
+    label: `scanner driver ${s.kind.toUpperCase()}`,
+    kind: 'runtime' as const,
+    required: false,
+    status: s.ok ? ('ok' as const) : ('warn' as const),
+    ...(s.reason !== undefined ? { detail: s.reason } : {}),
+  }));
+}
+
 /** Everything `sohoa doctor` reports; it reads and probes, and writes nothing. */
-export function runDoctor(dataDir: string): DoctorReport {
+export async function runDoctor(dataDir: string, drivers: DriverRegistry = createDriverRegistry({ saneDir: null, demo: false, platform: process.platform })): Promise<DoctorReport> {
   const require = createRequire(import.meta.url);
   const checks: Check[] = [];
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
@@ -123,11 +136,7 @@ export function runDoctor(dataDir: string): DoctorReport {
   });
   checks.push(
     nativeCheck('better-sqlite3-multiple-ciphers', () => {
-      const D = require('better-sqlite3-multiple-ciphers') as typeof Database;
-      const db = new D(':memory:');
-      const v = (db.prepare('select sqlite_version() v').get() as { v: string }).v;
-      db.close();
-      return `SQLite ${v}`;
+      return `SQLite ${sqliteVersion()}`;
     }),
   );
   checks.push(
@@ -183,6 +192,7 @@ export function runDoctor(dataDir: string): DoctorReport {
   if (schema.exists && schema.status === 'ok') checks.push(auditCheck(l.dbFile, keys));
 
   for (const t of TOOLS) checks.push(toolCheck(t));
+  checks.push(...(await driverChecks(drivers)));
   const missingJars = PDFBOX_JARS.filter((j) => !existsSync(j));
   checks.push({
     id: 'pdfbox',

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { rmSync, writeFileSync } from 'node:fs';
 import { StationError } from '../../common/errors';
-import { fsError } from './dataDir';
+import { fsError } from '../store/fsError';
 
 /**
  * The one-writer lock on a data directory. It is an OS file lock (SQLite's fcntl lock on `station.lock`,

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { StationEvent } from '../../common/api';
+import type { StationEvent, StationEventMap, StationEventType } from '../../common/events';
 import { configureLogging, createLogger, type Logger } from '../log/logger';
 import { rmSync } from 'node:fs';
 import { loadOrCreateKeys, type KeyContext, type KeySource } from '../security/keys';
@@ -101,8 +101,9 @@ export class Station {
     }
   }
 
-  emit(type: string, data: Record<string, unknown>): void {
-    const ev: StationEvent = { type, at: new Date().toISOString(), data };
+  /** Publishes an event; only those declared in common/events.ts, with their data shape. */
+  emit<K extends StationEventType>(type: K, data: StationEventMap[K]): void {
+    const ev = { type, at: new Date().toISOString(), data } as StationEvent;
     this.events.emit('event', ev);
   }
 

@@ -4,8 +4,8 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { open, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { StationError } from '../../common/errors';
-import { fsError } from '../station/dataDir';
-import { pausePoint } from '../station/testSeam';
+import { fsError } from './fsError';
+import { pausePoint } from './testSeam';
 
 const HASH = /^[0-9a-f]{64}$/;
 

@@ -3,7 +3,7 @@ import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readSync, ren
 import { dirname } from 'node:path';
 import { StationError } from '../../common/errors';
 import { createLogger } from '../log/logger';
-import { pausePoint } from '../station/testSeam';
+import { pausePoint } from './testSeam';
 import { codeSchemaVersion, loadMigrations, type Migration } from './migrations';
 import type { Sql } from './sql';
 
@@ -55,6 +55,16 @@ export function readHeader(file: string): HeaderInfo {
     return { exists: true, userVersion: 0, applicationId: 0, walPending, encrypted: true };
   }
   return { exists: true, userVersion: buf.readUInt32BE(60), applicationId: buf.readUInt32BE(68), walPending, encrypted: false };
+}
+
+/** The SQLite library's version (doctor: proves the native module loads for this Node ABI). */
+export function sqliteVersion(): string {
+  const db = new Database(':memory:');
+  try {
+    return (db.prepare('select sqlite_version() v').get() as { v: string }).v;
+  } finally {
+    db.close();
+  }
 }
 
 /** Whether a database file exists and is encrypted (its first bytes are not the SQLite magic). */

@@ -1,3 +1,4 @@
+import { VIETNAM_UTC_OFFSET_MINUTES } from '../../common/pdfDate';
 import { z } from 'zod';
 import type { SyncConfigureInput } from '../../common/api/sync';
 import type { Store } from '../store/db';
@@ -56,7 +57,7 @@ export function readSyncSettings(store: Store): SyncSettings {
     caFile: getSetting<string | null>(store, 'sync.caFile') ?? null,
     agencyCode: getSetting<string | null>(store, 'sync.agencyCode') ?? null,
     window: getSetting<string | null>(store, 'sync.window') ?? null,
-    utcOffsetMinutes: getSetting<number>(store, 'sync.utcOffsetMinutes') ?? 420,
+    utcOffsetMinutes: getSetting<number>(store, 'sync.utcOffsetMinutes') ?? VIETNAM_UTC_OFFSET_MINUTES,
     bandwidthKBps: getSetting<number | null>(store, 'sync.bandwidthKBps') ?? null,
     timeoutMs: getSetting<number>(store, 'sync.timeoutMs') ?? 30_000,
     backoff: backoffSchema.parse(getSetting<Partial<Backoff>>(store, 'sync.backoff') ?? {}),

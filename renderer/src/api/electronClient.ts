@@ -1,17 +1,9 @@
 import type { MethodName, ParamsOf, ResultOf, StationEvent } from '../../../electron/common/api';
 import type { Result } from '../../../electron/common/result';
+import type { PreloadStation } from '../../../electron/common/preload';
 import type { ConnectionState, StationTransport } from './transport';
 
-/** What the preload exposes as `window.station` (see electron/preload/preload.ts). */
-export interface PreloadStation {
-  call(method: string, params: unknown): Promise<unknown>;
-  onEvent(fn: (ev: StationEvent) => void): () => void;
-  onState(fn: (state: ConnectionState) => void): () => void;
-  state(): ConnectionState;
-  pageImageUrl(pageId: string, width: number): string;
-  /** webUtils.getPathForFile: the path of a file the user picked (the renderer itself never sees paths otherwise). */
-  pathForFile(file: File): string;
-}
+export type { PreloadStation };
 
 /** StationTransport over Electron's preload bridge (IPC to the main process, which relays to the service). */
 export class ElectronTransport implements StationTransport {

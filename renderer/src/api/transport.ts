@@ -1,8 +1,9 @@
 import type { MethodName, ParamsOf, ResultOf, StationEvent } from '../../../electron/common/api';
 import type { Result } from '../../../electron/common/result';
 
-/** Where the connection to the station service stands (shown in the status bar at all times). */
-export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'unauthorized';
+import type { ConnectionState } from '../../../electron/common/connection';
+
+export type { ConnectionState };
 
 /**
  * What a screen needs from the station: one typed call per StationApi method, the event stream, the

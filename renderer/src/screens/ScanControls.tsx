@@ -81,20 +81,21 @@ export function ScanControls({ component, active, onPages }: { component: Compon
     // Only a reconnection (a new generation) triggers this; the job id is read, not watched.
   }, [generation]);
   useEvents((ev) => {
+    if (ev.type !== 'scan.progress' && ev.type !== 'scan.page' && ev.type !== 'scan.fault' && ev.type !== 'scan.end') return;
     const jobId = ev.data.jobId;
-    if (typeof jobId === 'string' && (ev.type === 'scan.fault' || ev.type === 'scan.end')) {
+    if (ev.type === 'scan.fault' || ev.type === 'scan.end') {
       const prev = seen.current.get(jobId) ?? {};
-      seen.current.set(jobId, ev.type === 'scan.fault' ? { ...prev, fault: ev.data as unknown as ScanFault } : { ...prev, ended: Number(ev.data.pagesDone) });
+      seen.current.set(jobId, ev.type === 'scan.fault' ? { ...prev, fault: ev.data } : { ...prev, ended: ev.data.pagesDone });
     }
     // Updaters see the latest state even before React re-renders (an event may follow the start answer at once).
     const mine = (l: Live | null): l is Live => l !== null && l.job.id === jobId;
-    if (ev.type === 'scan.progress') setLive((l) => (mine(l) ? { ...l, progress: Number(ev.data.percent) } : l));
+    if (ev.type === 'scan.progress') setLive((l) => (mine(l) ? { ...l, progress: ev.data.percent } : l));
     if (ev.type === 'scan.page') setLive((l) => (mine(l) ? { ...l, pagesDone: l.pagesDone + 1, progress: null } : l));
-    if (ev.type === 'scan.fault') setLive((l) => (mine(l) ? { ...l, fault: ev.data as unknown as ScanFault, running: false } : l));
+    if (ev.type === 'scan.fault') setLive((l) => (mine(l) ? { ...l, fault: ev.data, running: false } : l));
     if (ev.type === 'scan.end') {
-      setLive((l) => (mine(l) ? { ...l, running: false, progress: null, pagesDone: Number(ev.data.pagesDone) } : l));
+      setLive((l) => (mine(l) ? { ...l, running: false, progress: null, pagesDone: ev.data.pagesDone } : l));
       onPages();
-      if (typeof jobId === 'string') void syncJob(jobId);
+      void syncJob(jobId);
     }
   });
 

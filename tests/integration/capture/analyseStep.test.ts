@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ScanEventData } from '../../../electron/common/capture';
 import { scanEventSchemas } from '../../../electron/common/capture';
 import type { StationEvent } from '../../../electron/common/api';
-import { captureOf } from '../../../electron/core/capture/service';
+import type { CaptureService } from '../../../electron/core/capture/service';
+import { createStationServices } from '../../../electron/core/service/stationServices';
+import type { Station } from '../../../electron/core/station/station';
 import { listReviewPages } from '../../../electron/core/store/reviewPages';
 import { lowRes, openDemoStation, waitJob, type DemoStation } from './harness';
 
@@ -91,3 +93,14 @@ describe('the analyse step at ingest (before any assembly)', () => {
     expect(page?.blankFlag).toBe('none');
   });
 });
+
+/** The station's capture service, built once by the composition root as the service does. */
+const captures = new Map<Station, CaptureService>();
+function captureOf(station: Station): CaptureService {
+  let c = captures.get(station);
+  if (!c) {
+    c = createStationServices(station).capture;
+    captures.set(station, c);
+  }
+  return c;
+}

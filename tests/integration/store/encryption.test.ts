@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StationError } from '../../../electron/common/errors';
-import { Dispatcher } from '../../../electron/core/service/dispatcher';
+import { createStationServices } from '../../../electron/core/service/stationServices';
 import { LocalStationClient } from '../../../electron/core/service/localClient';
 import { readKeys, recoveryFile } from '../../../electron/core/security/keys';
 import { Station } from '../../../electron/core/station/station';
@@ -35,7 +35,7 @@ async function plaintextStation(n: number): Promise<{ dataDir: string; dossierId
   const dataDir = tempDir('sohoa-plain-');
   const st = Station.open({ dataDir, holder: 'test', keys: null });
   try {
-    const client = new LocalStationClient(new Dispatcher(st));
+    const client = new LocalStationClient(createStationServices(st).dispatcher);
     const d = await client.call('dossiers.create', { procedureCode: '1.001193', ownerId: CCCD, ownerName: NAME });
     if (!d.ok) throw new Error(JSON.stringify(d.error));
     const blobs: string[] = [];
@@ -55,7 +55,7 @@ async function expectWhole(dataDir: string, dossierId: string, blobs: string[]):
   const st = Station.open({ dataDir, holder: 'test' });
   try {
     expect(st.protection.encrypted).toBe(true);
-    const client = new LocalStationClient(new Dispatcher(st));
+    const client = new LocalStationClient(createStationServices(st).dispatcher);
     const d = await client.call('dossiers.get', { id: dossierId });
     expect(d.ok && d.value.ownerId).toBe(CCCD);
     for (const b of blobs) expect(sha(st.blobs.get(b, { verify: true }))).toBe(b);
@@ -190,7 +190,7 @@ describe('encryption at rest', () => {
     const reopened = Station.open({ dataDir, holder: 'test' });
     try {
       expect(reopened.protection.auditBrokenAt).not.toBeNull();
-      const info = await new LocalStationClient(new Dispatcher(reopened)).call('station.info', {});
+      const info = await new LocalStationClient(createStationServices(reopened).dispatcher).call('station.info', {});
       expect(info.ok && info.value.auditBrokenAt).toBeGreaterThan(0);
     } finally {
       await reopened.close();

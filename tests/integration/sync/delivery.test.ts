@@ -6,12 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Station } from '../../../electron/core/station/station';
 import { getDossier } from '../../../electron/core/store/dossiers';
 import { sql } from '../../../electron/core/store/sql';
-import { syncEngineFor } from '../../../electron/core/sync/engine';
 import { writeSyncSettings } from '../../../electron/core/sync/settings';
 import { startOneStopServer, type OneStopServer, type ServerMode } from '../../onestop-server/server';
 import { runCliAsync } from '../../helpers/cli';
 import { tempDir } from '../../helpers/tmp';
-import { addBatch, rng, type Batch } from './fixtures';
+import { addBatch, rng, syncEngineFor, type Batch } from './fixtures';
 
 /**
  * What IT staff and clerks do with the provincial targets, through the real `sohoa` command: configure the adapter

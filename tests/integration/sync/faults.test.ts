@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Station } from '../../../electron/core/station/station';
 import { sql } from '../../../electron/core/store/sql';
-import { syncEngineFor } from '../../../electron/core/sync/engine';
 import { writeCredentials, writeSyncSettings } from '../../../electron/core/sync/settings';
 import { MODE_FAULT_KINDS } from '../../onestop-server/faults';
 import { SERVER_MODES, startOneStopServer, type OneStopServer, type ServerMode } from '../../onestop-server/server';
 import { api, startService, type RunningService } from '../../helpers/cli';
 import { tempDir } from '../../helpers/tmp';
-import { addBatch, rng, seedFromEnv } from './fixtures';
+import { addBatch, rng, seedFromEnv, syncEngineFor } from './fixtures';
 
 /**
  * The fault test of issue 7: the reference server injects every fault kind at random (seeded) while the

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { ulid } from '../../../electron/common/ids';
 import { completeDossier } from '../../../electron/core/dossiers/service';
+import { createStationServices } from '../../../electron/core/service/stationServices';
 import type { Station } from '../../../electron/core/station/station';
 import { createDossier, getDossier } from '../../../electron/core/store/dossiers';
 import { getProcedure } from '../../../electron/core/store/procedures';
@@ -9,7 +10,7 @@ import { sql } from '../../../electron/core/store/sql';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../../electron/core/store/db';
 import { loadMigrations, type Migration } from '../../../electron/core/store/migrations';
-import { syncEngineFor } from '../../../electron/core/sync/engine';
+import type { SyncEngine } from '../../../electron/core/sync/engine';
 import { mulberry32, seedFromEnv } from '../../helpers/random';
 import { tempDir } from '../../helpers/tmp';
 
@@ -84,6 +85,17 @@ export async function addBatch(station: Station, r: () => number, docs: number, 
 
 export function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** The sync engine of each station a test opened (built by the composition root, as the service does). */
+const engines = new Map<Station, SyncEngine>();
+export function syncEngineFor(st: Station): SyncEngine {
+  let e = engines.get(st);
+  if (!e) {
+    e = createStationServices(st).sync;
+    engines.set(st, e);
+  }
+  return e;
 }
 
 /** Runs passes until nothing is pending (or the deadline). */

@@ -5,12 +5,11 @@ import { Station } from '../../../electron/core/station/station';
 import { createDossier, getDossier } from '../../../electron/core/store/dossiers';
 import { updateComponent } from '../../../electron/core/store/dossierEdits';
 import { getProcedure } from '../../../electron/core/store/procedures';
-import { syncEngineFor } from '../../../electron/core/sync/engine';
 import { writeCredentials, writeSyncSettings } from '../../../electron/core/sync/settings';
 import { startOneStopServer } from '../../onestop-server/server';
 import { targetDossier } from '../../onestop-server/targetStore';
 import { tempDir } from '../../helpers/tmp';
-import { addSignedDocument, smallPdf } from './fixtures';
+import { addSignedDocument, smallPdf, syncEngineFor } from './fixtures';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -4,12 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Station } from '../../../electron/core/station/station';
 import { getDossier } from '../../../electron/core/store/dossiers';
 import { sql } from '../../../electron/core/store/sql';
-import { syncEngineFor } from '../../../electron/core/sync/engine';
 import { writeSyncSettings } from '../../../electron/core/sync/settings';
 import { startOneStopServer, type OneStopServer } from '../../onestop-server/server';
 import { selfSignedCert } from '../../onestop-server/tls';
 import { tempDir } from '../../helpers/tmp';
-import { addBatch, drain, rng } from './fixtures';
+import { addBatch, drain, rng, syncEngineFor } from './fixtures';
 
 const CODE = 'TEST-ENROL-0001';
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -5,11 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Station } from '../../../electron/core/station/station';
 import { getDossier } from '../../../electron/core/store/dossiers';
 import { getProcedure, procedureComponents } from '../../../electron/core/store/procedures';
-import { syncEngineFor } from '../../../electron/core/sync/engine';
 import { writeCredentials, writeSyncSettings } from '../../../electron/core/sync/settings';
 import { startOneStopServer, type OneStopServer, type ServerMode } from '../../onestop-server/server';
 import { tempDir } from '../../helpers/tmp';
-import { addBatch, drain, rng } from './fixtures';
+import { addBatch, drain, rng, syncEngineFor } from './fixtures';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

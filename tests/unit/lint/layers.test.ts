@@ -43,3 +43,30 @@ describe('layer rules (house style)', () => {
     expect(res?.messages.some((m) => m.ruleId === 'no-restricted-imports')).toBe(true);
   });
 });
+
+describe('layer rules added with the consolidation (issue 11)', () => {
+  const restricted = (msgs: string[]): string[] => msgs.filter((m) => m.startsWith('no-restricted-imports'));
+
+  it('rejects native-bridge importing electron/core (drivers get their logger passed in)', async () => {
+    expect(restricted(await lintAs('native-bridge-imports-core.ts', 'native-bridge/sane/fixture.ts')).some((m) => m.includes('native-bridge must not import electron/core'))).toBe(true);
+    expect(restricted(await lintAs('native-bridge-imports-core.ts', 'native-bridge/fixture.ts')).length).toBeGreaterThan(0);
+  });
+
+  it('rejects store/ and the PDF writer importing station/', async () => {
+    for (const p of ['electron/core/store/fixture.ts', 'electron/core/pdf/fixture.ts']) {
+      expect(restricted(await lintAs('lower-imports-station.ts', p)).some((m) => m.includes('must not import station/')), p).toBe(true);
+    }
+    // The station itself may use its own folder.
+    expect(restricted(await lintAs('lower-imports-station.ts', 'electron/core/capture/fixture.ts'))).toEqual([]);
+  });
+
+  it('rejects SQL (the sql template, better-sqlite3) outside electron/core/store', async () => {
+    for (const p of ['electron/core/service/fixture.ts', 'electron/core/station/fixture.ts', 'native-bridge/fixture.ts', 'electron/core/pdf/fixture.ts']) {
+      const msgs = restricted(await lintAs('sql-outside-store.ts', p));
+      expect(msgs.filter((m) => m.includes('SQL lives in electron/core/store')).length, p).toBe(3);
+    }
+    // Inside the store, and the data-directory lock (SQLite as a file lock), it is allowed.
+    expect(restricted(await lintAs('sql-outside-store.ts', 'electron/core/store/fixture.ts'))).toEqual([]);
+    expect(restricted(await lintAs('sql-outside-store.ts', 'electron/core/station/lock.ts'))).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { describe, expect, it } from 'vitest';
 import { ecdsaRawToDer, encodeSignedAttrs, OID, trimDer } from '../../../electron/core/signing/cms';
-import { isoVietnam, pdfDate } from '../../../electron/core/signing/pades';
+import { isoVietnam, pdfDate } from '../../../electron/common/pdfDate';
 
 describe('CMS helpers', () => {
   it('sorts signed attributes in DER SET OF order whatever order they were given in', () => {
