@@ -8,13 +8,32 @@ import type { Device } from '../electron/common/schemas';
  */
 export interface ScannerDriver {
   readonly kind: Device['driver'];
-  /** Whether this driver can run on this machine at all. */
-  available(): boolean;
+  /**
+   * Whether this driver can run on this machine at all, and why not (shown by `sohoa doctor`). May answer
+   * at once (a platform check) or after probing (running the helper's `--version`).
+   */
+  available(): DriverAvailability | Promise<DriverAvailability>;
   listDevices(opts?: { refresh?: boolean }): Promise<Device[]>;
   capabilities(deviceId: string): Promise<Capabilities>;
   /** Starts one load (one feeder stack, or one flatbed sheet). Pages land in `spoolDir` as they finish. */
   scan(deviceId: string, profile: ScanProfile, opts: ScanRunOptions): ScanRun;
 }
+
+export interface DriverAvailability {
+  ok: boolean;
+  /** Why the driver cannot run here (wrong platform, helper not installed…); set when `ok` is false. */
+  reason?: string;
+}
+
+/** The logging a driver needs; the service passes its own logger in (native-bridge does not import core). */
+export interface DriverLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** For drivers used outside the service (tests, tools) with nothing to log to. */
+export const silentLogger: DriverLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
 export interface ScanRunOptions {
   /** Directory the driver writes pages into: `<seq>.pnm.part` while scanning, renamed to `<seq>.pnm` when done. */

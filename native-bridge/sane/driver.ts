@@ -1,17 +1,14 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PAGE_SIZES_MM, type Capabilities, type ScanProfile } from '../../electron/common/capture';
 import { StationError } from '../../electron/common/errors';
 import type { Device } from '../../electron/common/schemas';
-import { createLogger } from '../../electron/core/log/logger';
 import { checkPnmFile, PNM_MEDIA_TYPE, type PnmHeader } from '../pnm';
-import { killGroup } from '../processes';
-import type { DriverFault, ScannerDriver, ScanRun, ScanRunEvent, ScanRunOptions, SpooledPage } from '../types';
+import { killTree } from '../process/killTree';
+import { runProcess, spawnChild, type Child } from '../process/run';
+import { silentLogger, type DriverAvailability, type DriverFault, type DriverLogger, type ScannerDriver, type ScanRun, type ScanRunEvent, type ScanRunOptions, type SpooledPage } from '../types';
 import { faultForExit, isOpenFailure, lastScanimageMessage, parseFaultSeam } from './faults';
 import { capabilitiesFrom, parseOptions, pixelTypeOfMode, sourceKind } from './options';
-
-const log = createLogger('sane');
 
 export const SANE_PREFIX = 'sane:';
 
@@ -26,6 +23,8 @@ export interface SaneDriverOptions {
   program?: string;
   /** How long a device list stays fresh. */
   listTtlMs?: number;
+  /** Where the driver logs (the service passes its logger in: native-bridge does not know core). */
+  log?: DriverLogger;
 }
 
 /** Sheets already given an injected fault (test seam): a Continue must not hit the same one again. */
@@ -46,18 +45,26 @@ export class SaneDriver implements ScannerDriver {
   private readonly program: string;
   private listCache: { at: number; devices: Device[] } | null = null;
   private readonly capsCache = new Map<string, Capabilities>();
+  readonly log: DriverLogger;
 
   constructor(private readonly opts: SaneDriverOptions) {
     this.program = opts.program ?? process.env.SOHOA_SCANIMAGE ?? 'scanimage';
+    this.log = opts.log ?? silentLogger;
   }
 
-  get env(): NodeJS.ProcessEnv {
-    return { ...process.env, ...this.opts.env };
+  /** Variables set for scanimage on top of the allow-listed environment. */
+  get env(): Record<string, string> {
+    return this.opts.env;
   }
 
-  available(): boolean {
-    const r = spawnSync(this.program, ['--version'], { env: this.env, encoding: 'utf8', timeout: 10_000 });
-    return r.status === 0;
+  async available(): Promise<DriverAvailability> {
+    try {
+      const r = await runProcess(this.program, ['--version'], { env: this.env, timeoutMs: 10_000 });
+      if (r.code === 0) return { ok: true };
+      return { ok: false, reason: `${this.program} --version failed (exit ${r.code ?? r.signal}${r.timedOut ? ', timed out' : ''})` };
+    } catch (err) {
+      return { ok: false, reason: err instanceof StationError && err.code === 'TOOL_MISSING' ? `${this.program} is not installed (Debian: sane-utils)` : String(err) };
+    }
   }
 
   saneName(deviceId: string): string {
@@ -67,8 +74,7 @@ export class SaneDriver implements ScannerDriver {
   async listDevices(opts: { refresh?: boolean } = {}): Promise<Device[]> {
     const ttl = this.opts.listTtlMs ?? 10_000;
     if (!opts.refresh && this.listCache && Date.now() - this.listCache.at < ttl) return this.listCache.devices;
-    const r = await runCollect(this.program, ['-f', '%d\t%v\t%m\t%t%n'], this.env, 60_000);
-    if (r.error) throw new StationError('TOOL_MISSING', `cannot run ${this.program}: ${r.error}`, { program: this.program });
+    const r = await this.collect(['-f', '%d\t%v\t%m\t%t%n']);
     const devices: Device[] = r.stdout
       .split('\n')
       .filter((l) => l.includes('\t'))
@@ -85,8 +91,7 @@ export class SaneDriver implements ScannerDriver {
     const cached = this.capsCache.get(deviceId);
     if (cached) return cached;
     const name = this.saneName(deviceId);
-    const r = await runCollect(this.program, ['-d', name, '-A'], this.env, 60_000);
-    if (r.error) throw new StationError('TOOL_MISSING', `cannot run ${this.program}: ${r.error}`, { program: this.program });
+    const r = await this.collect(['-d', name, '-A']);
     if (r.code !== 0) {
       if (isOpenFailure(r.stderr)) {
         if (/busy/i.test(r.stderr)) throw new StationError('DEVICE_BUSY', `device ${deviceId} is busy`, { deviceId });
@@ -144,8 +149,17 @@ export class SaneDriver implements ScannerDriver {
   }
 
   /** Spawns one sheet. Exposed to SaneScanRun only. */
-  spawnSheet(args: string[]): ReturnType<typeof spawn> {
-    return spawn(this.program, args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  spawnSheet(args: string[]): Child {
+    return spawnChild(this.program, args, { env: this.env });
+  }
+
+  /** Runs scanimage to its end (device list, options); a missing program is TOOL_MISSING. */
+  private async collect(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    try {
+      return await runProcess(this.program, args, { env: this.env, timeoutMs: 60_000 });
+    } catch (err) {
+      throw new StationError('TOOL_MISSING', `cannot run ${this.program}: ${(err as Error).message}`, { program: this.program });
+    }
   }
 
   async deviceListed(deviceId: string): Promise<boolean> {
@@ -198,9 +212,9 @@ class SaneScanRun implements ScanRun {
     // SIGINT makes scanimage cancel cleanly (sane_cancel, file removed); SIGKILL if it does not listen.
     const cur = this.current;
     if (cur) {
-      killGroup(cur.pid, 'SIGINT');
+      killTree(cur.pid, 'SIGINT');
       setTimeout(() => {
-        if (this.current === cur) killGroup(cur.pid, 'SIGKILL');
+        if (this.current === cur) killTree(cur.pid, 'SIGKILL');
       }, 3000).unref();
     }
   }
@@ -256,7 +270,7 @@ class SaneScanRun implements ScanRun {
       if (seamStatus && !injected.has(seamKey) && caps.driverOptions.some((o) => o.name === 'read-return-value')) {
         injected.add(seamKey);
         extra.push(`--read-return-value=${seamStatus}`);
-        log.warn('test seam: injecting a fault', { seq, status: seamStatus });
+        this.driver.log.warn('test seam: injecting a fault', { seq, status: seamStatus });
       }
       let args: string[];
       try {
@@ -292,7 +306,7 @@ class SaneScanRun implements ScanRun {
     const file = join(spoolDir, spoolName(seq));
     const part = `${file}.part`;
     return new Promise((resolve) => {
-      let child: ReturnType<typeof spawn>;
+      let child: Child;
       try {
         child = this.driver.spawnSheet(args);
       } catch (err) {
@@ -332,8 +346,8 @@ class SaneScanRun implements ScanRun {
         }
         if (!hung && Date.now() - lastActivity > watchdogMs && child.pid !== undefined) {
           hung = true;
-          log.error('scanner silent: killing the driver', { seq, pid: child.pid, watchdogMs });
-          killGroup(child.pid, 'SIGKILL');
+          this.driver.log.error('scanner silent: killing the driver', { seq, pid: child.pid, watchdogMs });
+          killTree(child.pid, 'SIGKILL');
         }
       }, tick);
       child.on('close', (code, signal) => {
@@ -432,38 +446,4 @@ function rejectFile(file: string): void {
   } catch {
     rmSync(file, { force: true });
   }
-}
-
-interface Collected {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  error?: string;
-}
-
-function runCollect(program: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Collected> {
-  return new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    let child: ReturnType<typeof spawn>;
-    try {
-      child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    } catch (err) {
-      resolve({ code: null, stdout, stderr, error: (err as Error).message });
-      return;
-    }
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
-    }, timeoutMs);
-    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ code: null, stdout, stderr, error: err.message });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }

@@ -1,18 +1,19 @@
 import type { Capabilities, ScanProfile } from '../../electron/common/capture';
 import { StationError } from '../../electron/common/errors';
 import type { Device } from '../../electron/common/schemas';
-import type { ScannerDriver, ScanRun, ScanRunOptions } from '../types';
+import type { DriverAvailability, ScannerDriver, ScanRun, ScanRunOptions } from '../types';
 
 /**
  * Placeholders for the Windows drivers (WIA 2.0 through a .NET helper, TWAIN through a 32-bit helper — see
  * docs/capture.md). They implement the driver interface so the service can hold them in its list; until the
- * helpers exist they offer no device and refuse every operation with UNSUPPORTED. Not registered on Linux.
+ * helpers exist they offer no device and refuse every operation with UNSUPPORTED. Registered on Windows only
+ * (see capture/drivers.ts).
  */
 class UnavailableDriver implements ScannerDriver {
   constructor(readonly kind: 'wia' | 'twain') {}
 
-  available(): boolean {
-    return false;
+  available(): DriverAvailability {
+    return { ok: false, reason: `the ${this.kind.toUpperCase()} helper is not part of this build` };
   }
 
   listDevices(): Promise<Device[]> {

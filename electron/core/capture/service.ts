@@ -71,7 +71,7 @@ export class CaptureService {
     mkdirSync(this.spoolRoot, { recursive: true, mode: 0o700 });
     const backends = backendsFromEnv();
     const { env } = writeSaneConfig({ dir: station.layout.sane, demo: this.demo, ...(backends ? { backends } : {}) });
-    this.sane = new SaneDriver({ env });
+    this.sane = new SaneDriver({ env, log: createLogger('sane') });
     this.drivers = [this.sane];
     station.onClose(() => this.close());
     this.ready = this.recover().catch((err: unknown) => {

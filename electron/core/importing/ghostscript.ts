@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } fr
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StationError } from '../../common/errors';
-import { runTool } from './run';
+import { runProcess } from '../../../native-bridge/process/run';
 
 /**
  * sRGB ICC v2 profiles (PDF/A-1 needs v2), first found wins; SOHOA_GS_ICC overrides. Ghostscript's own
@@ -98,7 +98,7 @@ export async function normaliseWithGhostscript(input: string, output: string, op
     input,
   ];
   const tz = opts.tz ?? (process.env.TZ && !/^(UTC|Etc\/UTC|GMT|Z)?$/i.test(process.env.TZ) ? process.env.TZ : 'Asia/Ho_Chi_Minh');
-  const r = await runTool(ghostscriptCommand(), args, { timeoutMs: opts.timeoutMs ?? 300_000, env: { ...process.env, TZ: tz } });
+  const r = await runProcess(ghostscriptCommand(), args, { timeoutMs: opts.timeoutMs ?? 300_000, env: { TZ: tz } });
   const bad = r.output
     .split('\n')
     .map((l) => l.trim())
@@ -120,14 +120,14 @@ export async function checkNormalised(path: string, expectedPages: number): Prom
   const fail = (why: string, details: Record<string, unknown> = {}): never => {
     throw new StationError('PDF_NORMALISE_FAILED', `normalised PDF rejected: ${why}`, details);
   };
-  const check = await runTool('qpdf', ['--check', path], { timeoutMs: 120_000 });
+  const check = await runProcess('qpdf', ['--check', path], { timeoutMs: 120_000 });
   if (check.code !== 0) fail('qpdf --check found problems', { output: check.output.split('\n').slice(0, 5) });
-  const np = await runTool('qpdf', ['--show-npages', path], { timeoutMs: 60_000 });
+  const np = await runProcess('qpdf', ['--show-npages', path], { timeoutMs: 60_000 });
   const n = Number(np.output.trim());
   if (n !== expectedPages) fail(`page count changed from ${expectedPages} to ${n}`, { expectedPages, pageCount: n });
   let sawPart = false;
   let sawIntent = false;
-  await runTool('qpdf', ['--object-streams=disable', '--stream-data=preserve', path, '-'], {
+  await runProcess('qpdf', ['--object-streams=disable', '--stream-data=preserve', path, '-'], {
     timeoutMs: 120_000,
     onLine: (line) => {
       if (/pdfaid:part(>|\s*=\s*['"])1/.test(line)) sawPart = true;

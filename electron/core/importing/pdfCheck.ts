@@ -1,5 +1,5 @@
 import { StationError } from '../../common/errors';
-import { runTool } from './run';
+import { runProcess } from '../../../native-bridge/process/run';
 
 export interface PdfCheckResult {
   pageCount: number;
@@ -35,10 +35,10 @@ const firstWarnings = (out: string): string[] =>
  */
 export async function checkPdf(input: string, cleanOut: string, opts: PdfCheckOptions): Promise<PdfCheckResult> {
   const timeoutMs = opts.timeoutMs ?? 120_000;
-  const enc = await runTool('qpdf', ['--requires-password', input], { timeoutMs });
+  const enc = await runProcess('qpdf', ['--requires-password', input], { timeoutMs });
   if (enc.code === 0) throw new StationError('PDF_ENCRYPTED', 'the PDF needs a password to open', {});
   const ownerRestricted = enc.code === 3;
-  const np = await runTool('qpdf', ['--show-npages', input], { timeoutMs });
+  const np = await runProcess('qpdf', ['--show-npages', input], { timeoutMs });
   const pageCount = Number(np.output.split('\n').find((l) => /^\d+$/.test(l.trim())) ?? NaN);
   if (np.timedOut) throw new StationError('PDF_CORRUPT', 'qpdf took too long to read the PDF', {});
   if ((np.code !== 0 && np.code !== 3) || !Number.isInteger(pageCount)) {
@@ -49,13 +49,13 @@ export async function checkPdf(input: string, cleanOut: string, opts: PdfCheckOp
     throw new StationError('PDF_TOO_MANY_PAGES', `the PDF has ${pageCount} pages; at most ${opts.maxPages} are accepted`, { pageCount, maxPages: opts.maxPages });
   }
   const repaired = np.code === 3;
-  const clean = await runTool('qpdf', ['--decrypt', '--object-streams=disable', '--no-warn', input, cleanOut], { timeoutMs });
+  const clean = await runProcess('qpdf', ['--decrypt', '--object-streams=disable', '--no-warn', input, cleanOut], { timeoutMs });
   if (clean.code !== 0 && clean.code !== 3) {
     throw new StationError('PDF_CORRUPT', 'the PDF cannot be rewritten', { tool: 'qpdf', output: firstWarnings(clean.output) });
   }
   let javascript = false;
   let embedded = false;
-  const dump = await runTool('qpdf', ['--json=2', '--json-stream-data=none', '--json-key=qpdf', cleanOut], {
+  const dump = await runProcess('qpdf', ['--json=2', '--json-stream-data=none', '--json-key=qpdf', cleanOut], {
     timeoutMs,
     onLine: (line) => {
       if (!javascript && JS_LINE.test(line)) javascript = true;

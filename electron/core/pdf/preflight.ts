@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { StationError } from '../../common/errors';
+import { runProcess } from '../../../native-bridge/process/run';
 
 /**
  * PDFBox Preflight (PDF/A-1b only) from Debian's libpdfbox2-java. All seven jars are needed (without
@@ -61,30 +61,6 @@ function parsePreflight(xml: string): { name: string; valid: boolean; errors: Pr
   return exception === undefined ? { name, valid, errors } : { name, valid, errors, exception: decodeXml(exception.trim()) };
 }
 
-function runJava(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.env.SOHOA_JAVA ?? 'java', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: process.env.TZ || 'Asia/Ho_Chi_Minh' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      if (stdout.length < 1_000_000) stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      if (stderr.length < 1_000_000) stderr += c.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      const code = (err as NodeJS.ErrnoException).code;
-      reject(code === 'ENOENT' ? new StationError('TOOL_MISSING', 'java is not installed (Debian: default-jre-headless)', { tool: 'java' }) : err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolveRun({ code, stdout, stderr });
-    });
-  });
-}
-
 /**
  * Validates many files against PDF/A-1b in ONE JVM start: Preflight's own `xml group LISTFILE` mode reads a
  * list of paths and writes `LISTFILE.preflight.xml` with one `<preflight>` per existing file, in list
@@ -108,7 +84,11 @@ export async function preflightFiles(files: string[], opts: { timeoutMs?: number
       const list = join(dir, 'files.txt');
       writeFileSync(list, `${toCheck.join('\n')}\n`);
       const timeoutMs = opts.timeoutMs ?? 60_000 + 5_000 * toCheck.length;
-      const r = await runJava(['-cp', cp, 'org.apache.pdfbox.preflight.Validator_A1b', 'xml', 'group', list], timeoutMs);
+      const r = await runProcess(process.env.SOHOA_JAVA ?? 'java', ['-cp', cp, 'org.apache.pdfbox.preflight.Validator_A1b', 'xml', 'group', list], {
+        timeoutMs,
+        env: { TZ: process.env.TZ || 'Asia/Ho_Chi_Minh' },
+        missing: 'java is not installed (Debian: default-jre-headless)',
+      });
       const report = `${list}.preflight.xml`;
       if (!existsSync(report)) {
         throw new StationError('INTERNAL', `Preflight wrote no report (exit ${r.code}): ${r.stderr.slice(0, 500)}`, { exitCode: r.code });

@@ -1,0 +1,112 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { StationError } from '../../electron/common/errors';
+import { childEnv } from './childEnv';
+import { hostPlatform, killTree, ownGroup, type ProcessPlatform } from './killTree';
+
+export type Child = ChildProcessByStdio<null, Readable, Readable>;
+
+export interface SpawnOptions {
+  /** Variables set on purpose on top of the allow-listed environment (see childEnv). */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  os?: ProcessPlatform;
+}
+
+/**
+ * The one way the station starts a program: allow-listed environment, stdin closed, stdout/stderr piped,
+ * and (POSIX) its own process group so killTree reaches whatever it started. Throws synchronously only for
+ * bad arguments; a missing program arrives as the child's 'error' event (ENOENT).
+ */
+export function spawnChild(cmd: string, args: string[], opts: SpawnOptions = {}): Child {
+  const os = opts.os ?? hostPlatform;
+  return spawn(cmd, args, {
+    env: childEnv(opts.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownGroup(os.platform),
+    windowsHide: true,
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+  });
+}
+
+export interface RunOptions extends SpawnOptions {
+  /** Watchdog: past this the whole process tree is killed and `timedOut` set. */
+  timeoutMs: number;
+  /** Bound on each of stdout, stderr and the combined `output` (tools can be chatty on hostile input). */
+  maxOutput?: number;
+  /** Called per stdout line instead of collecting stdout (bounded memory on big outputs). */
+  onLine?: (line: string) => void;
+  /** Message of the TOOL_MISSING error when the program is not installed (default: "<cmd> is not installed"). */
+  missing?: string;
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved as they arrived (stdout left out when `onLine` takes it). */
+  output: string;
+  timedOut: boolean;
+}
+
+/**
+ * Runs a program to its end under a watchdog and collects its output. A program that is not installed
+ * rejects with TOOL_MISSING; every other outcome (exit code, signal, timeout) resolves for the caller to
+ * judge.
+ */
+export function runProcess(cmd: string, args: string[], opts: RunOptions): Promise<RunResult> {
+  const max = opts.maxOutput ?? 1 << 20;
+  const os = opts.os ?? hostPlatform;
+  return new Promise((resolve, reject) => {
+    let child: Child;
+    try {
+      child = spawnChild(cmd, args, opts);
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    let stdout = '';
+    let stderr = '';
+    let output = '';
+    let pending = '';
+    let timedOut = false;
+    const bounded = (acc: string, s: string): string => (acc.length < max ? acc + s.slice(0, max - acc.length) : acc);
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (c: string) => {
+      if (!opts.onLine) {
+        stdout = bounded(stdout, c);
+        output = bounded(output, c);
+        return;
+      }
+      pending += c;
+      let nl = pending.indexOf('\n');
+      while (nl >= 0) {
+        opts.onLine(pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+        nl = pending.indexOf('\n');
+      }
+      // Binary stream data has few newlines: never hold more than one bounded "line".
+      if (pending.length > 1 << 20) pending = pending.slice(-4096);
+    });
+    child.stderr.on('data', (c: string) => {
+      stderr = bounded(stderr, c);
+      output = bounded(output, c);
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid !== undefined) killTree(child.pid, 'SIGKILL', os);
+    }, opts.timeoutMs);
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (err.code === 'ENOENT') reject(new StationError('TOOL_MISSING', opts.missing ?? `${cmd} is not installed`, { tool: cmd }));
+      else reject(err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (opts.onLine && pending !== '') opts.onLine(pending);
+      resolve({ code, signal, stdout, stderr, output, timedOut });
+    });
+  });
+}
