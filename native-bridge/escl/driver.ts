@@ -4,16 +4,13 @@ import sharp, { type OutputInfo } from 'sharp';
 import type { Capabilities, ScanProfile } from '../../electron/common/capture';
 import { StationError, type ErrorCode } from '../../electron/common/errors';
 import type { Device } from '../../electron/common/schemas';
-import { createLogger } from '../../electron/core/log/logger';
 import { PNM_MEDIA_TYPE, writePnmFile } from '../pnm';
 import { RunEvents } from '../runEvents';
 import { spoolName } from '../sane/driver';
-import type { DriverFault, ScannerDriver, ScanRun, ScanRunEvent, ScanRunOptions, SpooledPage } from '../types';
+import { silentLogger, type DriverAvailability, type DriverFault, type DriverLogger, type ScannerDriver, type ScanRun, type ScanRunEvent, type ScanRunOptions, type SpooledPage } from '../types';
 import { parseCapabilities, parseStatus, scanSettings, toCapabilities, type EsclCaps, type EsclStatus } from './caps';
 import { faultFromStatus } from './faults';
 import { escRequest, normaliseFingerprint, type EsclTarget } from './http';
-
-const log = createLogger('escl');
 
 export const ESCL_PREFIX = 'escl:';
 
@@ -54,6 +51,8 @@ export interface EsclDriverOptions {
   /** POST ScanJobs answered 503 (busy): retries, 1 s apart (sane-airscan: 10). */
   busyRetries?: number;
   listTtlMs?: number;
+  /** Where the driver logs (the service passes its logger in). */
+  log?: DriverLogger;
 }
 
 /** `http://host:port/eSCL` (or without a path) → `http://host:port/eSCL/`. */
@@ -82,11 +81,15 @@ export class EsclDriver implements ScannerDriver {
   private readonly capsCache = new Map<string, { raw: EsclCaps; caps: Capabilities }>();
   private listCache: { at: number; devices: Device[] } | null = null;
 
-  constructor(private readonly opts: EsclDriverOptions) {}
+  readonly log: DriverLogger;
 
-  /** Pure TypeScript over the network: nothing to install. */
-  available(): boolean {
-    return true;
+  constructor(private readonly opts: EsclDriverOptions) {
+    this.log = opts.log ?? silentLogger;
+  }
+
+  /** Pure TypeScript over the network: nothing to install, every OS. */
+  available(): DriverAvailability {
+    return { ok: true };
   }
 
   get requestMs(): number {
@@ -178,7 +181,7 @@ export class EsclDriver implements ScannerDriver {
       if (!(err instanceof StationError && err.code === 'DEVICE_NOT_FOUND') || !this.opts.browse) throw err;
       const found = (await this.opts.browse(this.opts.browseMs ?? 2000).catch(() => [])).find((d) => d.uuid === rec.uuid);
       if (!found) throw err;
-      log.info('eSCL scanner found at a new address', { uuid: rec.uuid, from: rec.url, to: found.url });
+      this.log.info('eSCL scanner found at a new address', { uuid: rec.uuid, from: rec.url, to: found.url });
       this.upsert({ ...rec, url: found.url });
       return { base: new URL(found.url), pin: rec.pin };
     }
@@ -205,7 +208,7 @@ export class EsclDriver implements ScannerDriver {
       const r = await escRequest(target, 'GET', 'ScannerStatus', { silenceMs: this.requestMs });
       return r.status === 200 ? parseStatus(r.body.toString('utf8')) : null;
     } catch (err) {
-      log.warn('ScannerStatus unreadable', { err: String(err) });
+      this.log.warn('ScannerStatus unreadable', { err: String(err) });
       return null;
     }
   }
@@ -329,7 +332,7 @@ class EsclScanRun implements ScanRun {
       try {
         await escRequest(target, 'DELETE', jobUrl.pathname.replace(/\/$/, ''), { silenceMs: 5000 });
       } catch (err) {
-        log.warn('could not delete the eSCL job', { job: jobUrl.pathname, err: String(err) });
+        this.driver.log.warn('could not delete the eSCL job', { job: jobUrl.pathname, err: String(err) });
       }
     };
     let seq = opts.firstSeq;

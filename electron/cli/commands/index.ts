@@ -1,5 +1,5 @@
 import type { Command } from '../command';
-import { devicesCommand } from './devices';
+import { devicesAddEsclCommand, devicesCommand } from './devices';
 import { doctorCommand } from './doctor';
 import { dossierCreateCommand, dossierListCommand, dossierShowCommand } from './dossier';
 import { importCommand } from './import';
@@ -15,6 +15,7 @@ import { syncConfigureCommand, syncEnrolCommand, syncNowCommand, syncPauseComman
 /** Every sub-command; add one line per new command. */
 export const COMMANDS: Command[] = [
   devicesCommand,
+  devicesAddEsclCommand,
   scanCommand,
   doctorCommand,
   serveCommand,

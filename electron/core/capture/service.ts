@@ -8,6 +8,7 @@ import { checkPnmFile } from '../../../native-bridge/pnm';
 import { killOrphans } from '../../../native-bridge/processes';
 import { checkAgainstCapabilities } from '../../../native-bridge/profiles';
 import { backendsFromEnv, writeSaneConfig } from '../../../native-bridge/sane/config';
+import { ESCL_PREFIX, EsclDriver } from '../../../native-bridge/escl/driver';
 import { SANE_PREFIX, SaneDriver, SPOOL_PATTERN } from '../../../native-bridge/sane/driver';
 import type { ScannerDriver, ScanRun, SpooledPage } from '../../../native-bridge/types';
 import { createLogger } from '../log/logger';
@@ -26,6 +27,7 @@ import {
   type ScanJobRow,
 } from '../store/capture';
 import type { Station } from '../station/station';
+import { browseEscl, esclDiscoveryOn, esclSettingsStore } from './esclDevices';
 import { checkCompliance, resolveProfile } from './profiles';
 
 const log = createLogger('capture');
@@ -57,6 +59,7 @@ export class CaptureService {
   readonly demo: boolean;
   readonly spoolRoot: string;
   readonly sane: SaneDriver;
+  readonly escl: EsclDriver;
   private readonly drivers: ScannerDriver[];
   private readonly running = new Map<string, Running>();
   /** Unsupported settings and the last fault per job (details the table does not hold). */
@@ -72,7 +75,8 @@ export class CaptureService {
     const backends = backendsFromEnv();
     const { env } = writeSaneConfig({ dir: station.layout.sane, demo: this.demo, ...(backends ? { backends } : {}) });
     this.sane = new SaneDriver({ env, log: createLogger('sane') });
-    this.drivers = [this.sane];
+    this.escl = new EsclDriver({ store: esclSettingsStore(station), log: createLogger('escl'), ...(esclDiscoveryOn() ? { browse: browseEscl } : {}) });
+    this.drivers = [this.sane, this.escl];
     station.onClose(() => this.close());
     this.ready = this.recover().catch((err: unknown) => {
       // Logged, not fatal: the pages stay in the spool for the next start; scanning itself still works.
@@ -83,19 +87,33 @@ export class CaptureService {
   // ---- devices ----------------------------------------------------------------------------------------
 
   private driverFor(deviceId: string): ScannerDriver {
+    if (deviceId.startsWith(ESCL_PREFIX)) return this.escl;
     if (deviceId.startsWith(SANE_PREFIX) || !deviceId.includes(':') || /^[a-z0-9_]+:/i.test(deviceId)) return this.sane;
     throw new StationError('DEVICE_NOT_FOUND', `no driver for ${deviceId}`, { deviceId });
   }
 
-  /** `test:0` and `sane:test:0` name the same device. */
+  /** `test:0` and `sane:test:0` name the same device; eSCL ids are `escl:<uuid>`. */
   normaliseDeviceId(deviceId: string): string {
-    return deviceId.startsWith(SANE_PREFIX) ? deviceId : `${SANE_PREFIX}${deviceId}`;
+    return deviceId.startsWith(SANE_PREFIX) || deviceId.startsWith(ESCL_PREFIX) ? deviceId : `${SANE_PREFIX}${deviceId}`;
   }
 
+  /** Every available driver's devices; one driver failing (scanimage missing) does not hide the others. */
   async listDevices(refresh = false): Promise<Device[]> {
     const out: Device[] = [];
-    for (const d of this.drivers) out.push(...(await d.listDevices({ refresh })));
+    for (const d of this.drivers) {
+      try {
+        out.push(...(await d.listDevices({ refresh })));
+      } catch (err) {
+        log.warn('a scanner driver could not list its devices', { driver: d.kind, err: String(err) });
+      }
+    }
     return out;
+  }
+
+  /** Adds a network (eSCL) scanner by URL; over HTTPS the admin confirms its certificate's fingerprint. */
+  async addEscl(url: string, trustFingerprint?: string): Promise<Device> {
+    const { device } = await this.escl.addDevice(url, trustFingerprint);
+    return device;
   }
 
   async capabilities(deviceId: string): Promise<Capabilities> {
