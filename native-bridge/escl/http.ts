@@ -63,8 +63,22 @@ export function escRequest(target: EsclTarget, method: string, path: string, opt
       headers['Content-Type'] = 'text/xml';
       headers['Content-Length'] = Buffer.byteLength(opts.body);
     }
-    const reqOpts = { method, headers, ...(https ? { rejectUnauthorized: false } : {}) };
+    // No shared agent: a resumed TLS session carries no certificate to check against the pin.
+    const reqOpts = { method, headers, agent: false as const, ...(https ? { rejectUnauthorized: false } : {}) };
     const req = (https ? httpsRequest : httpRequest)(url, reqOpts);
+    // Read the certificate as soon as the handshake is done: once the server closed the connection it is gone.
+    let handshakeFingerprint: string | null = null;
+    if (https) {
+      req.on('socket', (sock) => {
+        const tlsSock = sock as TLSSocket;
+        const read = (): void => {
+          const fp = tlsSock.getPeerCertificate().fingerprint256;
+          if (fp) handshakeFingerprint = normaliseFingerprint(fp);
+        };
+        if (tlsSock.encrypted && !tlsSock.connecting && tlsSock.getPeerCertificate().fingerprint256) read();
+        else tlsSock.once('secureConnect', read);
+      });
+    }
     let timer = setTimeout(() => onSilence(), opts.silenceMs);
     const poke = (): void => {
       clearTimeout(timer);
@@ -86,7 +100,7 @@ export function escRequest(target: EsclTarget, method: string, path: string, opt
     req.on('response', (res) => {
       gotResponse = true;
       poke();
-      const fingerprint = https ? peerFingerprint(res) : null;
+      const fingerprint = https ? (handshakeFingerprint ?? peerFingerprint(res)) : null;
       if (https) {
         if (!target.pin) {
           fail(new StationError('SCANNER_CERT_NOT_TRUSTED', `the scanner's certificate (SHA-256 ${fingerprint}) is not confirmed yet`, { fingerprint256: fingerprint, url: url.href }));
