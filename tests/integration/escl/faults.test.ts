@@ -77,6 +77,25 @@ describe('eSCL faults in the middle of a load', () => {
     await continueToEnd(s, jobId, 4);
   });
 
+  it('reports DEVICE_VANISHED when the scanner disappears mid-load, and continues when it is back', async () => {
+    const { s, deviceId } = await station([{ kind: 'stall', sheet: 3 }], 5);
+    const jobId = await start(s, deviceId, profile(), 60_000);
+    await waitJob(s.client, jobId, (x) => x.pagesDone === 2);
+    const { port, uuid } = scanner!;
+    await scanner!.close(); // switched off: the pending NextDocument breaks, then nothing answers
+    const j = await waitJob(s.client, jobId);
+    expect(j.fault).toMatchObject({ code: 'SCANNER_IO_ERROR', seq: 3, continuable: true });
+    expect(seqs(j)).toEqual([1, 2]);
+    const c1 = await s.client.call('scan.continue', { jobId });
+    expect(c1.ok).toBe(true);
+    const gone = await waitJob(s.client, jobId);
+    expect(gone.fault).toMatchObject({ code: 'DEVICE_VANISHED', seq: 3, continuable: true });
+    // Back on: the rest of the stack (sheet 3 was never fed) comes through in order.
+    scanner = await startEsclScanner({ port, uuid, sheets: 5 });
+    scanner.reload(5);
+    await continueToEnd(s, jobId, 2 + 5);
+  });
+
   it('reports an empty feeder at the start as a fault, and continues once paper is loaded', async () => {
     const { s, deviceId } = await station([{ kind: 'feeder-empty' }], 3);
     const jobId = await start(s, deviceId);
