@@ -1,9 +1,10 @@
 // `npm run escl-scanner -- --port P [options]`: the virtual eSCL (AirScan) scanner for tests and IT drills (docs/capture.md).
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selfSignedCert } from '../onestop-server/tls';
+import { startResponder } from './mdns';
 import { FAULT_HELP, parseFault, startEsclScanner, type EsclFault } from './server';
 
 const HELP = `Virtual eSCL scanner (AirScan over HTTP, as network MFPs speak it)
@@ -19,6 +20,7 @@ npm run escl-scanner -- [options]
   --fault F         inject a fault, repeatable: ${FAULT_HELP}
                     (K = sheet of the stack, from 1; each fires once except malformed)
   --tls-self-signed DIR   serve HTTPS with a self-signed certificate kept in DIR (fingerprint printed)
+  --mdns            advertise it by DNS-SD (_uscan._tcp on the mDNS group, port 5353) for discovery drills
   --json            print JSON lines: first {url, port, uuid, fingerprint256}, then {served} per page sent
 
 Point sane-airscan at it (no discovery):
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
         'page-ms': { type: 'string' },
         fault: { type: 'string', multiple: true },
         'tls-self-signed': { type: 'string' },
+        mdns: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -98,7 +101,19 @@ async function main(): Promise<void> {
     process.stdout.write(`virtual eSCL scanner at ${scanner.url} (uuid ${scanner.uuid})\n`);
     if (fingerprint256) process.stdout.write(`certificate SHA-256 ${fingerprint256}\n`);
   }
-  const stop = (): void => void scanner.close().then(() => process.exit(0));
+  const responder = values.mdns
+    ? await startResponder(
+        {
+          instance: 'SoHoa Virtual eSCL',
+          host: `${hostname()}.local`,
+          address: values.host && values.host !== '0.0.0.0' ? values.host : '127.0.0.1',
+          port: scanner.port,
+          txt: { txtvers: '1', ty: 'SoHoa Virtual eSCL Scanner', uuid: scanner.uuid, rs: 'eSCL', pdl: 'image/jpeg,image/png', cs: 'color,grayscale', is: 'platen,adf', duplex: 'T' },
+        },
+        { multicast: true },
+      )
+    : null;
+  const stop = (): void => void Promise.all([scanner.close(), responder?.close()]).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

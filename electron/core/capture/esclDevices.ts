@@ -1,4 +1,5 @@
 import type { EsclBrowse, EsclDeviceRecord, EsclDeviceStore } from '../../../native-bridge/escl/driver';
+import { browseEscl as browseMdns } from '../../../native-bridge/escl/mdns';
 import { getSetting, setSetting } from '../store/settings';
 import type { Station } from '../station/station';
 
@@ -17,4 +18,5 @@ export function esclDiscoveryOn(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.SOHOA_ESCL_DISCOVERY !== '0';
 }
 
-export const browseEscl: EsclBrowse = async () => [];
+/** DNS-SD browse on the local network (mDNS legacy-unicast query; nothing bound to port 5353). */
+export const browseEscl: EsclBrowse = (timeoutMs) => browseMdns({ timeoutMs });
