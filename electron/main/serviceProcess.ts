@@ -5,10 +5,9 @@ import { toErrorPayload } from '../common/errors';
 import { renderPageImage } from '../core/bridge/pageImage';
 import { startBridge } from '../core/bridge/server';
 import { createLogger } from '../core/log/logger';
-import { Dispatcher } from '../core/service/dispatcher';
-import { Station } from '../core/station/station';
+import { localCallContext } from '../core/service/context';
+import { openStationServices } from '../core/service/stationServices';
 import { defaultDataDir } from '../core/station/dataDir';
-import { syncEngineFor } from '../core/sync/engine';
 import type { FromService } from './protocol';
 import { parseToService } from './protocol';
 import { scanTracker, waitForPagesInFlight } from './shutdown';
@@ -38,9 +37,9 @@ const port = parentPort();
 const post = (msg: FromService): void => port.postMessage(msg);
 
 async function main(): Promise<void> {
-  const station = Station.open({ dataDir: process.env.SOHOA_DATA_DIR ?? defaultDataDir(), demo: process.env.SOHOA_DEMO === '1', holder: 'electron' });
-  const dispatcher = new Dispatcher(station);
-  syncEngineFor(station).start();
+  const services = openStationServices({ dataDir: process.env.SOHOA_DATA_DIR ?? defaultDataDir(), demo: process.env.SOHOA_DEMO === '1', holder: 'electron' });
+  const { station, dispatcher } = services;
+  services.startBackground();
   const bridge = await startBridge(station, dispatcher);
   const scans = scanTracker();
   const listeners = new Set<(type: string, jobId: string) => void>();
@@ -56,7 +55,7 @@ async function main(): Promise<void> {
     if (!msg) return;
     if (msg.kind === 'call') {
       // The window's user: the station's local session (roles per user arrive with sign-in).
-      void dispatcher.invoke(msg.method, msg.params, { user: { id: 'local', role: 'admin' }, via: 'ipc' }).then((result) => post({ kind: 'result', id: msg.id, result }));
+      void dispatcher.invoke(msg.method, msg.params, localCallContext('ipc')).then((result) => post({ kind: 'result', id: msg.id, result }));
     } else if (msg.kind === 'image') {
       renderPageImage(station, msg.pageId, msg.width).then(
         (img) => post({ kind: 'image', id: msg.id, ok: true, bytes: new Uint8Array(img.bytes), mediaType: img.mediaType }),

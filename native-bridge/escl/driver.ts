@@ -123,7 +123,7 @@ export class EsclDriver implements ScannerDriver {
     if (!opts.refresh && this.listCache && Date.now() - this.listCache.at < ttl) return this.listCache.devices;
     if (this.opts.browse) {
       // Scanners found by DNS-SD join the list (and a known UUID at a new address is updated).
-      for (const d of await this.opts.browse(this.opts.browseMs ?? 2000).catch(() => [])) {
+      for (const d of await this.opts.browse(this.opts.browseMs ?? 800).catch(() => [])) {
         if (!d.uuid) continue;
         const known = this.records().find((r) => r.uuid === d.uuid);
         if (!known) this.upsert({ uuid: d.uuid, url: d.url, name: d.name, pin: null, source: 'dns-sd', addedAt: new Date().toISOString() });
@@ -179,7 +179,7 @@ export class EsclDriver implements ScannerDriver {
       return t;
     } catch (err) {
       if (!(err instanceof StationError && err.code === 'DEVICE_NOT_FOUND') || !this.opts.browse) throw err;
-      const found = (await this.opts.browse(this.opts.browseMs ?? 2000).catch(() => [])).find((d) => d.uuid === rec.uuid);
+      const found = (await this.opts.browse(this.opts.browseMs ?? 800).catch(() => [])).find((d) => d.uuid === rec.uuid);
       if (!found) throw err;
       this.log.info('eSCL scanner found at a new address', { uuid: rec.uuid, from: rec.url, to: found.url });
       this.upsert({ ...rec, url: found.url });

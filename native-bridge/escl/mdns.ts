@@ -71,6 +71,8 @@ export function browseEscl(opts: BrowseOptions): Promise<DiscoveredScanner[]> {
       }
     });
     sock.bind(0, () => {
+      // A browse never keeps a one-shot command alive.
+      sock.unref();
       const query = encodeMessage({
         id: 0x5348,
         response: false,

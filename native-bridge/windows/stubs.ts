@@ -6,13 +6,16 @@ import type { DriverAvailability, ScannerDriver, ScanRun, ScanRunOptions } from 
 /**
  * Placeholders for the Windows drivers (WIA 2.0 through a .NET helper, TWAIN through a 32-bit helper — see
  * docs/capture.md). They implement the driver interface so the service can hold them in its list; until the
- * helpers exist they offer no device and refuse every operation with UNSUPPORTED. Registered on Windows only
- * (see capture/drivers.ts).
+ * helpers exist they offer no device and refuse every operation with UNSUPPORTED; `available()` says why.
  */
 class UnavailableDriver implements ScannerDriver {
-  constructor(readonly kind: 'wia' | 'twain') {}
+  constructor(
+    readonly kind: 'wia' | 'twain',
+    private readonly platform: NodeJS.Platform,
+  ) {}
 
   available(): DriverAvailability {
+    if (this.platform !== 'win32') return { ok: false, reason: `${this.kind.toUpperCase()} runs on Windows only` };
     return { ok: false, reason: `the ${this.kind.toUpperCase()} helper is not part of this build` };
   }
 
@@ -29,5 +32,5 @@ class UnavailableDriver implements ScannerDriver {
   }
 }
 
-export const wiaDriverStub = (): ScannerDriver => new UnavailableDriver('wia');
-export const twainDriverStub = (): ScannerDriver => new UnavailableDriver('twain');
+export const wiaDriverStub = (platform: NodeJS.Platform = process.platform): ScannerDriver => new UnavailableDriver('wia', platform);
+export const twainDriverStub = (platform: NodeJS.Platform = process.platform): ScannerDriver => new UnavailableDriver('twain', platform);

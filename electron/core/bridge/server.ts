@@ -9,6 +9,7 @@ import type { StationEvent } from '../../common/api';
 import { toErrorPayload } from '../../common/errors';
 import type { Result } from '../../common/result';
 import { createLogger } from '../log/logger';
+import { localCallContext } from '../service/context';
 import type { Dispatcher } from '../service/dispatcher';
 import type { Station } from '../station/station';
 import { bearer, checkPeer, tokenMatches } from './guard';
@@ -156,7 +157,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
         return;
       }
       // The bridge token is handed only to the local user who started the service or the station window.
-      const result = await dispatcher.invoke(method, params, { user: { id: 'local', role: 'admin' }, via: 'http' });
+      const result = await dispatcher.invoke(method, params, localCallContext('http'));
       sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
       return;
     }
@@ -230,7 +231,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
       const params: Record<string, unknown> = { componentId: m[1], path: tmp };
       if (fileName !== undefined) params.fileName = fileName.slice(0, 1000);
       if (typeof key === 'string' && key.length >= 8) params.idempotencyKey = key.slice(0, 100);
-      const result = await dispatcher.invoke('documents.import', params, { user: { id: 'local', role: 'admin' }, via: 'http' });
+      const result = await dispatcher.invoke('documents.import', params, localCallContext('http'));
       sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,12 +1,22 @@
 import type { MethodName, ParsedParamsOf, ResultOf } from '../../common/api';
 import type { Role } from '../../common/schemas';
+import type { CaptureService } from '../capture/service';
 import type { Station } from '../station/station';
+import type { SyncEngine } from '../sync/engine';
 
 export interface CallContext {
   /** The signed-in user, when the transport knows one. */
   user: { id: string; role: Role } | null;
   /** Transport name for logs: 'http', 'ipc', 'cli'. */
   via: string;
+}
+
+/**
+ * The caller of every transport until clerks sign in: the station's local session (whoever started the
+ * service or the station window, or ran the CLI), with every role. The one place sign-in replaces.
+ */
+export function localCallContext(via: string): CallContext {
+  return { user: { id: 'local', role: 'admin' }, via };
 }
 
 export type Handler<M extends MethodName> = (
@@ -16,4 +26,10 @@ export type Handler<M extends MethodName> = (
 
 export type HandlersFor<K extends MethodName> = { [M in K]: Handler<M> };
 
-export type HandlerFactory<K extends MethodName> = (station: Station) => HandlersFor<K>;
+/** The long-lived services handlers call into, built once by the composition root (stationServices.ts). */
+export interface ServiceDeps {
+  capture: CaptureService;
+  sync: SyncEngine;
+}
+
+export type HandlerFactory<K extends MethodName> = (station: Station, deps: ServiceDeps) => HandlersFor<K>;

@@ -1,3 +1,5 @@
+import type { Receipt } from '../store/sync';
+
 /**
  * OneStopAdapter: what the sync engine needs from a provincial one-stop system, shaped after the real
  * flows (docs/sync.md, spec "Implications for a station's sync adapter"):
@@ -64,17 +66,8 @@ export interface RemoteFile {
   size: number;
 }
 
-export interface ReceiptFile {
-  fileId: string;
-  sha256: string;
-}
-
-export interface Receipt {
-  draftId: string;
-  dossierCode: string;
-  committedAt?: string | undefined;
-  files: ReceiptFile[];
-}
+// The server's receipt is declared once, where it is stored; adapters return it.
+export type { Receipt, ReceiptFile } from '../store/sync';
 
 export interface UploadSource {
   sha256: string;

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../../electron/common/errors';
-import { captureOf } from '../../../electron/core/capture/service';
 import { EsclDriver, memoryDeviceStore } from '../../../native-bridge/escl/driver';
 import { startEsclScanner, type EsclFault, type EsclScanner } from '../../escl-scanner/server';
 import { selfSignedCert } from '../../onestop-server/tls';
@@ -28,8 +27,9 @@ const profile = (extra: Record<string, unknown> = {}): Record<string, unknown> =
 async function station(faults: EsclFault[], sheets = 6, opts: { pageMs?: number } = {}): Promise<{ s: DemoStation; deviceId: string }> {
   scanner = await startEsclScanner({ sheets, faults, ...opts });
   open = await openDemoStation();
-  const deviceId = (await captureOf(open.station).addEscl(scanner.url)).id;
-  return { s: open, deviceId };
+  const added = await open.client.call('devices.addEscl', { url: scanner.url });
+  if (!added.ok) throw new Error(JSON.stringify(added.error));
+  return { s: open, deviceId: added.value.id };
 }
 
 async function start(s: DemoStation, deviceId: string, p = profile(), watchdogMs?: number): Promise<string> {
