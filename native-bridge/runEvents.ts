@@ -1,5 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { StationError } from '../electron/common/errors';
-import type { ScanRunEvent } from './types';
+import type { ScanRun, ScanRunEvent } from './types';
 
 type EndEvent = Extract<ScanRunEvent, { type: 'end' }>;
 
@@ -50,4 +51,32 @@ export class RunEvents {
     await this.chain;
     return final;
   }
+}
+
+/**
+ * What every driver's ScanRun shares: the spool folder made, the load started on the next tick (so the caller
+ * attaches listeners first), listeners, and a cancel that runs once (`stop` is the driver's way to stop).
+ */
+export abstract class DriverScanRun implements ScanRun {
+  protected readonly events = new RunEvents(() => this.cancel());
+  protected cancelled = false;
+  readonly done: Promise<EndEvent>;
+
+  constructor(spoolDir: string) {
+    mkdirSync(spoolDir, { recursive: true, mode: 0o700 });
+    this.done = new Promise((resolve) => setImmediate(resolve)).then(() => this.loop());
+  }
+
+  on(listener: (ev: ScanRunEvent) => void | Promise<void>): void {
+    this.events.on(listener);
+  }
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.stop();
+  }
+
+  protected abstract loop(): Promise<EndEvent>;
+  protected abstract stop(): void;
 }

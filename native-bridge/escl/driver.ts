@@ -1,11 +1,11 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import type { Capabilities, ScanProfile } from '../../electron/common/capture';
 import { StationError, type ErrorCode } from '../../electron/common/errors';
 import type { Device } from '../../electron/common/schemas';
 import { PNM_MEDIA_TYPE, writePnmFile } from '../pnm';
-import { RunEvents } from '../runEvents';
+import { DriverScanRun } from '../runEvents';
 import { spoolName } from '../sane/driver';
 import { silentLogger, type DriverAvailability, type DriverFault, type DriverLogger, type ScannerDriver, type ScanRun, type ScanRunEvent, type ScanRunOptions, type SpooledPage } from '../types';
 import { parseCapabilities, parseStatus, scanSettings, toCapabilities, type EsclCaps, type EsclStatus } from './caps';
@@ -226,11 +226,8 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
 
-class EsclScanRun implements ScanRun {
-  private readonly events = new RunEvents(() => this.cancel());
+class EsclScanRun extends DriverScanRun {
   private readonly abort = new AbortController();
-  private cancelled = false;
-  readonly done: Promise<EndEvent>;
 
   constructor(
     private readonly driver: EsclDriver,
@@ -238,18 +235,10 @@ class EsclScanRun implements ScanRun {
     private readonly profile: ScanProfile,
     private readonly opts: ScanRunOptions,
   ) {
-    mkdirSync(opts.spoolDir, { recursive: true, mode: 0o700 });
-    // Start on the next tick so the caller can attach listeners first.
-    this.done = new Promise((resolve) => setImmediate(resolve)).then(() => this.loop());
+    super(opts.spoolDir);
   }
 
-  on(listener: (ev: ScanRunEvent) => void | Promise<void>): void {
-    this.events.on(listener);
-  }
-
-  cancel(): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
+  protected stop(): void {
     this.abort.abort();
   }
 
@@ -257,7 +246,7 @@ class EsclScanRun implements ScanRun {
     return { code, message, seq, continuable, ...(details ? { details } : {}) };
   }
 
-  private async loop(): Promise<EndEvent> {
+  protected async loop(): Promise<EndEvent> {
     const { opts, profile } = this;
     let pages = 0;
     const end = (e: Omit<EndEvent, 'type' | 'pages'>): Promise<EndEvent> => this.events.finish({ type: 'end', pages, ...e });

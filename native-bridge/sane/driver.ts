@@ -6,7 +6,7 @@ import type { Device } from '../../electron/common/schemas';
 import { checkPnmFile, PNM_MEDIA_TYPE, type PnmHeader } from '../pnm';
 import { killTree } from '../process/killTree';
 import { runProcess, spawnChild, type Child } from '../process/run';
-import { RunEvents } from '../runEvents';
+import { DriverScanRun } from '../runEvents';
 import { silentLogger, type DriverAvailability, type DriverFault, type DriverLogger, type ScannerDriver, type ScanRun, type ScanRunEvent, type ScanRunOptions, type SpooledPage } from '../types';
 import { faultForExit, isOpenFailure, lastScanimageMessage, parseFaultSeam } from './faults';
 import { capabilitiesFrom, parseOptions, pixelTypeOfMode, sourceKind } from './options';
@@ -196,11 +196,8 @@ interface LoadOutcome {
   cancelled?: boolean;
 }
 
-class SaneScanRun implements ScanRun {
-  private readonly events = new RunEvents(() => this.cancel());
-  private cancelled = false;
+class SaneScanRun extends DriverScanRun {
   private current: { pid: number } | null = null;
-  readonly done: Promise<Extract<ScanRunEvent, { type: 'end' }>>;
 
   constructor(
     private readonly driver: SaneDriver,
@@ -208,18 +205,10 @@ class SaneScanRun implements ScanRun {
     private readonly profile: ScanProfile,
     private readonly opts: ScanRunOptions,
   ) {
-    mkdirSync(opts.spoolDir, { recursive: true, mode: 0o700 });
-    // Start on the next tick so the caller can attach listeners first.
-    this.done = new Promise((resolve) => setImmediate(resolve)).then(() => this.loop());
+    super(opts.spoolDir);
   }
 
-  on(listener: (ev: ScanRunEvent) => void | Promise<void>): void {
-    this.events.on(listener);
-  }
-
-  cancel(): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
+  protected stop(): void {
     // SIGINT makes scanimage cancel cleanly (sane_cancel, file removed); SIGKILL if it does not listen.
     const cur = this.current;
     if (cur) {
@@ -230,7 +219,7 @@ class SaneScanRun implements ScanRun {
     }
   }
 
-  private async loop(): Promise<Extract<ScanRunEvent, { type: 'end' }>> {
+  protected async loop(): Promise<Extract<ScanRunEvent, { type: 'end' }>> {
     const { profile, opts } = this;
     let caps: Capabilities;
     let pages = 0;
