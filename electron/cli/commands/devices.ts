@@ -14,7 +14,7 @@ function describeCaps(c: Capabilities): string {
 
 export const devicesCommand: Command = {
   name: 'devices',
-  summary: 'list the scanners the station sees, with their capabilities',
+  summary: 'list the scanners of every available driver (SANE, eSCL…), with their capabilities',
   usage:
     'sohoa devices [--refresh] [--demo] [--json]\n' +
     '  --demo     offer the SANE test scanner (as `sohoa serve --demo`; also SOHOA_DEMO=1) when no service runs\n' +
