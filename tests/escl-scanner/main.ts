@@ -12,8 +12,9 @@ const HELP = `Virtual eSCL scanner (AirScan over HTTP, as network MFPs speak it)
 npm run escl-scanner -- [options]
   --port N          listen port (default 0 = any free port; the URL is printed)
   --host ADDR       listen address (default 127.0.0.1)
-  --pages DIR       serve the images of DIR in name order (duplex: front, back, front, …); default generated
-                    pages, one colour per sheet and side with the sheet number drawn on it
+  --pages DIR       serve the images of DIR in name order (duplex: front, back, front, …), the feeder being empty
+                    when they are used up; default generated pages, one colour per sheet and side with the
+                    sheet number drawn on it
   --sheets N        sheets in the feeder (default 10, or as many as DIR holds)
   --no-duplex       offer a simplex feeder only (default: simplex and duplex)
   --page-ms N       time to scan one page: NextDocument answers 503 (Retry-After) until it is ready

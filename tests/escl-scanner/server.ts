@@ -238,7 +238,7 @@ export async function startEsclScanner(opts: EsclScannerOptions = {}): Promise<E
   async function pageBytes(job: Job, sheet: number, side: Side): Promise<{ bytes: Buffer; file?: string }> {
     if (files.length > 0) {
       const index = job.duplex ? (sheet - 1) * 2 + (side === 'back' ? 1 : 0) : sheet - 1;
-      const file = files[index % files.length]!;
+      const file = files[index]!;
       return { bytes: await filePage(file, job.req), file };
     }
     return { bytes: await generatedPage(sheet, side, job.req) };
@@ -263,7 +263,9 @@ export async function startEsclScanner(opts: EsclScannerOptions = {}): Promise<E
         endJob(job, 'Completed', 'JobCompletedSuccessfully');
         return plain(res, 404);
       }
-      if (nextSheet > sheets) {
+      // A page folder is a stack of its own: the feeder is empty when its images are used up (duplex takes two a sheet).
+      const imagesUsed = job.duplex ? (nextSheet - 1) * 2 + (nextSide === 'back' ? 1 : 0) : nextSheet - 1;
+      if (nextSheet > sheets || (files.length > 0 && imagesUsed >= files.length)) {
         endJob(job, 'Completed', 'JobCompletedSuccessfully');
         return plain(res, 404);
       }

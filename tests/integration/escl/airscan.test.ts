@@ -112,7 +112,7 @@ describe('virtual eSCL scanner through sane-airscan', () => {
     expect([meta.width, meta.height]).toEqual([637, 877]);
   });
 
-  it('serves a folder of page images in name order (simplex ADF)', async () => {
+  it('serves a folder of page images in name order, simplex and duplex, until they are used up', async () => {
     const dir = tempDir('sohoa-escl-pages-');
     // Out of lexical order on purpose: page10 comes after page9.
     const names = ['page1.png', 'page2.png', 'page9.png', 'page10.png'];
@@ -126,6 +126,13 @@ describe('virtual eSCL scanner through sane-airscan', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(await identify(r.files, 4)).toEqual(['1F', '2F', '3F', '4F']);
     expect(inProcess.served.map((p) => p.file?.split('/').at(-1))).toEqual(names);
+    // Duplex takes two images a sheet: the same four images are two sheets, front and back.
+    inProcess.reload();
+    const out2 = tempDir('sohoa-airscan-out-');
+    const d = await batch(saneConfig(inProcess.port), out2, 'ADF Duplex');
+    expect(d.code, d.stderr).toBe(0);
+    expect(await identify(d.files, 4)).toEqual(['1F', '2F', '3F', '4F']);
+    expect(inProcess.served.slice(4).map((p) => `${p.sheet}${p.side}`)).toEqual(['1front', '1back', '2front', '2back']);
   });
 
   it('reports its faults as sane-airscan maps them: jam (exit 6) after the sheets before it, cover open (exit 8), empty feeder (no page)', async () => {
