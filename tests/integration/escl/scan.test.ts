@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEsclScanner, type EsclFault, type EsclScanner } from '../../escl-scanner/server';
 import { runCliAsync } from '../../helpers/cli';
 import { tempDir } from '../../helpers/tmp';
+import { selfSignedCert } from '../../onestop-server/tls';
 import { cornerColour, identifyColour } from '../../escl-scanner/pages';
 import { Station } from '../../../electron/core/station/station';
 import { sql } from '../../../electron/core/store/sql';
@@ -73,6 +75,33 @@ async function storedPages(s: Setup): Promise<string[]> {
     await station.close();
   }
 }
+
+describe('sohoa devices with a network scanner', () => {
+  it('adds an HTTPS scanner only with the fingerprint an admin confirmed, then lists it beside the SANE test scanner', async () => {
+    const dir = tempDir('sohoa-escl-tls-');
+    const cert = selfSignedCert(dir);
+    scanner = await startEsclScanner({ tls: { cert: readFileSync(cert.certFile, 'utf8'), key: readFileSync(cert.keyFile, 'utf8') } });
+    const env = { SOHOA_DATA_DIR: tempDir('sohoa-escl-devices-'), SOHOA_ESCL_DISCOVERY: '0', SOHOA_SANE_BACKENDS: '' };
+    const first = await runCliAsync(['devices', 'add-escl', scanner.url], env);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain('SCANNER_CERT_NOT_TRUSTED');
+    expect(first.stderr).toContain(cert.fingerprint256);
+    const ok = await runCliAsync(['devices', 'add-escl', scanner.url, '--trust', cert.fingerprint256, '--json'], env);
+    expect(ok.code, ok.stderr).toBe(0);
+    const list = await runCliAsync(['devices', '--demo', '--json'], env);
+    expect(list.code, list.stderr).toBe(0);
+    const devices = JSON.parse(list.stdout) as { id: string; driver: string; name: string; capabilities: { duplex: boolean } | null }[];
+    expect(devices.map((d) => [d.driver, d.id])).toEqual(
+      expect.arrayContaining([
+        ['sane', 'sane:test:0'],
+        ['escl', `escl:${scanner.uuid}`],
+      ]),
+    );
+    const escl = devices.find((d) => d.driver === 'escl')!;
+    expect(escl.capabilities?.duplex).toBe(true);
+    expect(new Set(devices.map((d) => d.name)).size).toBe(devices.length);
+  });
+});
 
 describe('sohoa scan through the eSCL driver (virtual eSCL scanner)', () => {
   it('captures all N sheets of a feeder load with colour-200-feeder, in order', async () => {
