@@ -5,6 +5,7 @@ import { LocalStationClient } from '../core/service/localClient';
 import { openStationServices, type StationServices } from '../core/service/stationServices';
 import { layout } from '../core/station/dataDir';
 import { DataDirLock } from '../core/station/lock';
+import { recoveryKeyNotice } from './output';
 
 /**
  * One writer per data directory: when a service runs (it holds the lock and wrote bridge.json) the CLI
@@ -12,8 +13,9 @@ import { DataDirLock } from '../core/station/lock';
  */
 export async function withClient<T>(dataDir: string, fn: (client: StationClient, mode: 'bridge' | 'local') => Promise<T>): Promise<T> {
   const l = layout(dataDir);
-  const info = readBridgeInfo(l.bridgeFile);
-  if (info && DataDirLock.isHeld(l.lockFile)) {
+  // bridge.json only matters while a service holds the lock (a stale file after a crash is ignored).
+  const info = DataDirLock.isHeld(l.lockFile) ? readBridgeInfo(l.bridgeFile) : undefined;
+  if (info) {
     return fn(new HttpStationClient(info), 'bridge');
   }
   let services: StationServices;
@@ -25,6 +27,8 @@ export async function withClient<T>(dataDir: string, fn: (client: StationClient,
     }
     throw err;
   }
+  const { station } = services;
+  if (station.protection.recoveryKey) process.stderr.write(`${recoveryKeyNotice(station.protection.recoveryKey)}\n`);
   try {
     return await fn(new LocalStationClient(services.dispatcher), 'local');
   } finally {
