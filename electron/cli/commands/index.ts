@@ -8,6 +8,8 @@ import { scanCommand } from './scan';
 import { serveCommand } from './serve';
 import { signCommand, signingCertsCommand, signingConfigCommand, timestampCommand, verifyCommand } from './sign';
 import { catalogueListCommand, catalogueLoadCommand } from './catalogue';
+import { cccdReadCommand } from './cccd';
+import { coverCommand } from './cover';
 import { dossierChecklistCommand, dossierCompleteCommand } from './dossierModel';
 import { reportCommand } from './report';
 import { auditExportCommand, keyRecoverCommand } from './security';
@@ -28,4 +30,5 @@ export const COMMANDS: Command[] = [
   dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, reportCommand, catalogueLoadCommand, catalogueListCommand,
   signCommand, timestampCommand, verifyCommand, signingConfigCommand, signingCertsCommand,
   auditExportCommand, keyRecoverCommand,
+  coverCommand, cccdReadCommand,
 ];
