@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { StationError } from '../electron/common/errors';
 
 /**
@@ -155,4 +155,24 @@ export function decodePnm(buf: Uint8Array, maxPixels: number): PnmPixels {
     for (let k = 0, j = 0; k < samples; k++, j += 2) data[k] = Math.min(255, Math.round(((src[j]! << 8) | src[j + 1]!) * scale));
   }
   return { width, height, channels, data, bitonal: false };
+}
+
+/**
+ * Writes decoded pixels (1 channel = P5 grey, 3 = P6 colour, 8-bit) as `<file>.part`, fsyncs it and renames it
+ * to `file`: a spool file under its final name is always whole (as scanimage's --batch leaves them).
+ */
+export function writePnmFile(file: string, width: number, height: number, channels: 1 | 3, pixels: Buffer): PnmHeader {
+  const head = Buffer.from(`${channels === 3 ? 'P6' : 'P5'}\n${width} ${height}\n255\n`, 'latin1');
+  if (pixels.length !== width * height * channels) throw new Error(`pixel buffer holds ${pixels.length} bytes, not ${width}×${height}×${channels}`);
+  const part = `${file}.part`;
+  const fd = openSync(part, 'w', 0o600);
+  try {
+    writeSync(fd, head);
+    writeSync(fd, pixels);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(part, file);
+  return readPnmHeader(head);
 }

@@ -92,9 +92,16 @@ export class DriverRegistry {
       throw new StationError('TOOL_MISSING', `no scanner driver can run here (${reasons.join('; ')})`, { drivers: status });
     }
     const results = await Promise.allSettled(usable.map((d) => d.listDevices({ refresh })));
-    const devices = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    const devices = distinctNames(results.flatMap((r) => (r.status === 'fulfilled' ? r.value : [])));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (devices.length === 0 && failed) throw failed.reason;
     return devices;
   }
+}
+
+/** Two devices with the same name (two identical scanners, SANE's test:0 and test:1) get their id added. */
+export function distinctNames(devices: Device[]): Device[] {
+  const count = new Map<string, number>();
+  for (const d of devices) count.set(d.name, (count.get(d.name) ?? 0) + 1);
+  return devices.map((d) => ((count.get(d.name) ?? 0) > 1 ? { ...d, name: `${d.name} (${d.id})` } : d));
 }

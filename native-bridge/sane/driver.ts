@@ -6,6 +6,7 @@ import type { Device } from '../../electron/common/schemas';
 import { checkPnmFile, PNM_MEDIA_TYPE, type PnmHeader } from '../pnm';
 import { killTree } from '../process/killTree';
 import { runProcess, spawnChild, type Child } from '../process/run';
+import { DriverScanRun } from '../runEvents';
 import { silentLogger, type DriverAvailability, type DriverFault, type DriverLogger, type ScannerDriver, type ScanRun, type ScanRunEvent, type ScanRunOptions, type SpooledPage } from '../types';
 import { faultForExit, isOpenFailure, lastScanimageMessage, parseFaultSeam } from './faults';
 import { capabilitiesFrom, parseOptions, pixelTypeOfMode, sourceKind } from './options';
@@ -25,20 +26,26 @@ export interface SaneDriverOptions {
   listTtlMs?: number;
   /** Where the driver logs (the service passes its logger in: native-bridge does not know core). */
   log?: DriverLogger;
+  /** `held` (default): one scanimage for the whole load; `per-sheet`: one start per sheet (SOHOA_SANE_LOAD). */
+  load?: 'held' | 'per-sheet';
 }
 
 /** Sheets already given an injected fault (test seam): a Continue must not hit the same one again. */
 const injected = new Set<string>();
 
 /**
- * SANE through `scanimage`, out of process. A load is run as successive starts — one scanimage per sheet
- * (`--batch-count=1`, `--batch-start=<seq>`) into the job's spool directory — so pages are streamed as each
- * finishes, a fault can hit any sheet, and a hang or crash costs at most the sheet in flight. Each run is
- * in its own process group and watched: silence longer than the watchdog kills the group (SCANNER_HANG).
+ * SANE through `scanimage`, out of process. A feeder load holds the device: one `scanimage --batch` for the
+ * whole stack (re-opening per sheet costs warm-up and calibration on real ADF scanners), each page handed
+ * over the moment scanimage renames its file into the job's spool directory — so every finished page is
+ * durable at once, a fault mid-load keeps the pages before it, and a hang or crash costs at most the sheet in
+ * flight. `load: 'per-sheet'` (SOHOA_SANE_LOAD=per-sheet) starts scanimage once per sheet instead (the bench
+ * compares both). Each run is in its own process group and watched: silence longer than the watchdog kills
+ * the group (SCANNER_HANG).
  *
  * Test seam: SOHOA_TEST_FAULT_AT_SHEET="N:SANE_STATUS_JAMMED[,M:…]" makes the start of sheet N (capture
- * sequence) fail with that status through the test backend's --read-return-value, once per job. For tests
- * only; it has no effect on devices without that option.
+ * sequence) fail with that status through the test backend's --read-return-value, once per job: the held
+ * load stops before sheet N, which then runs alone with the fault. For tests only; it has no effect on
+ * devices without that option.
  */
 export class SaneDriver implements ScannerDriver {
   readonly kind = 'sane' as const;
@@ -46,10 +53,12 @@ export class SaneDriver implements ScannerDriver {
   private listCache: { at: number; devices: Device[] } | null = null;
   private readonly capsCache = new Map<string, Capabilities>();
   readonly log: DriverLogger;
+  readonly loadMode: 'held' | 'per-sheet';
 
   constructor(private readonly opts: SaneDriverOptions) {
     this.program = opts.program ?? process.env.SOHOA_SCANIMAGE ?? 'scanimage';
     this.log = opts.log ?? silentLogger;
+    this.loadMode = opts.load ?? (process.env.SOHOA_SANE_LOAD === 'per-sheet' ? 'per-sheet' : 'held');
   }
 
   /** Variables set for scanimage on top of the allow-listed environment. */
@@ -104,11 +113,11 @@ export class SaneDriver implements ScannerDriver {
     return caps;
   }
 
-  /** Command-line arguments for one sheet (exported for tests). */
-  sheetArgs(deviceId: string, caps: Capabilities, profile: ScanProfile, spoolDir: string, seq: number, extra: string[] = []): string[] {
+  /** Command-line arguments for `count` sheets from `seq` (null: until the feeder is empty). Exported for tests. */
+  sheetArgs(deviceId: string, caps: Capabilities, profile: ScanProfile, spoolDir: string, seq: number, extra: string[] = [], count: number | null = 1): string[] {
     const name = this.saneName(deviceId);
     const opt = new Map(caps.driverOptions.map((o) => [o.name, o]));
-    const args = ['-d', name, '--format=pnm', `--batch=${join(spoolDir, 's%06d.pnm')}`, `--batch-start=${seq}`, '--batch-count=1', '--batch-print', '--progress'];
+    const args = ['-d', name, '--format=pnm', `--batch=${join(spoolDir, 's%06d.pnm')}`, `--batch-start=${seq}`, ...(count !== null ? [`--batch-count=${count}`] : []), '--batch-print', '--progress'];
     const modes = opt.get('mode')?.values ?? [];
     let mode = modes.find((m) => pixelTypeOfMode(m) === profile.pixelType);
     let depth: string | undefined;
@@ -175,21 +184,20 @@ export class SaneDriver implements ScannerDriver {
 /** Options the driver sets itself: a profile must not override them. */
 const MANAGED = new Set(['mode', 'resolution', 'source', 'depth', 'format', 'batch', 'batch-start', 'batch-count', 'batch-print', 'output-file', 'device-name', 'l', 't', 'x', 'y', 'brightness', 'contrast']);
 
-interface SheetResult {
-  page?: SpooledPage;
+/** What ended one scanimage run of a load; the pages it finished were already handed over one by one. */
+interface LoadOutcome {
+  /** Pages finished (and handed over) by this run. */
+  pages: number;
+  /** Every requested sheet arrived and scanimage ended cleanly. */
+  complete?: boolean;
   fault?: DriverFault;
-  /** The feeder had no sheet (scanimage exit 7, or exit 0 without a file). */
+  /** The feeder had no (more) sheets (scanimage exit 7, or exit 0 short of the count). */
   empty?: boolean;
   cancelled?: boolean;
 }
 
-class SaneScanRun implements ScanRun {
-  private readonly listeners: ((ev: ScanRunEvent) => void | Promise<void>)[] = [];
-  private chain: Promise<void> = Promise.resolve();
-  private cancelled = false;
-  private listenerError: unknown = null;
+class SaneScanRun extends DriverScanRun {
   private current: { pid: number } | null = null;
-  readonly done: Promise<Extract<ScanRunEvent, { type: 'end' }>>;
 
   constructor(
     private readonly driver: SaneDriver,
@@ -197,18 +205,10 @@ class SaneScanRun implements ScanRun {
     private readonly profile: ScanProfile,
     private readonly opts: ScanRunOptions,
   ) {
-    mkdirSync(opts.spoolDir, { recursive: true, mode: 0o700 });
-    // Start on the next tick so the caller can attach listeners first.
-    this.done = new Promise((resolve) => setImmediate(resolve)).then(() => this.loop());
+    super(opts.spoolDir);
   }
 
-  on(listener: (ev: ScanRunEvent) => void | Promise<void>): void {
-    this.listeners.push(listener);
-  }
-
-  cancel(): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
+  protected stop(): void {
     // SIGINT makes scanimage cancel cleanly (sane_cancel, file removed); SIGKILL if it does not listen.
     const cur = this.current;
     if (cur) {
@@ -219,98 +219,85 @@ class SaneScanRun implements ScanRun {
     }
   }
 
-  private emit(ev: ScanRunEvent): void {
-    this.chain = this.chain.then(async () => {
-      for (const l of this.listeners) {
-        try {
-          await l(ev);
-        } catch (err) {
-          // A listener that cannot keep the page (disk full…) stops the load: nothing more is scanned.
-          if (this.listenerError === null) this.listenerError = err;
-          this.cancel();
-        }
-      }
-    });
-  }
-
-  private async loop(): Promise<Extract<ScanRunEvent, { type: 'end' }>> {
+  protected async loop(): Promise<Extract<ScanRunEvent, { type: 'end' }>> {
     const { profile, opts } = this;
     let caps: Capabilities;
     let pages = 0;
-    const finish = async (end: Extract<ScanRunEvent, { type: 'end' }>): Promise<Extract<ScanRunEvent, { type: 'end' }>> => {
-      await this.chain;
-      let final = end;
-      if (this.listenerError !== null) {
-        const e = this.listenerError;
-        const code = e instanceof StationError ? e.code : 'INTERNAL';
-        final = { type: 'end', reason: 'fault', pages, fault: { code, message: (e as Error).message ?? String(e), seq: null, continuable: true } };
-      }
-      this.emit(final);
-      await this.chain;
-      return final;
-    };
+    const finish = (end: Omit<Extract<ScanRunEvent, { type: 'end' }>, 'type' | 'pages'>): Promise<Extract<ScanRunEvent, { type: 'end' }>> =>
+      this.events.finish({ type: 'end', pages, ...end });
     try {
       caps = await this.driver.capabilities(this.deviceId);
     } catch (err) {
       const e = err instanceof StationError ? err : new StationError('SCANNER_FAILED', String(err));
       const code = e.code === 'DEVICE_NOT_FOUND' && opts.midBatch ? 'DEVICE_VANISHED' : e.code;
-      return finish({ type: 'end', reason: 'fault', pages, fault: { code, message: e.message, seq: opts.firstSeq, continuable: code !== 'DEVICE_NOT_FOUND' } });
+      return finish({ reason: 'fault', fault: { code, message: e.message, seq: opts.firstSeq, continuable: code !== 'DEVICE_NOT_FOUND' } });
     }
     const capacity = profile.source === 'feeder' ? caps.feederCapacity : null;
     const seam = parseFaultSeam(process.env.SOHOA_TEST_FAULT_AT_SHEET);
+    const seamUsable = caps.driverOptions.some((o) => o.name === 'read-return-value');
+    const held = this.driver.loadMode === 'held';
     let seq = opts.firstSeq;
     for (;;) {
-      if (this.cancelled) return finish({ type: 'end', reason: 'cancelled', pages });
-      if (this.listenerError !== null) return finish({ type: 'end', reason: 'fault', pages });
-      if (profile.source === 'flatbed' && pages === 1) return finish({ type: 'end', reason: 'done', pages });
-      if (capacity !== null && pages >= capacity) return finish({ type: 'end', reason: 'feeder-empty', pages });
+      if (this.cancelled) return finish({ reason: 'cancelled' });
+      if (this.events.listenerError !== null) return finish({ reason: 'fault' });
+      if (profile.source === 'flatbed' && pages === 1) return finish({ reason: 'done' });
+      if (capacity !== null && pages >= capacity) return finish({ reason: 'feeder-empty' });
       const extra: string[] = [];
-      const seamKey = `${opts.spoolDir}#${seq}`;
-      const seamStatus = seam.get(seq);
-      if (seamStatus && !injected.has(seamKey) && caps.driverOptions.some((o) => o.name === 'read-return-value')) {
-        injected.add(seamKey);
+      const seamKey = (n: number): string => `${opts.spoolDir}#${n}`;
+      const seamStatus = seamUsable && !injected.has(seamKey(seq)) ? seam.get(seq) : undefined;
+      // Sheets for this scanimage run: one (per-sheet mode, flatbed, a seam fault on this sheet) or the whole
+      // load, stopping short of the next seam sheet so the fault still hits the start of that sheet.
+      let count: number | null = 1;
+      if (seamStatus) {
+        injected.add(seamKey(seq));
         extra.push(`--read-return-value=${seamStatus}`);
         this.driver.log.warn('test seam: injecting a fault', { seq, status: seamStatus });
+      } else if (held && profile.source === 'feeder') {
+        const nextSeam = seamUsable ? [...seam.keys()].filter((n) => n > seq && !injected.has(seamKey(n))).sort((a, b) => a - b)[0] : undefined;
+        const limits = [capacity !== null ? capacity - pages : Infinity, nextSeam !== undefined ? nextSeam - seq : Infinity];
+        const m = Math.min(...limits);
+        count = Number.isFinite(m) ? m : null;
       }
       let args: string[];
       try {
-        args = this.driver.sheetArgs(this.deviceId, caps, profile, opts.spoolDir, seq, extra);
+        args = this.driver.sheetArgs(this.deviceId, caps, profile, opts.spoolDir, seq, extra, count);
       } catch (err) {
         const e = err as StationError;
-        return finish({ type: 'end', reason: 'fault', pages, fault: { code: e.code ?? 'INVALID_PROFILE', message: e.message, seq, continuable: false } });
+        return finish({ reason: 'fault', fault: { code: e.code ?? 'INVALID_PROFILE', message: e.message, seq, continuable: false } });
       }
-      this.emit({ type: 'page-started', seq });
-      const r = await this.runSheet(args, seq);
-      if (r.page) {
-        this.emit({ type: 'page', page: r.page });
+      const r = await this.runLoad(args, seq, count, (page) => {
+        this.events.emit({ type: 'page', page });
         pages++;
-        seq++;
-        continue;
-      }
-      if (r.cancelled || this.cancelled) return finish({ type: 'end', reason: 'cancelled', pages });
+      });
+      seq += r.pages;
+      if (r.complete) continue;
+      if (r.cancelled || this.cancelled) return finish({ reason: 'cancelled' });
       if (r.empty) {
-        if (pages > 0) return finish({ type: 'end', reason: 'feeder-empty', pages });
-        return finish({
-          type: 'end',
-          reason: 'fault',
-          pages,
-          fault: { code: 'SCANNER_FEEDER_EMPTY', message: 'the document feeder is empty', seq, continuable: true },
-        });
+        if (pages > 0) return finish({ reason: 'feeder-empty' });
+        return finish({ reason: 'fault', fault: { code: 'SCANNER_FEEDER_EMPTY', message: 'the document feeder is empty', seq, continuable: true } });
       }
-      return finish({ type: 'end', reason: 'fault', pages, fault: r.fault! });
+      return finish({ reason: 'fault', fault: r.fault! });
     }
   }
 
-  private runSheet(args: string[], seq: number): Promise<SheetResult> {
+  /**
+   * One scanimage run from sheet `firstSeq` for `count` sheets (null: until the feeder is empty). Each sheet is
+   * handed over the moment its file carries its final name (scanimage renames `.part` when the image is whole):
+   * seen on the `--batch-print` line or by the watchdog's poll, whichever comes first. The outcome then
+   * concerns the sheet in flight only; every sheet before it is already kept.
+   */
+  private runLoad(args: string[], firstSeq: number, count: number | null, onPage: (page: SpooledPage) => void): Promise<LoadOutcome> {
     const { spoolDir, watchdogMs } = this.opts;
-    const file = join(spoolDir, spoolName(seq));
-    const part = `${file}.part`;
+    let seq = firstSeq;
+    let done = 0;
+    const fileOf = (n: number): string => join(spoolDir, spoolName(n));
+    this.events.emit({ type: 'page-started', seq });
     return new Promise((resolve) => {
       let child: Child;
       try {
         child = this.driver.spawnSheet(args);
       } catch (err) {
-        resolve({ fault: { code: 'TOOL_MISSING', message: `cannot start scanimage: ${(err as Error).message}`, seq, continuable: false } });
+        resolve({ pages: 0, fault: { code: 'TOOL_MISSING', message: `cannot start scanimage: ${(err as Error).message}`, seq, continuable: false } });
         return;
       }
       let stderr = '';
@@ -319,10 +306,35 @@ class SaneScanRun implements ScanRun {
       let hung = false;
       let lastPercent = -1;
       let spawnError: Error | null = null;
+      let bad: DriverFault | null = null;
+      const out = (o: Omit<LoadOutcome, 'pages'>): void => resolve({ pages: done, ...o });
+      /** Hands over every finished sheet in order; a torn one stops the run (IMAGE_CORRUPT). */
+      const harvest = (): void => {
+        while (bad === null && (count === null || done < count) && existsSync(fileOf(seq))) {
+          const file = fileOf(seq);
+          const check = checkPnmFile(file);
+          if (!check.ok) {
+            rejectFile(file);
+            bad = { code: 'IMAGE_CORRUPT', message: `sheet ${seq}: ${check.reason}`, seq, continuable: true };
+            if (child.pid !== undefined) killTree(child.pid, 'SIGKILL');
+            return;
+          }
+          onPage(pageOf(seq, file, check.header, this.profile.resolution));
+          done++;
+          seq++;
+          lastPercent = -1;
+          lastSize = -1;
+          lastActivity = Date.now();
+          if (count === null || done < count) this.events.emit({ type: 'page-started', seq });
+        }
+      };
       if (child.pid !== undefined) this.current = { pid: child.pid };
       child.on('error', (err) => (spawnError = err));
-      child.stdout?.on('data', () => (lastActivity = Date.now()));
-      child.stderr?.on('data', (c: Buffer) => {
+      child.stdout.on('data', () => {
+        lastActivity = Date.now();
+        harvest();
+      });
+      child.stderr.on('data', (c: Buffer) => {
         lastActivity = Date.now();
         const text = c.toString('latin1');
         stderr = (stderr + text).slice(-20_000);
@@ -330,13 +342,15 @@ class SaneScanRun implements ScanRun {
         const pct = all.length > 0 ? Number(all.at(-1)![1]) : NaN;
         if (Number.isFinite(pct) && Math.floor(pct / 5) !== Math.floor(lastPercent / 5)) {
           lastPercent = pct;
-          this.emit({ type: 'progress', seq, percent: pct });
+          this.events.emit({ type: 'progress', seq, percent: pct });
         }
       });
       const tick = Math.max(50, Math.min(500, Math.floor(watchdogMs / 4)));
       const timer = setInterval(() => {
+        harvest();
+        const part = `${fileOf(seq)}.part`;
         try {
-          const size = existsSync(part) ? statSync(part).size : existsSync(file) ? statSync(file).size : -1;
+          const size = existsSync(part) ? statSync(part).size : -1;
           if (size !== lastSize) {
             lastSize = size;
             lastActivity = Date.now();
@@ -353,80 +367,68 @@ class SaneScanRun implements ScanRun {
       child.on('close', (code, signal) => {
         clearInterval(timer);
         this.current = null;
-        const finishedExists = existsSync(file);
-        rmSync(part, { force: true });
+        // Sheets that finished before the end (or before a kill) are scanned: keep them.
+        harvest();
+        rmSync(`${fileOf(seq)}.part`, { force: true });
+        const stray = existsSync(fileOf(seq)) && (count === null || done < count) ? fileOf(seq) : null;
         if (spawnError) {
-          resolve({ fault: { code: 'TOOL_MISSING', message: `cannot run scanimage: ${spawnError.message}`, seq, continuable: false } });
+          out({ fault: { code: 'TOOL_MISSING', message: `cannot run scanimage: ${spawnError.message}`, seq, continuable: false } });
+          return;
+        }
+        if (bad) {
+          out({ fault: bad });
           return;
         }
         if (hung) {
-          const check = finishedExists ? checkPnmFile(file) : null;
-          if (check?.ok) {
-            // The sheet had been delivered whole; the driver only stuck on its way out.
-            this.emit({ type: 'warning', code: 'SCANNER_HANG', message: `scanimage stuck after sheet ${seq}; stopped` });
-            resolve({ page: pageOf(seq, file, check.header, this.profile.resolution) });
+          if (stray) rejectFile(stray);
+          if (done > 0 && count !== null && done >= count) {
+            // Every sheet had been delivered whole; the driver only stuck on its way out.
+            this.events.emit({ type: 'warning', code: 'SCANNER_HANG', message: `scanimage stuck after sheet ${seq - 1}; stopped` });
+            out({ complete: true });
             return;
           }
-          if (finishedExists) rejectFile(file);
-          resolve({
-            fault: { code: 'SCANNER_HANG', message: `the scanner was silent for ${watchdogMs} ms; the driver was stopped`, seq, continuable: true },
-          });
+          out({ fault: { code: 'SCANNER_HANG', message: `the scanner was silent for ${watchdogMs} ms; the driver was stopped`, seq, continuable: true } });
           return;
         }
         if (this.cancelled) {
-          if (finishedExists && code === 0) {
-            // The sheet finished before the cancel arrived: keep it, it was scanned.
-          } else {
-            if (finishedExists) rejectFile(file);
-            resolve({ cancelled: true });
-            return;
-          }
-        }
-        if (signal !== null) {
-          if (finishedExists) rejectFile(file);
-          resolve({
-            fault: { code: 'IMAGE_CORRUPT', message: `the driver stopped mid-image (${signal}); the sheet was not kept`, seq, continuable: true, details: { signal } },
-          });
+          if (stray) rejectFile(stray);
+          out({ cancelled: true });
           return;
         }
-        if (code === 0 && finishedExists) {
-          const check = checkPnmFile(file);
-          if (!check.ok) {
-            rejectFile(file);
-            resolve({ fault: { code: 'IMAGE_CORRUPT', message: `sheet ${seq}: ${check.reason}`, seq, continuable: true } });
-            return;
-          }
-          resolve({ page: pageOf(seq, file, check.header, this.profile.resolution) });
+        if (signal !== null) {
+          if (stray) rejectFile(stray);
+          out({ fault: { code: 'IMAGE_CORRUPT', message: `the driver stopped mid-image (${signal}); the sheet was not kept`, seq, continuable: true, details: { signal } } });
           return;
         }
         if (code === 0) {
-          // scanimage --batch on an empty feeder exits 0 and writes nothing.
-          resolve({ empty: true });
+          // scanimage --batch on an empty feeder exits 0 and writes nothing: short of the count = feeder empty.
+          if (count !== null && done >= count) out({ complete: true });
+          else out({ empty: true });
           return;
         }
-        if (finishedExists) rejectFile(file);
+        if (stray) rejectFile(stray);
         const sane = lastScanimageMessage(stderr);
         if (code === 7) {
-          resolve({ empty: true });
+          out({ empty: true });
           return;
         }
         if (isOpenFailure(stderr)) {
           if (/busy/i.test(sane)) {
-            resolve({ fault: { code: 'DEVICE_BUSY', message: `device busy: ${sane}`, seq, continuable: true } });
+            out({ fault: { code: 'DEVICE_BUSY', message: `device busy: ${sane}`, seq, continuable: true } });
             return;
           }
           void this.driver.deviceListed(this.deviceId).then((listed) => {
             const code2 = listed ? 'SCANNER_FAILED' : this.opts.midBatch || seq > this.opts.firstSeq ? 'DEVICE_VANISHED' : 'DEVICE_NOT_FOUND';
-            resolve({ fault: { code: code2, message: `cannot open ${this.deviceId}: ${sane}`, seq, continuable: true, details: { sane } } });
+            out({ fault: { code: code2, message: `cannot open ${this.deviceId}: ${sane}`, seq, continuable: true, details: { sane } } });
           });
           return;
         }
         if (/setting of option .* failed/.test(stderr)) {
-          resolve({ fault: { code: 'INVALID_PROFILE', message: `the device refused a setting: ${sane}`, seq, continuable: false, details: { sane } } });
+          out({ fault: { code: 'INVALID_PROFILE', message: `the device refused a setting: ${sane}`, seq, continuable: false, details: { sane } } });
           return;
         }
         const mapped = faultForExit(code ?? -1);
-        resolve({ fault: { code: mapped.code, message: sane || `scanimage exited ${code}`, seq, continuable: mapped.continuable, details: { exit: code, sane } } });
+        out({ fault: { code: mapped.code, message: sane || `scanimage exited ${code}`, seq, continuable: mapped.continuable, details: { exit: code, sane } } });
       });
     });
   }

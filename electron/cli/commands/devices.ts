@@ -14,7 +14,7 @@ function describeCaps(c: Capabilities): string {
 
 export const devicesCommand: Command = {
   name: 'devices',
-  summary: 'list the scanners the station sees, with their capabilities',
+  summary: 'list the scanners of every available driver (SANE, eSCL…), with their capabilities',
   usage:
     'sohoa devices [--refresh] [--demo] [--json]\n' +
     '  --demo     offer the SANE test scanner (as `sohoa serve --demo`; also SOHOA_DEMO=1) when no service runs\n' +
@@ -46,6 +46,37 @@ export const devicesCommand: Command = {
         io.out(`  ${r.device.id}`);
         io.out(r.capabilities ? describeCaps(r.capabilities) : `    (không đọc được khả năng / capabilities unavailable)`);
       }
+      return EXIT.OK;
+    });
+  },
+};
+
+export const devicesAddEsclCommand: Command = {
+  name: 'devices add-escl',
+  summary: 'add a network (eSCL / AirScan) scanner by its URL',
+  usage:
+    'sohoa devices add-escl URL [--trust SHA256] [--json]\n' +
+    '  URL      the scanner\'s eSCL address, e.g. http://192.168.1.50/eSCL (a bare http://host:port means /eSCL/)\n' +
+    '  --trust  HTTPS: the SHA-256 fingerprint of the scanner\'s certificate, confirmed by an admin (the first\n' +
+    '           attempt without it prints the fingerprint); the certificate is pinned from then on.\n' +
+    '  The scanner is kept in the settings and found again by its UUID when its address changes.',
+  options: { trust: { type: 'string' } },
+  positionals: { min: 1, max: 1 },
+  async run(args, io) {
+    return withClient(args.dataDir, async (client) => {
+      const trust = args.values.trust as string | undefined;
+      const r = await client.call('devices.addEscl', { url: args.positionals[0]!, ...(trust ? { trustFingerprint: trust } : {}) });
+      if (!r.ok) {
+        printError(io, args.json, r.error);
+        const fp = (r.error.details as { fingerprint256?: string } | undefined)?.fingerprint256;
+        if (!args.json && r.error.code === 'SCANNER_CERT_NOT_TRUSTED' && fp) {
+          io.err(`Dấu vân tay / fingerprint SHA-256: ${fp}`);
+          io.err(`So với màn hình máy quét, rồi / compare with the scanner's panel, then: sohoa devices add-escl ${args.positionals[0]!} --trust ${fp}`);
+        }
+        return EXIT.ERROR;
+      }
+      if (args.json) io.out(JSON.stringify(r.value, null, 2));
+      else io.out(`Đã thêm / added: ${r.value.id}  ${r.value.name}  (${r.value.type})`);
       return EXIT.OK;
     });
   },

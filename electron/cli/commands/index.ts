@@ -9,6 +9,7 @@ export interface CommandEntry {
 /** Every sub-command; add one line per new command (the name must be the loaded command's name). */
 export const COMMANDS: CommandEntry[] = [
   { name: 'devices', load: async () => (await import('./devices')).devicesCommand },
+  { name: 'devices add-escl', load: async () => (await import('./devices')).devicesAddEsclCommand },
   { name: 'scan', load: async () => (await import('./scan')).scanCommand },
   { name: 'doctor', load: async () => (await import('./doctor')).doctorCommand },
   { name: 'serve', load: async () => (await import('./serve')).serveCommand },

@@ -173,7 +173,7 @@ export const scanCommand: Command = {
     'sohoa scan --device ID --profile P --dossier DRAFT_ID --component COMPONENT [--option NAME=VALUE]… [--watchdog-ms N] [--demo] [--json]\n' +
     '       sohoa scan --continue JOB_ID [--option NAME=VALUE]… [--json]\n' +
     '       sohoa scan --out DIR --device ID [--profile P] [--option NAME=VALUE]… [--demo] [--json]\n' +
-    '  ID: as `sohoa devices` prints it (sane:test:0). P: a profile name (colour-200-feeder, …) or a JSON file\n' +
+    '  ID: as `sohoa devices` prints it (sane:test:0, escl:<uuid>). P: a profile name (colour-200-feeder, …) or a JSON file\n' +
     '  (a station profile or a scanner.js request). COMPONENT: component id or type code (`sohoa dossier show`).\n' +
     '  --option passes a driver option (SANE: --option test-picture=Grid). A progress bar on a terminal;\n' +
     '  --json prints one JSON event per line (scan.started, scan.progress, scan.page, scan.fault, scan.end).\n' +

@@ -14,6 +14,17 @@ export const profileRefSchema = z.union([z.string().min(1).max(80), z.record(z.s
 /** Scanner methods (devices.*, scan.*). Events: see scanEventSchemas (scan.page, scan.progress, scan.fault, scan.end…). */
 export const deviceMethods = {
   'devices.list': method({ params: z.object({ refresh: z.boolean().optional() }).strict(), result: z.array(deviceSchema), mutating: false }),
+  /**
+   * Adds a network (eSCL) scanner by its URL (`http://192.168.1.50/eSCL`), kept in the settings and found again
+   * by its UUID. HTTPS: the first call fails with SCANNER_CERT_NOT_TRUSTED and the certificate's fingerprint;
+   * an admin repeats it with `trustFingerprint` to pin that certificate.
+   */
+  'devices.addEscl': method({
+    params: z.object({ url: z.string().min(8).max(500), trustFingerprint: z.string().max(200).optional(), idempotencyKey }).strict(),
+    result: deviceSchema,
+    mutating: true,
+    roles: ['admin'],
+  }),
   'devices.capabilities': method({ params: z.object({ deviceId: z.string().min(1).max(300) }).strict(), result: capabilitiesSchema, mutating: false }),
   'scan.profiles': method({
     params: noParams,

@@ -1,9 +1,11 @@
+import { EsclDriver, memoryDeviceStore, type EsclDeviceStore } from '../../../native-bridge/escl/driver';
 import { DriverRegistry } from '../../../native-bridge/registry';
 import { backendsFromEnv, writeSaneConfig } from '../../../native-bridge/sane/config';
 import { SaneDriver } from '../../../native-bridge/sane/driver';
 import type { ScannerDriver } from '../../../native-bridge/types';
 import { twainDriverStub, wiaDriverStub } from '../../../native-bridge/windows/stubs';
 import { createLogger } from '../log/logger';
+import { browseEscl, esclDiscoveryOn } from './esclDevices';
 
 export interface DriverContext {
   /** Where the SANE configuration is written (`<dataDir>/sane`); null to write nothing (`sohoa doctor`). */
@@ -11,6 +13,8 @@ export interface DriverContext {
   /** Demo mode: the SANE test scanner is offered. */
   demo: boolean;
   platform: NodeJS.Platform;
+  /** Where eSCL scanners added by IT staff are kept (the station's settings); null: in memory only. */
+  esclStore?: EsclDeviceStore | null;
 }
 
 export type DriverFactory = (ctx: DriverContext) => ScannerDriver;
@@ -22,11 +26,14 @@ const sane: DriverFactory = (ctx) => {
   return new SaneDriver({ env, log: createLogger('sane') });
 };
 
+const escl: DriverFactory = (ctx) =>
+  new EsclDriver({ store: ctx.esclStore ?? memoryDeviceStore(), log: createLogger('escl'), ...(esclDiscoveryOn() ? { browse: browseEscl } : {}) });
+
 /**
  * Every scanner technology the station knows, in the order their devices are listed. Registering a driver
  * is one line here; each reports itself whether it can run on this platform (`available()`).
  */
-export const DRIVER_FACTORIES: readonly DriverFactory[] = [sane, (ctx) => wiaDriverStub(ctx.platform), (ctx) => twainDriverStub(ctx.platform)];
+export const DRIVER_FACTORIES: readonly DriverFactory[] = [sane, escl, (ctx) => wiaDriverStub(ctx.platform), (ctx) => twainDriverStub(ctx.platform)];
 
 export function createDriverRegistry(ctx: DriverContext, factories: readonly DriverFactory[] = DRIVER_FACTORIES): DriverRegistry {
   return new DriverRegistry(factories.map((f) => f(ctx)));

@@ -7,6 +7,7 @@ import type { Device } from '../../common/schemas';
 import { checkPnmFile } from '../../../native-bridge/pnm';
 import { killOrphans } from '../../../native-bridge/processes';
 import { checkAgainstCapabilities } from '../../../native-bridge/profiles';
+import { EsclDriver } from '../../../native-bridge/escl/driver';
 import type { DriverRegistry } from '../../../native-bridge/registry';
 import { SPOOL_PATTERN } from '../../../native-bridge/sane/driver';
 import type { ScanRun, SpooledPage } from '../../../native-bridge/types';
@@ -90,6 +91,14 @@ export class CaptureService {
   /** The devices of every driver that can run here. */
   listDevices(refresh = false): Promise<Device[]> {
     return this.drivers.listDevices(refresh);
+  }
+
+  /** Adds a network (eSCL) scanner by URL; over HTTPS the admin confirms its certificate's fingerprint. */
+  async addEscl(url: string, trustFingerprint?: string): Promise<Device> {
+    const escl = this.drivers.get('escl');
+    if (!(escl instanceof EsclDriver)) throw new StationError('UNSUPPORTED', 'the eSCL driver is not registered');
+    const { device } = await escl.addDevice(url, trustFingerprint);
+    return device;
   }
 
   async capabilities(deviceId: string): Promise<Capabilities> {

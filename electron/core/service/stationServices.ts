@@ -1,5 +1,6 @@
 import type { DriverRegistry } from '../../../native-bridge/registry';
 import { createDriverRegistry } from '../capture/drivers';
+import { esclSettingsStore } from '../capture/esclDevices';
 import { CaptureService } from '../capture/service';
 import { startTimestampRetry } from '../signing/service';
 import { Station, type StationOptions } from '../station/station';
@@ -40,7 +41,12 @@ export interface StationServices {
 export function createStationServices(station: Station, opts: StationServicesOptions = {}): StationServices {
   const drivers =
     opts.drivers ??
-    createDriverRegistry({ saneDir: station.layout.sane, demo: station.demo || process.env.SOHOA_DEMO === '1', platform: opts.platform ?? process.platform });
+    createDriverRegistry({
+      saneDir: station.layout.sane,
+      demo: station.demo || process.env.SOHOA_DEMO === '1',
+      platform: opts.platform ?? process.platform,
+      esclStore: esclSettingsStore(station),
+    });
   const capture = new CaptureService(station, drivers);
   const sync = opts.syncAdapter ? new SyncEngine(station, opts.syncAdapter) : new SyncEngine(station);
   const dispatcher = new Dispatcher(station, { capture, sync }, { lazy: opts.lazyHandlers === true });

@@ -9,18 +9,20 @@ import { tempDir } from '../../helpers/tmp';
 
 // Only the test backend: listing every system backend probes the network.
 process.env.SOHOA_SANE_BACKENDS = '';
+process.env.SOHOA_ESCL_DISCOVERY = '0';
 
 describe('driver registry', () => {
   it('merges the devices of every driver that can run here, ids as <driver>:<id>', async () => {
     const reg = createDriverRegistry({ saneDir: join(tempDir('sohoa-drivers-'), 'sane'), demo: true, platform: 'linux' });
-    expect(reg.all().map((d) => d.kind)).toEqual(['sane', 'wia', 'twain']);
+    expect(reg.all().map((d) => d.kind)).toEqual(['sane', 'escl', 'wia', 'twain']);
     const devices = await reg.listDevices(true);
     expect(devices.map((d) => d.id)).toContain('sane:test:0');
     for (const d of devices) expect(parseDeviceId(d.id)?.kind).toBe(d.driver);
     expect(reg.normalise('test:0')).toBe('sane:test:0');
     expect(reg.driverFor('test:0').kind).toBe('sane');
     expect(reg.driverFor('wia:{6BDD1FC6}\\0000').kind).toBe('wia');
-    expect(() => reg.driverFor('escl:printer-1')).toThrow(/no driver/);
+    expect(reg.driverFor('escl:4509a320-00a0-008f-00b6-00559a327d32').kind).toBe('escl');
+    expect(() => new DriverRegistry([]).driverFor('escl:printer-1')).toThrow(/no driver/);
   });
 
   it('says per driver whether it runs here and why not (what sohoa doctor shows)', async () => {

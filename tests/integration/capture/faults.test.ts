@@ -12,6 +12,7 @@ import { getJob, lowRes, openDemoStation, range, scanimagesUnder, seqs, tornBlob
 let open: DemoStation | undefined;
 afterEach(async () => {
   delete process.env.SOHOA_TEST_FAULT_AT_SHEET;
+  delete process.env.SOHOA_SANE_LOAD;
   await open?.close();
   open = undefined;
 });
@@ -140,7 +141,11 @@ describe('faults in the middle of a batch', () => {
     await continueAndCheck(open, jobId, j.pagesDone, {});
   });
 
-  it('reports DEVICE_VANISHED when the device disappears mid-batch, and continues when it is back', async () => {
+  it('reports DEVICE_VANISHED when the device disappears between per-sheet starts, and continues when it is back', async () => {
+    // A held load keeps the device open and never re-opens it mid-load; a device that vanishes between two
+    // opens exists in per-sheet mode (SOHOA_SANE_LOAD=per-sheet). A network scanner vanishing in the middle of
+    // a held load: tests/integration/escl/faults.test.ts.
+    process.env.SOHOA_SANE_LOAD = 'per-sheet';
     open = await openDemoStation();
     const conf = join(open.dataDir, 'sane', 'test.conf');
     const original = readFileSync(conf, 'utf8');

@@ -13,6 +13,8 @@ import { tempDir } from '../../helpers/tmp';
 
 // Only the test backend: listing every system backend probes the network (~3 s per list).
 process.env.SOHOA_SANE_BACKENDS = '';
+// No DNS-SD browse for network scanners either (it waits for answers on every fresh device list).
+process.env.SOHOA_ESCL_DISCOVERY = '0';
 
 /** A demo-mode station opened in this process (own temp data dir, own SANE config) with one dossier. */
 export interface DemoStation {

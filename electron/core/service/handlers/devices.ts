@@ -9,6 +9,11 @@ export function createDeviceHandlers(station: Station, { capture }: Pick<Service
   return {
     'devices.list': (p) => capture.listDevices(p.refresh === true),
     'devices.capabilities': (p) => capture.capabilities(p.deviceId),
+    'devices.addEscl': async (p, ctx) => {
+      const device = await capture.addEscl(p.url, p.trustFingerprint);
+      appendAudit(station.store, { actor: ctx.user?.id ?? null, action: 'devices.addEscl', subjectType: 'device', subjectId: device.id, details: { url: p.url, pinned: p.trustFingerprint ?? null } });
+      return device;
+    },
     'scan.profiles': () => loadProfiles(),
     'scan.resolveProfile': (p) => capture.resolveForDevice(p.profile, p.deviceId),
     'scan.start': async (p, ctx) => {
