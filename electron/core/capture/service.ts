@@ -10,6 +10,7 @@ import { checkAgainstCapabilities } from '../../../native-bridge/profiles';
 import { backendsFromEnv, writeSaneConfig } from '../../../native-bridge/sane/config';
 import { SANE_PREFIX, SaneDriver, SPOOL_PATTERN } from '../../../native-bridge/sane/driver';
 import type { ScannerDriver, ScanRun, SpooledPage } from '../../../native-bridge/types';
+import { windowsDrivers } from '../../../native-bridge/windows/drivers';
 import { createLogger } from '../log/logger';
 import {
   componentExists,
@@ -72,7 +73,7 @@ export class CaptureService {
     const backends = backendsFromEnv();
     const { env } = writeSaneConfig({ dir: station.layout.sane, demo: this.demo, ...(backends ? { backends } : {}) });
     this.sane = new SaneDriver({ env, log: createLogger('sane') });
-    this.drivers = [this.sane];
+    this.drivers = [this.sane, ...windowsDrivers({ log: createLogger('windows-scan') })];
     station.onClose(() => this.close());
     this.ready = this.recover().catch((err: unknown) => {
       // Logged, not fatal: the pages stay in the spool for the next start; scanning itself still works.
@@ -83,12 +84,15 @@ export class CaptureService {
   // ---- devices ----------------------------------------------------------------------------------------
 
   private driverFor(deviceId: string): ScannerDriver {
+    const own = this.drivers.find((d) => d.kind !== 'sane' && deviceId.startsWith(`${d.kind}:`));
+    if (own) return own;
     if (deviceId.startsWith(SANE_PREFIX) || !deviceId.includes(':') || /^[a-z0-9_]+:/i.test(deviceId)) return this.sane;
     throw new StationError('DEVICE_NOT_FOUND', `no driver for ${deviceId}`, { deviceId });
   }
 
   /** `test:0` and `sane:test:0` name the same device. */
   normaliseDeviceId(deviceId: string): string {
+    if (this.drivers.some((d) => d.kind !== 'sane' && deviceId.startsWith(`${d.kind}:`))) return deviceId;
     return deviceId.startsWith(SANE_PREFIX) ? deviceId : `${SANE_PREFIX}${deviceId}`;
   }
 
