@@ -5,6 +5,7 @@
 #   sohoa-twain-x86.exe   TWAIN helper for 32-bit data sources (most scanner drivers); its struct layouts are
 #                         checked at compile time (twainDefs.h static asserts: TW_IDENTITY 156, TW_IMAGEINFO 42)
 #   sohoa-test-ds-x64.ds  the project's TWAIN test data source (tests only)
+#   wia.ps1               the WIA helper (PowerShell + WIA Automation), copied
 # Usage: native-bridge/windows/build.sh [OUT_DIR]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,3 +25,5 @@ mv -f "$out/.sohoa-twain-x64.exe.$$" "$out/sohoa-twain-x64.exe"
 mv -f "$out/.sohoa-twain-x86.exe.$$" "$out/sohoa-twain-x86.exe"
 "$x64" $cflags -shared -o "$out/.sohoa-test-ds-x64.ds.$$" "$root/tests/fixtures/twain/testSource.c" -Wl,--kill-at
 mv -f "$out/.sohoa-test-ds-x64.ds.$$" "$out/sohoa-test-ds-x64.ds"
+# The WIA helper is a script: shipped as it is, beside the TWAIN helpers.
+cp "$here/wia/wia.ps1" "$out/wia.ps1"
