@@ -15,12 +15,40 @@ export interface PutResult {
   created: boolean;
 }
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
+/** The file-descriptor calls whose behaviour differs on Windows; injectable so both branches are tested anywhere. */
+export interface SyncOps {
+  platform: NodeJS.Platform;
+  openSync(path: string, flags: string, mode?: number): number;
+  fsyncSync(fd: number): void;
+  closeSync(fd: number): void;
+}
+
+export const hostSyncOps: SyncOps = { platform: process.platform, openSync, fsyncSync, closeSync };
+
+/**
+ * Flushes an existing file to disk. Windows' FlushFileBuffers needs a handle opened for writing — fsync on a
+ * read-only descriptor fails with EPERM there — so the file is opened read-write (never truncated).
+ */
+export function fsyncFile(path: string, ops: SyncOps = hostSyncOps): void {
+  const fd = ops.openSync(path, 'r+');
   try {
-    fsyncSync(fd);
+    ops.fsyncSync(fd);
   } finally {
-    closeSync(fd);
+    ops.closeSync(fd);
+  }
+}
+
+/**
+ * Makes a rename durable on POSIX (fsync of the directory). Windows cannot open a directory as a file
+ * (EISDIR/EPERM) and NTFS journals the rename itself, so there it is skipped.
+ */
+export function fsyncDir(dir: string, ops: SyncOps = hostSyncOps): void {
+  if (ops.platform === 'win32') return;
+  const fd = ops.openSync(dir, 'r');
+  try {
+    ops.fsyncSync(fd);
+  } finally {
+    ops.closeSync(fd);
   }
 }
 
@@ -31,7 +59,10 @@ function fsyncDir(dir: string): void {
 export class BlobStore {
   private readonly tmpDir: string;
 
-  constructor(readonly root: string) {
+  constructor(
+    readonly root: string,
+    private readonly ops: SyncOps = hostSyncOps,
+  ) {
     this.tmpDir = join(root, 'tmp');
     try {
       mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
@@ -62,7 +93,7 @@ export class BlobStore {
     const dir = dirname(target);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     renameSync(tmp, target);
-    fsyncDir(dir);
+    fsyncDir(dir, this.ops);
     return { sha256, size, created: true };
   }
 
@@ -72,13 +103,13 @@ export class BlobStore {
     if (existsSync(target) && statSync(target).size === data.byteLength) return { sha256, size: data.byteLength, created: false };
     const tmp = this.tmpName();
     try {
-      const fd = openSync(tmp, 'wx', 0o600);
+      const fd = this.ops.openSync(tmp, 'wx', 0o600);
       try {
         let off = 0;
         while (off < data.byteLength) off += writeSync(fd, data, off, data.byteLength - off);
-        fsyncSync(fd);
+        this.ops.fsyncSync(fd);
       } finally {
-        closeSync(fd);
+        this.ops.closeSync(fd);
       }
       return this.publish(tmp, sha256, data.byteLength);
     } catch (err) {
@@ -101,12 +132,8 @@ export class BlobStore {
           hash.update(chunk as Buffer);
           size += (chunk as Buffer).length;
         }
-        const fh = await open(path, 'r');
-        try {
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
+        // The spool file is flushed before it moves: its bytes, not only the rename, must survive a power cut.
+        fsyncFile(path, this.ops);
         await rename(path, tmp);
       } else {
         const out = await open(tmp, 'wx', 0o600);
