@@ -1,11 +1,10 @@
 import type { StationClient } from '../common/api';
 import { StationError } from '../common/errors';
 import { HttpStationClient, readBridgeInfo } from '../core/bridge/client';
-import { Dispatcher } from '../core/service/dispatcher';
 import { LocalStationClient } from '../core/service/localClient';
+import { openStationServices, type StationServices } from '../core/service/stationServices';
 import { layout } from '../core/station/dataDir';
 import { DataDirLock } from '../core/station/lock';
-import { Station } from '../core/station/station';
 
 /**
  * One writer per data directory: when a service runs (it holds the lock and wrote bridge.json) the CLI
@@ -17,9 +16,9 @@ export async function withClient<T>(dataDir: string, fn: (client: StationClient,
   if (info && DataDirLock.isHeld(l.lockFile)) {
     return fn(new HttpStationClient(info), 'bridge');
   }
-  let station: Station;
+  let services: StationServices;
   try {
-    station = Station.open({ dataDir, holder: 'cli' });
+    services = openStationServices({ dataDir, holder: 'cli' });
   } catch (err) {
     if (err instanceof StationError && err.code === 'DATA_DIR_LOCKED' && !info) {
       throw new StationError('DATA_DIR_LOCKED', 'another station process holds the data directory and publishes no bridge', { dataDir });
@@ -27,8 +26,8 @@ export async function withClient<T>(dataDir: string, fn: (client: StationClient,
     throw err;
   }
   try {
-    return await fn(new LocalStationClient(new Dispatcher(station)), 'local');
+    return await fn(new LocalStationClient(services.dispatcher), 'local');
   } finally {
-    await station.close();
+    await services.close();
   }
 }

@@ -2,6 +2,7 @@
 // restarts it if it dies (the window shows "reconnecting" meanwhile), and shuts it down gracefully.
 import { utilityProcess, type UtilityProcess } from 'electron';
 import { EventEmitter } from 'node:events';
+import { backoff } from '../common/backoff';
 import type { FromService, ToService } from './protocol';
 import { createShutdown } from './shutdown';
 
@@ -37,7 +38,7 @@ export class ServiceHost extends EventEmitter {
       this.emit('exit');
       if (this.quitting) return;
       this.setState('reconnecting');
-      const delay = Math.min(10_000, 500 * 2 ** this.restarts++);
+      const delay = backoff(this.restarts++, { baseMs: 500, maxMs: 10_000, jitter: 'none' });
       setTimeout(() => this.start(), delay);
     });
   }

@@ -5,10 +5,8 @@ import { toErrorPayload } from '../common/errors';
 import { renderPageImage } from '../core/bridge/pageImage';
 import { startBridge } from '../core/bridge/server';
 import { createLogger } from '../core/log/logger';
-import { Dispatcher } from '../core/service/dispatcher';
-import { Station } from '../core/station/station';
+import { openStationServices } from '../core/service/stationServices';
 import { defaultDataDir } from '../core/station/dataDir';
-import { syncEngineFor } from '../core/sync/engine';
 import type { FromService } from './protocol';
 import { parseToService } from './protocol';
 import { scanTracker, waitForPagesInFlight } from './shutdown';
@@ -38,9 +36,9 @@ const port = parentPort();
 const post = (msg: FromService): void => port.postMessage(msg);
 
 async function main(): Promise<void> {
-  const station = Station.open({ dataDir: process.env.SOHOA_DATA_DIR ?? defaultDataDir(), demo: process.env.SOHOA_DEMO === '1', holder: 'electron' });
-  const dispatcher = new Dispatcher(station);
-  syncEngineFor(station).start();
+  const services = openStationServices({ dataDir: process.env.SOHOA_DATA_DIR ?? defaultDataDir(), demo: process.env.SOHOA_DEMO === '1', holder: 'electron' });
+  const { station, dispatcher } = services;
+  services.startBackground();
   const bridge = await startBridge(station, dispatcher);
   const scans = scanTracker();
   const listeners = new Set<(type: string, jobId: string) => void>();

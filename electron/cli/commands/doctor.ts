@@ -8,7 +8,7 @@ export const doctorCommand: Command = {
   usage: 'sohoa doctor [--json]',
   options: {},
   async run(args, io) {
-    const report = runDoctor(args.dataDir);
+    const report = await runDoctor(args.dataDir);
     if (args.json) {
       io.out(JSON.stringify(report, null, 2));
     } else {

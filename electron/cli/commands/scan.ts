@@ -5,11 +5,11 @@ import type { ScanJob, ScanJobDetail } from '../../common/capture';
 import { StationError } from '../../common/errors';
 import { errorText } from '../../common/errorText';
 import type { StationClient } from '../../common/api';
+import { createDriverRegistry } from '../../core/capture/drivers';
 import { resolveProfile } from '../../core/capture/profiles';
 import { DEFAULT_WATCHDOG_MS } from '../../core/capture/service';
 import { checkAgainstCapabilities } from '../../../native-bridge/profiles';
-import { backendsFromEnv, writeSaneConfig } from '../../../native-bridge/sane/config';
-import { SaneDriver, SPOOL_PATTERN } from '../../../native-bridge/sane/driver';
+import { SPOOL_PATTERN } from '../../../native-bridge/sane/driver';
 import { EXIT, type Command, type Io, type ParsedArgs } from '../command';
 import { withClient } from '../connect';
 import { printError } from '../output';
@@ -131,10 +131,9 @@ async function rawDump(args: ParsedArgs, io: Io): Promise<number> {
   mkdirSync(out, { recursive: true });
   const saneDir = mkdtempSync(join(tmpdir(), 'sohoa-sane-'));
   try {
-    const backends = backendsFromEnv();
-    const { env } = writeSaneConfig({ dir: saneDir, demo: args.values.demo === true || process.env.SOHOA_DEMO === '1', ...(backends ? { backends } : {}) });
-    const driver = new SaneDriver({ env });
-    const id = deviceId.startsWith('sane:') ? deviceId : `sane:${deviceId}`;
+    const drivers = createDriverRegistry({ saneDir, demo: args.values.demo === true || process.env.SOHOA_DEMO === '1', platform: process.platform });
+    const id = drivers.normalise(deviceId);
+    const driver = drivers.driverFor(id);
     const { profile: base } = resolveProfile(profileArg((args.values.profile as string | undefined) ?? 'colour-200-feeder'));
     const opts = driverOptions(args.values.option);
     const profile = opts ? { ...base, driverOptions: { ...base.driverOptions, ...opts } } : base;

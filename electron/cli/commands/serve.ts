@@ -1,7 +1,5 @@
 import { startBridge } from '../../core/bridge/server';
-import { Dispatcher } from '../../core/service/dispatcher';
-import { Station } from '../../core/station/station';
-import { syncEngineFor } from '../../core/sync/engine';
+import { openStationServices } from '../../core/service/stationServices';
 import { EXIT, type Command } from '../command';
 
 export const serveCommand: Command = {
@@ -20,9 +18,9 @@ export const serveCommand: Command = {
       io.err(`--port must be 0–65535, got ${portText}`);
       return EXIT.USAGE;
     }
-    const station = Station.open({ dataDir: args.dataDir, demo: args.values.demo === true || process.env.SOHOA_DEMO === '1', holder: 'serve' });
-    const dispatcher = new Dispatcher(station);
-    syncEngineFor(station).start(); // outbox worker (stops via station.onClose)
+    const services = openStationServices({ dataDir: args.dataDir, demo: args.values.demo === true || process.env.SOHOA_DEMO === '1', holder: 'serve' });
+    const { station, dispatcher } = services;
+    services.startBackground(); // outbox worker, timestamp retry (stop when the station closes)
     let bridge;
     try {
       const uiDir = args.values['ui-dir'] as string | undefined;

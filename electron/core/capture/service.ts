@@ -7,10 +7,9 @@ import type { Device } from '../../common/schemas';
 import { checkPnmFile } from '../../../native-bridge/pnm';
 import { killOrphans } from '../../../native-bridge/processes';
 import { checkAgainstCapabilities } from '../../../native-bridge/profiles';
-import { backendsFromEnv, writeSaneConfig } from '../../../native-bridge/sane/config';
-import { SANE_PREFIX, SaneDriver, SPOOL_PATTERN } from '../../../native-bridge/sane/driver';
-import type { ScannerDriver, ScanRun, SpooledPage } from '../../../native-bridge/types';
-import { windowsDrivers } from '../../../native-bridge/windows/drivers';
+import type { DriverRegistry } from '../../../native-bridge/registry';
+import { SPOOL_PATTERN } from '../../../native-bridge/sane/driver';
+import type { ScanRun, SpooledPage } from '../../../native-bridge/types';
 import { createLogger } from '../log/logger';
 import {
   componentExists,
@@ -55,10 +54,7 @@ export interface StartParams {
  * files dropped, orphaned driver processes killed, running jobs marked interrupted).
  */
 export class CaptureService {
-  readonly demo: boolean;
   readonly spoolRoot: string;
-  readonly sane: SaneDriver;
-  private readonly drivers: ScannerDriver[];
   private readonly running = new Map<string, Running>();
   /** Unsupported settings and the last fault per job (details the table does not hold). */
   private readonly unsupported = new Map<string, string[]>();
@@ -66,14 +62,13 @@ export class CaptureService {
   readonly ready: Promise<void>;
   private closing = false;
 
-  constructor(private readonly station: Station) {
-    this.demo = station.demo || process.env.SOHOA_DEMO === '1';
+  constructor(
+    private readonly station: Station,
+    /** The station's scanner drivers (see capture/drivers.ts), injected by the composition root. */
+    readonly drivers: DriverRegistry,
+  ) {
     this.spoolRoot = station.layout.spool;
     mkdirSync(this.spoolRoot, { recursive: true, mode: 0o700 });
-    const backends = backendsFromEnv();
-    const { env } = writeSaneConfig({ dir: station.layout.sane, demo: this.demo, ...(backends ? { backends } : {}) });
-    this.sane = new SaneDriver({ env, log: createLogger('sane') });
-    this.drivers = [this.sane, ...windowsDrivers({ log: createLogger('windows-scan') })];
     station.onClose(() => this.close());
     this.ready = this.recover().catch((err: unknown) => {
       // Logged, not fatal: the pages stay in the spool for the next start; scanning itself still works.
@@ -83,23 +78,14 @@ export class CaptureService {
 
   // ---- devices ----------------------------------------------------------------------------------------
 
-  private driverFor(deviceId: string): ScannerDriver {
-    const own = this.drivers.find((d) => d.kind !== 'sane' && deviceId.startsWith(`${d.kind}:`));
-    if (own) return own;
-    if (deviceId.startsWith(SANE_PREFIX) || !deviceId.includes(':') || /^[a-z0-9_]+:/i.test(deviceId)) return this.sane;
-    throw new StationError('DEVICE_NOT_FOUND', `no driver for ${deviceId}`, { deviceId });
-  }
-
-  /** `test:0` and `sane:test:0` name the same device. */
+  /** `test:0` and `sane:test:0` name the same device (device ids are `<driver>:<id>`). */
   normaliseDeviceId(deviceId: string): string {
-    if (this.drivers.some((d) => d.kind !== 'sane' && deviceId.startsWith(`${d.kind}:`))) return deviceId;
-    return deviceId.startsWith(SANE_PREFIX) ? deviceId : `${SANE_PREFIX}${deviceId}`;
+    return this.drivers.normalise(deviceId);
   }
 
-  async listDevices(refresh = false): Promise<Device[]> {
-    const out: Device[] = [];
-    for (const d of this.drivers) out.push(...(await d.listDevices({ refresh })));
-    return out;
+  /** The devices of every driver that can run here. */
+  listDevices(refresh = false): Promise<Device[]> {
+    return this.drivers.listDevices(refresh);
   }
 
   async capabilities(deviceId: string): Promise<Capabilities> {
@@ -108,7 +94,7 @@ export class CaptureService {
     if (!devices.some((d) => d.id === id) && !(await this.listDevices(true)).some((d) => d.id === id)) {
       throw new StationError('DEVICE_NOT_FOUND', `no scanner ${deviceId}`, { deviceId, known: devices.map((d) => d.id) });
     }
-    return this.driverFor(id).capabilities(id);
+    return this.drivers.driverFor(id).capabilities(id);
   }
 
   async resolveForDevice(profileRef: unknown, deviceId?: string): Promise<{ profile: ScanProfile; compliant: boolean; unsupported: string[] }> {
@@ -243,7 +229,7 @@ export class CaptureService {
     const watchdog = watchdogMs ?? (Number.isFinite(envWatchdog) && envWatchdog > 0 ? envWatchdog : DEFAULT_WATCHDOG_MS);
     const spoolDir = this.spoolDirOf(jobId);
     const compliant = checkCompliance(profile).compliant;
-    const run = this.driverFor(row.device_id).scan(row.device_id, profile, { spoolDir, firstSeq, watchdogMs: watchdog, midBatch });
+    const run = this.drivers.driverFor(row.device_id).scan(row.device_id, profile, { spoolDir, firstSeq, watchdogMs: watchdog, midBatch });
     const state: Running = { run, progress: null };
     this.running.set(jobId, state);
     let pagesThisRun = 0;
@@ -403,16 +389,4 @@ export class CaptureService {
     }
     await Promise.allSettled(waits);
   }
-}
-
-const services = new WeakMap<Station, CaptureService>();
-
-/** The one capture service of a station (created on first use: recovery runs then). */
-export function captureOf(station: Station): CaptureService {
-  let s = services.get(station);
-  if (!s) {
-    s = new CaptureService(station);
-    services.set(station, s);
-  }
-  return s;
 }

@@ -1,6 +1,6 @@
 import sharp, { type Metadata } from 'sharp';
 import { StationError } from '../../common/errors';
-import { decodePnm, isPnm, parsePnmHeader } from './pnm';
+import { decodePnm, isPnm, readPnmHeader } from '../../../native-bridge/pnm';
 import { DEFAULT_MAX_PIXELS, type RasterImage } from './raster';
 import { checkTiffCompressions, isBigTiff, isTiff, readTiffIfds } from './tiff';
 
@@ -50,7 +50,7 @@ export async function probeImage(buf: Uint8Array, opts: Pick<DecodeOptions, 'max
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   const format = sniffFormat(buf);
   if (format === 'pnm') {
-    const h = parsePnmHeader(buf);
+    const h = readPnmHeader(buf);
     return { format, width: h.width, height: h.height, pages: 1, dpi: null };
   }
   if (format === 'tiff' && isTiff(buf)) checkTiffCompressions(readTiffIfds(buf));

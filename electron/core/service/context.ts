@@ -1,6 +1,8 @@
 import type { MethodName, ParsedParamsOf, ResultOf } from '../../common/api';
 import type { Role } from '../../common/schemas';
+import type { CaptureService } from '../capture/service';
 import type { Station } from '../station/station';
+import type { SyncEngine } from '../sync/engine';
 
 export interface CallContext {
   /** The signed-in user, when the transport knows one. */
@@ -16,4 +18,10 @@ export type Handler<M extends MethodName> = (
 
 export type HandlersFor<K extends MethodName> = { [M in K]: Handler<M> };
 
-export type HandlerFactory<K extends MethodName> = (station: Station) => HandlersFor<K>;
+/** The long-lived services handlers call into, built once by the composition root (stationServices.ts). */
+export interface ServiceDeps {
+  capture: CaptureService;
+  sync: SyncEngine;
+}
+
+export type HandlerFactory<K extends MethodName> = (station: Station, deps: ServiceDeps) => HandlersFor<K>;

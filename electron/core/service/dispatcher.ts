@@ -4,7 +4,7 @@ import type { Result } from '../../common/result';
 import { createLogger } from '../log/logger';
 import { sql } from '../store/sql';
 import type { Station } from '../station/station';
-import type { CallContext, Handler, HandlersFor } from './context';
+import type { CallContext, Handler, HandlersFor, ServiceDeps } from './context';
 import { createDeviceHandlers } from './handlers/devices';
 import { createDocumentsHandlers } from './handlers/documents';
 import { createDossierHandlers } from './handlers/dossiers';
@@ -22,14 +22,17 @@ const log = createLogger('api');
 export class Dispatcher {
   private readonly handlers: HandlersFor<MethodName>;
 
-  constructor(private readonly station: Station) {
+  constructor(
+    private readonly station: Station,
+    deps: ServiceDeps,
+  ) {
     this.handlers = {
       ...createStationHandlers(station),
-      ...createDossierHandlers(station),
-      ...createDeviceHandlers(station),
+      ...createDossierHandlers(station, deps),
+      ...createDeviceHandlers(station, deps),
       ...createDocumentsHandlers(station),
       ...createSigningHandlers(station),
-      ...createSyncHandlers(station),
+      ...createSyncHandlers(station, deps),
       ...createPagesHandlers(station),
     };
   }

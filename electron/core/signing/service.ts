@@ -6,6 +6,7 @@ import { randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CertificateEntry, SigningConfig, SigningKeyRef } from '../../common/api/signing';
+import { backoff } from '../../common/backoff';
 import { StationError } from '../../common/errors';
 import type { Role } from '../../common/schemas';
 import { createLogger } from '../log/logger';
@@ -235,15 +236,12 @@ export function verifyDocument(station: Station, documentId: string): VerifyRepo
 }
 
 const flushing = new WeakMap<Station, Promise<{ stamped: string[]; failed: { documentId: string; code: string }[] }>>();
-const retrying = new WeakSet<Station>();
 
 /**
  * Retries queued document timestamps in the background every `SOHOA_TIMESTAMP_RETRY_MS` (default 5 min) while the
- * station is open; a no-op when the queue is empty. Started once per station.
+ * station is open; a no-op when the queue is empty. Started once, by the composition root of a long-running service.
  */
 export function startTimestampRetry(station: Station): void {
-  if (retrying.has(station)) return;
-  retrying.add(station);
   const every = Number(process.env.SOHOA_TIMESTAMP_RETRY_MS ?? 300_000);
   if (!(every > 0)) return;
   const timer = setInterval(() => {
@@ -306,8 +304,9 @@ async function flushOnce(station: Station): Promise<{ stamped: string[]; failed:
       stamped.push(doc.id);
     } catch (err) {
       const code = err instanceof StationError ? err.code : 'INTERNAL';
-      const backoff = Math.min(24 * 3600, 60 * 2 ** Math.min(q.attempts, 10));
-      timestampAttemptFailed(station.store, doc.id, (err as Error).message, new Date(now.getTime() + backoff * 1000).toISOString());
+      // 1 min doubling per attempt (the exponent stops growing after 10 tries), at most a day.
+      const delayMs = backoff(Math.min(q.attempts, 10), { baseMs: 60_000, maxMs: 24 * 3600_000, jitter: 'none' });
+      timestampAttemptFailed(station.store, doc.id, (err as Error).message, new Date(now.getTime() + delayMs).toISOString());
       failed.push({ documentId: doc.id, code });
     } finally {
       rmSync(out, { force: true });

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { StationError } from '../../common/errors';
+import type { DriverRegistry } from '../../../native-bridge/registry';
+import { createDriverRegistry } from '../capture/drivers';
 import { peekSchemaVersion } from '../store/db';
 import { codeSchemaVersion } from '../store/migrations';
 import { freeBytes, layout } from './dataDir';
@@ -105,8 +107,20 @@ function nativeCheck(name: string, probe: () => string): Check {
   }
 }
 
+/** One check per registered scanner driver: can it run on this platform, and if not, why. */
+export async function driverChecks(registry: DriverRegistry): Promise<Check[]> {
+  return (await registry.availability(true)).map((s) => ({
+    id: `driver-${s.kind}`,
+    label: `scanner driver ${s.kind.toUpperCase()}`,
+    kind: 'runtime' as const,
+    required: false,
+    status: s.ok ? ('ok' as const) : ('warn' as const),
+    ...(s.reason !== undefined ? { detail: s.reason } : {}),
+  }));
+}
+
 /** Everything `sohoa doctor` reports; it reads and probes, and writes nothing. */
-export function runDoctor(dataDir: string): DoctorReport {
+export async function runDoctor(dataDir: string, drivers: DriverRegistry = createDriverRegistry({ saneDir: null, demo: false, platform: process.platform })): Promise<DoctorReport> {
   const require = createRequire(import.meta.url);
   const checks: Check[] = [];
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
@@ -176,6 +190,7 @@ export function runDoctor(dataDir: string): DoctorReport {
   }
 
   for (const t of TOOLS) checks.push(toolCheck(t));
+  checks.push(...(await driverChecks(drivers)));
   const missingJars = PDFBOX_JARS.filter((j) => !existsSync(j));
   checks.push({
     id: 'pdfbox',

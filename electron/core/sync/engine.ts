@@ -67,18 +67,6 @@ const defaultFactory: AdapterFactory = (s, creds) =>
     bandwidthBytesPerSec: s.bandwidthKBps ? s.bandwidthKBps * 1024 : null,
   });
 
-const engines = new WeakMap<Station, SyncEngine>();
-
-/** The one sync engine of a station (created on first use; the service starts its loop). */
-export function syncEngineFor(station: Station): SyncEngine {
-  let e = engines.get(station);
-  if (!e) {
-    e = new SyncEngine(station);
-    engines.set(station, e);
-  }
-  return e;
-}
-
 function asStationError(err: unknown): StationError {
   if (err instanceof StationError) return err;
   return new StationError('INTERNAL', err instanceof Error ? err.message : String(err));

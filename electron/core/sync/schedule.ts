@@ -1,12 +1,12 @@
+import { backoff } from '../../common/backoff';
 import type { Backoff } from './settings';
 
 /**
- * Exponential backoff with "equal jitter": half the capped exponential delay is fixed, half random, so
- * many stations coming back online together spread out, yet none retries immediately.
+ * The outbox's backoff after `attempts` failed tries (1-based) with "equal jitter": many stations coming
+ * back online together spread out, yet none retries immediately.
  */
 export function backoffDelay(attempts: number, b: Pick<Backoff, 'baseMs' | 'maxMs'>, random: () => number = Math.random): number {
-  const exp = Math.min(b.maxMs, b.baseMs * 2 ** Math.max(0, Math.min(30, attempts - 1)));
-  return Math.round(exp / 2 + random() * (exp / 2));
+  return backoff(attempts - 1, { baseMs: b.baseMs, maxMs: b.maxMs, jitter: 'equal' }, random);
 }
 
 /** Next attempt delay: the server's Retry-After when given (never less), else backoff. */

@@ -28,6 +28,8 @@ export interface TwainDriverOptions {
   os?: ProcessPlatform;
   log?: DriverLogger;
   listTtlMs?: number;
+  /** Why this driver cannot run on this machine at all (not Windows, no test rig). */
+  unavailable?: string;
 }
 
 const PIXEL_TYPES: Record<number, PixelType> = { 0: 'bw', 1: 'gray', 2: 'color' };
@@ -134,6 +136,7 @@ export class TwainDriver implements ScannerDriver {
   }
 
   available(): DriverAvailability {
+    if (this.opts.unavailable) return { ok: false, reason: this.opts.unavailable };
     const present = this.opts.helpers.filter((h) => existsSync(h.exe));
     if (present.length > 0) return { ok: true };
     const wanted = this.opts.helpers.map((h) => h.exe).join(', ');

@@ -28,6 +28,8 @@ export interface WiaDriverOptions {
   os?: ProcessPlatform;
   log?: DriverLogger;
   listTtlMs?: number;
+  /** Why this driver cannot run on this machine at all (not Windows). */
+  unavailable?: string;
 }
 
 /** The station's page size as WIA_DPS_PAGE_SIZE. */
@@ -193,6 +195,7 @@ export class WiaDriver implements ScannerDriver {
   }
 
   available(): DriverAvailability {
+    if (this.opts.unavailable) return { ok: false, reason: this.opts.unavailable };
     const script = this.opts.command.args.at(-1);
     if (script && script.endsWith('.ps1') && !existsSync(script)) return { ok: false, reason: `the WIA helper script ${script} is missing` };
     return { ok: true };

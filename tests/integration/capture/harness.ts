@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StationClient } from '../../../electron/common/api';
 import type { ScanJobDetail, ScanProfileInput } from '../../../electron/common/capture';
-import { Dispatcher } from '../../../electron/core/service/dispatcher';
+import { createStationServices } from '../../../electron/core/service/stationServices';
 import { LocalStationClient } from '../../../electron/core/service/localClient';
 import { Station } from '../../../electron/core/station/station';
 import { sql } from '../../../electron/core/store/sql';
@@ -31,7 +31,7 @@ export async function createDossier(client: StationClient, procedureCode: string
 
 export async function openDemoStation(dataDir = tempDir('sohoa-capture-')): Promise<DemoStation> {
   const station = Station.open({ dataDir, demo: true, holder: 'test' });
-  const client = new LocalStationClient(new Dispatcher(station));
+  const client = new LocalStationClient(createStationServices(station).dispatcher);
   const proc = station.store.get<{ code: string }>(sql`SELECT code FROM procedure WHERE active = 1 ORDER BY code LIMIT 1`)!;
   const { dossierId, componentId } = await createDossier(client, proc.code);
   return { station, client, dataDir, dossierId, componentId, close: () => station.close() };

@@ -9,7 +9,7 @@ import { StationError } from '../../../electron/common/errors';
 import { IMPORT_LIMITS } from '../../../electron/common/importing';
 import { importFile } from '../../../electron/core/importing/importFile';
 import { preflightFiles } from '../../../electron/core/pdf/preflight';
-import { Dispatcher } from '../../../electron/core/service/dispatcher';
+import { createStationServices } from '../../../electron/core/service/stationServices';
 import { LocalStationClient } from '../../../electron/core/service/localClient';
 import { Station } from '../../../electron/core/station/station';
 import { sql } from '../../../electron/core/store/sql';
@@ -42,7 +42,7 @@ beforeAll(async () => {
   mkdirSync(join(root, 'files'));
   files = await writeImportFiles(join(root, 'files'));
   station = Station.open({ dataDir: join(root, 'data'), holder: 'test' });
-  client = new LocalStationClient(new Dispatcher(station));
+  client = new LocalStationClient(createStationServices(station).dispatcher);
   const r = await client.call('dossiers.create', { procedureCode: '1.001193', ownerId: '001086012345', ownerName: 'Nguyễn Thị Hồng Nhung' });
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   dossier = r.value;

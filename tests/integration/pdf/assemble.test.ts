@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StationClient, StationEvent } from '../../../electron/common/api';
 import type { Dossier } from '../../../electron/common/schemas';
 import { preflightFiles } from '../../../electron/core/pdf/preflight';
-import { Dispatcher } from '../../../electron/core/service/dispatcher';
+import { createStationServices } from '../../../electron/core/service/stationServices';
 import { LocalStationClient } from '../../../electron/core/service/localClient';
 import { Station } from '../../../electron/core/station/station';
 import { insertScanJob, recordPage } from '../../../electron/core/store/capture';
@@ -51,7 +51,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'sohoa-assemble-'));
   station = Station.open({ dataDir: join(root, 'data'), holder: 'test' });
   station.events.on('event', (e: StationEvent) => events.push(e));
-  client = new LocalStationClient(new Dispatcher(station));
+  client = new LocalStationClient(createStationServices(station).dispatcher);
   const r = await client.call('dossiers.create', { procedureCode: '1.001193', ownerId: '001086012345', ownerName: 'Lê Văn Hùng' });
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   dossier = r.value;

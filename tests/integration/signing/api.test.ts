@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../electron/core/service/context';
 import { preflightFiles } from '../../../electron/core/pdf/preflight';
-import { Dispatcher } from '../../../electron/core/service/dispatcher';
+import type { Dispatcher } from '../../../electron/core/service/dispatcher';
+import { createStationServices } from '../../../electron/core/service/stationServices';
 import { Station } from '../../../electron/core/station/station';
 import { sql } from '../../../electron/core/store/sql';
 import { tempDir } from '../../helpers/tmp';
@@ -38,10 +39,13 @@ afterAll(async () => {
   token?.cleanup();
 });
 
-async function openStationWithDocument(): Promise<{ station: Station; d: Dispatcher; documentId: string; dataDir: string }> {
+async function openStationWithDocument(opts: { background?: boolean } = {}): Promise<{ station: Station; d: Dispatcher; documentId: string; dataDir: string }> {
   const dataDir = tempDir('sohoa-sign-api-');
   const station = Station.open({ dataDir, holder: 'test' });
-  const d = new Dispatcher(station);
+  const services = createStationServices(station);
+  // The long-running service's background work (timestamp retry), as `sohoa serve` starts it.
+  if (opts.background) services.startBackground();
+  const d = services.dispatcher;
   const at = new Date().toISOString();
   station.store.run(sql`INSERT INTO user (id, login, full_name, role, created_at) VALUES ('u-clerk', 'clerk', 'Phạm Thị Clerk', 'clerk', ${at}), ('u-records', 'vanthu', 'Văn thư', 'records_clerk', ${at})`);
   const proc = station.store.get<{ code: string }>(sql`SELECT code FROM procedure WHERE active = 1 ORDER BY code LIMIT 1`)!;
@@ -183,7 +187,7 @@ describe('documents.sign and documents.verify', () => {
 
   it('adds a queued document timestamp by itself once the TSA answers again (background retry)', async () => {
     process.env.SOHOA_TIMESTAMP_RETRY_MS = '200';
-    const { station, d, documentId } = await openStationWithDocument();
+    const { station, d, documentId } = await openStationWithDocument({ background: true });
     delete process.env.SOHOA_TIMESTAMP_RETRY_MS;
     try {
       pki.tsaDown = true;

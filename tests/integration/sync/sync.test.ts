@@ -4,12 +4,24 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Station } from '../../../electron/core/station/station';
 import { getDossier } from '../../../electron/core/store/dossiers';
 import { sql } from '../../../electron/core/store/sql';
-import { syncEngineFor } from '../../../electron/core/sync/engine';
+import { createStationServices } from '../../../electron/core/service/stationServices';
+import type { SyncEngine } from '../../../electron/core/sync/engine';
 import { writeSyncSettings } from '../../../electron/core/sync/settings';
 import { startOneStopServer, type OneStopServer } from '../../onestop-server/server';
 import { selfSignedCert } from '../../onestop-server/tls';
 import { tempDir } from '../../helpers/tmp';
 import { addBatch, rng } from './fixtures';
+
+/** The sync engine of each station a test opened (built by the composition root, as the service does). */
+const engines = new Map<Station, SyncEngine>();
+function syncEngineFor(st: Station): SyncEngine {
+  let e = engines.get(st);
+  if (!e) {
+    e = createStationServices(st).sync;
+    engines.set(st, e);
+  }
+  return e;
+}
 
 const CODE = 'TEST-ENROL-0001';
 const cleanups: (() => Promise<void> | void)[] = [];

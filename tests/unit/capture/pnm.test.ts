@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkPnmFile, parsePnmHeader } from '../../../native-bridge/pnm';
+import { MAX_PAGE_PIXELS } from '../../../electron/core/bridge/pageImage';
+import { checkPnmFile, decodePnm, parsePnmHeader } from '../../../native-bridge/pnm';
 import { tempDir } from '../../helpers/tmp';
 
 const pnm = (header: string, bytes: number): Buffer => Buffer.concat([Buffer.from(header, 'latin1'), Buffer.alloc(bytes, 7)]);
@@ -46,5 +47,21 @@ describe('checkPnmFile', () => {
     const headerOnly = join(dir, 'eof.pnm');
     writeFileSync(headerOnly, 'P6\n# SANE data follows\n413 584\n255\n');
     expect(checkPnmFile(headerOnly).ok).toBe(false);
+  });
+});
+
+describe('decodePnm (the one PNM decoder: driver check, imaging, page-image route)', () => {
+  it('refuses a forged header above the pixel bound before allocating anything', () => {
+    // 20000×20000 declared, 16 bytes present: the page-image route must not try to allocate 1.2 GB.
+    expect(() => decodePnm(pnm('P6\n20000 20000\n255\n', 16), MAX_PAGE_PIXELS)).toThrow(expect.objectContaining({ code: 'IMAGE_TOO_LARGE' }));
+  });
+
+  it('decodes bitonal, grey and 16-bit pages to 8-bit samples and refuses a truncated one', () => {
+    const p4 = decodePnm(Buffer.concat([Buffer.from('P4\n10 1\n'), Buffer.from([0b10000000, 0b01000000])]), 100);
+    expect([...p4.data]).toEqual([0, 255, 255, 255, 255, 255, 255, 255, 255, 0]);
+    expect(p4.bitonal).toBe(true);
+    const p16 = decodePnm(Buffer.concat([Buffer.from('P5\n2 1\n65535\n'), Buffer.from([0xff, 0xff, 0, 0])]), 100);
+    expect([...p16.data]).toEqual([255, 0]);
+    expect(() => decodePnm(pnm('P6\n4 2\n255\n', 23), 100)).toThrow(expect.objectContaining({ code: 'IMAGE_CORRUPT' }));
   });
 });

@@ -1,14 +1,11 @@
 import type { deviceMethods } from '../../../common/api/devices';
-import { captureOf } from '../../capture/service';
 import { loadProfiles } from '../../capture/profiles';
 import { appendAudit } from '../../store/audit';
 import type { Station } from '../../station/station';
-import type { HandlersFor } from '../context';
+import type { HandlersFor, ServiceDeps } from '../context';
 
 /** Scanner handlers: devices through the native-bridge drivers, scan jobs through the capture service. */
-export function createDeviceHandlers(station: Station): HandlersFor<keyof typeof deviceMethods> {
-  // Created now so that start-up recovery (spool ingest, interrupted jobs) runs when the service opens.
-  const capture = captureOf(station);
+export function createDeviceHandlers(station: Station, { capture }: Pick<ServiceDeps, 'capture'>): HandlersFor<keyof typeof deviceMethods> {
   return {
     'devices.list': (p) => capture.listDevices(p.refresh === true),
     'devices.capabilities': (p) => capture.capabilities(p.deviceId),

@@ -5,9 +5,8 @@ import { appendAudit } from '../../store/audit';
 import { createDossier, getDossier, listDossiers } from '../../store/dossiers';
 import { getProcedure } from '../../store/procedures';
 import type { Station } from '../../station/station';
-import type { HandlersFor } from '../context';
+import type { HandlersFor, ServiceDeps } from '../context';
 import { loadCatalogueFile } from '../../station/catalogue';
-import { syncEngineFor } from '../../sync/engine';
 import {
   addComponent,
   addResults,
@@ -18,7 +17,7 @@ import {
   procedureCatalogue,
 } from '../../dossiers/service';
 
-export function createDossierHandlers(station: Station): HandlersFor<keyof typeof dossierMethods> {
+export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDeps, 'sync'>): HandlersFor<keyof typeof dossierMethods> {
   const { store } = station;
   return {
     'dossiers.create': (p, ctx) => {
@@ -86,7 +85,7 @@ export function createDossierHandlers(station: Station): HandlersFor<keyof typeo
     'dossiers.complete': ({ id, queue }, ctx) => {
       const d = completeDossier(store, id, queue, ctx.user?.id ?? null);
       station.emit('dossier.changed', { id: d.id, state: d.state });
-      if (queue) syncEngineFor(station).kick();
+      if (queue) sync.kick();
       return d;
     },
     'dossiers.procedures': () => procedureCatalogue(store),

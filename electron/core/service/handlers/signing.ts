@@ -1,11 +1,10 @@
 import type { signingMethods } from '../../../common/api/signing';
 import { pemToDers } from '../../signing/certs';
-import { flushTimestamps, listCertificates, setSigningConfig, signDocument, signingConfig, startTimestampRetry, verifyDocument } from '../../signing/service';
+import { flushTimestamps, listCertificates, setSigningConfig, signDocument, signingConfig, verifyDocument } from '../../signing/service';
 import type { Station } from '../../station/station';
 import type { HandlersFor } from '../context';
 
 export function createSigningHandlers(station: Station): HandlersFor<keyof typeof signingMethods> {
-  startTimestampRetry(station);
   return {
     'signing.listCertificates': () => listCertificates(station),
     'signing.getConfig': () => {

@@ -4,14 +4,12 @@ import { aggregate, dayRange, DEFAULT_TARGETS, toCsv, toXlsx, type Targets } fro
 import { appendAudit } from '../../store/audit';
 import { dossierFacts } from '../../store/reports';
 import { getSetting } from '../../store/settings';
-import { syncEngineFor } from '../../sync/engine';
 import { readSyncSettings, setPaused, writeSyncSettings } from '../../sync/settings';
 import type { Station } from '../../station/station';
-import type { HandlersFor } from '../context';
+import type { HandlersFor, ServiceDeps } from '../context';
 
-export function createSyncHandlers(station: Station): HandlersFor<keyof typeof syncMethods> {
+export function createSyncHandlers(station: Station, { sync: engine }: Pick<ServiceDeps, 'sync'>): HandlersFor<keyof typeof syncMethods> {
   const { store } = station;
-  const engine = syncEngineFor(station);
   return {
     'sync.status': () => engine.status(),
     'sync.now': async () => {
