@@ -9,6 +9,7 @@ import { peekSchemaVersion } from '../store/db';
 import { codeSchemaVersion } from '../store/migrations';
 import { freeBytes, layout } from './dataDir';
 import { STATION_VERSION } from './version';
+import { windowsScanChecks } from './windowsChecks';
 
 export type CheckStatus = 'ok' | 'warn' | 'missing' | 'error';
 
@@ -191,6 +192,7 @@ export async function runDoctor(dataDir: string, drivers: DriverRegistry = creat
 
   for (const t of TOOLS) checks.push(toolCheck(t));
   checks.push(...(await driverChecks(drivers)));
+  checks.push(...windowsScanChecks());
   const missingJars = PDFBOX_JARS.filter((j) => !existsSync(j));
   checks.push({
     id: 'pdfbox',
