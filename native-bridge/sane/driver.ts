@@ -6,6 +6,7 @@ import type { Device } from '../../electron/common/schemas';
 import { checkPnmFile, PNM_MEDIA_TYPE, type PnmHeader } from '../pnm';
 import { killTree } from '../process/killTree';
 import { runProcess, spawnChild, type Child } from '../process/run';
+import { RunEvents } from '../runEvents';
 import { silentLogger, type DriverAvailability, type DriverFault, type DriverLogger, type ScannerDriver, type ScanRun, type ScanRunEvent, type ScanRunOptions, type SpooledPage } from '../types';
 import { faultForExit, isOpenFailure, lastScanimageMessage, parseFaultSeam } from './faults';
 import { capabilitiesFrom, parseOptions, pixelTypeOfMode, sourceKind } from './options';
@@ -184,10 +185,9 @@ interface SheetResult {
 }
 
 class SaneScanRun implements ScanRun {
-  private readonly listeners: ((ev: ScanRunEvent) => void | Promise<void>)[] = [];
-  private chain: Promise<void> = Promise.resolve();
+  // A listener that cannot keep the page (disk full…) stops the load: nothing more is scanned.
+  private readonly events = new RunEvents(() => this.cancel());
   private cancelled = false;
-  private listenerError: unknown = null;
   private current: { pid: number } | null = null;
   readonly done: Promise<Extract<ScanRunEvent, { type: 'end' }>>;
 
@@ -203,7 +203,7 @@ class SaneScanRun implements ScanRun {
   }
 
   on(listener: (ev: ScanRunEvent) => void | Promise<void>): void {
-    this.listeners.push(listener);
+    this.events.on(listener);
   }
 
   cancel(): void {
@@ -220,35 +220,14 @@ class SaneScanRun implements ScanRun {
   }
 
   private emit(ev: ScanRunEvent): void {
-    this.chain = this.chain.then(async () => {
-      for (const l of this.listeners) {
-        try {
-          await l(ev);
-        } catch (err) {
-          // A listener that cannot keep the page (disk full…) stops the load: nothing more is scanned.
-          if (this.listenerError === null) this.listenerError = err;
-          this.cancel();
-        }
-      }
-    });
+    this.events.emit(ev);
   }
 
   private async loop(): Promise<Extract<ScanRunEvent, { type: 'end' }>> {
     const { profile, opts } = this;
     let caps: Capabilities;
     let pages = 0;
-    const finish = async (end: Extract<ScanRunEvent, { type: 'end' }>): Promise<Extract<ScanRunEvent, { type: 'end' }>> => {
-      await this.chain;
-      let final = end;
-      if (this.listenerError !== null) {
-        const e = this.listenerError;
-        const code = e instanceof StationError ? e.code : 'INTERNAL';
-        final = { type: 'end', reason: 'fault', pages, fault: { code, message: (e as Error).message ?? String(e), seq: null, continuable: true } };
-      }
-      this.emit(final);
-      await this.chain;
-      return final;
-    };
+    const finish = (end: Extract<ScanRunEvent, { type: 'end' }>): Promise<Extract<ScanRunEvent, { type: 'end' }>> => this.events.finish(end);
     try {
       caps = await this.driver.capabilities(this.deviceId);
     } catch (err) {
@@ -261,7 +240,7 @@ class SaneScanRun implements ScanRun {
     let seq = opts.firstSeq;
     for (;;) {
       if (this.cancelled) return finish({ type: 'end', reason: 'cancelled', pages });
-      if (this.listenerError !== null) return finish({ type: 'end', reason: 'fault', pages });
+      if (this.events.failed) return finish({ type: 'end', reason: 'fault', pages });
       if (profile.source === 'flatbed' && pages === 1) return finish({ type: 'end', reason: 'done', pages });
       if (capacity !== null && pages >= capacity) return finish({ type: 'end', reason: 'feeder-empty', pages });
       const extra: string[] = [];

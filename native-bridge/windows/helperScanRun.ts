@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScanProfile } from '../../electron/common/capture';
-import { StationError } from '../../electron/common/errors';
 import { checkPnmFile, PNM_MEDIA_TYPE } from '../pnm';
 import { hostPlatform, killTree, type ProcessPlatform } from '../process/killTree';
+import { RunEvents } from '../runEvents';
 import { spoolName } from '../sane/driver';
 import type { DriverFault, DriverLogger, ScanRun, ScanRunEvent, ScanRunOptions, SpooledPage } from '../types';
 import { forwardLog, readJsonLines, type HelperCommand, type HelperEvent, type HelperLauncher, type HelperProcess } from './helperProcess';
@@ -43,10 +43,9 @@ export interface HelperScanOptions extends ScanRunOptions {
  * Cancel asks the helper first (`{"op":"cancel"}`: it steps the device down cleanly) and kills it after 5 s.
  */
 export class HelperScanRun implements ScanRun {
-  private readonly listeners: ((ev: ScanRunEvent) => void | Promise<void>)[] = [];
-  private chain: Promise<void> = Promise.resolve();
+  // A listener that cannot keep the page (disk full…) stops the load: nothing more is scanned.
+  private readonly events = new RunEvents(() => this.cancel());
   private cancelled = false;
-  private listenerError: unknown = null;
   private child: HelperProcess | null = null;
   readonly done: Promise<EndEvent>;
 
@@ -56,7 +55,7 @@ export class HelperScanRun implements ScanRun {
   }
 
   on(listener: (ev: ScanRunEvent) => void | Promise<void>): void {
-    this.listeners.push(listener);
+    this.events.on(listener);
   }
 
   cancel(): void {
@@ -80,36 +79,17 @@ export class HelperScanRun implements ScanRun {
   }
 
   private emit(ev: ScanRunEvent): void {
-    this.chain = this.chain.then(async () => {
-      for (const l of this.listeners) {
-        try {
-          await l(ev);
-        } catch (err) {
-          // A listener that cannot keep the page (disk full…) stops the load: nothing more is scanned.
-          if (this.listenerError === null) this.listenerError = err;
-          this.cancel();
-        }
-      }
-    });
+    this.events.emit(ev);
   }
 
-  private async finish(end: EndEvent): Promise<EndEvent> {
-    await this.chain;
-    let final = end;
-    if (this.listenerError !== null) {
-      const e = this.listenerError;
-      const code = e instanceof StationError ? e.code : 'INTERNAL';
-      final = { type: 'end', reason: 'fault', pages: end.pages, fault: { code, message: (e as Error).message ?? String(e), seq: null, continuable: true } };
-    }
+  private finish(end: EndEvent): Promise<EndEvent> {
     // A page the helper left half-written is not the station's: drop it (the next load rescans that side).
     try {
       for (const f of readdirSync(this.o.spoolDir)) if (f.endsWith('.part')) rmSync(join(this.o.spoolDir, f), { force: true });
     } catch {
       /* spool gone */
     }
-    this.emit(final);
-    await this.chain;
-    return final;
+    return this.events.finish(end);
   }
 
   private run(): Promise<EndEvent> {
