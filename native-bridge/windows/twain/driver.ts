@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Capabilities, PageSize, PixelType, ScanProfile } from '../../../electron/common/capture';
 import { StationError } from '../../../electron/common/errors';
 import type { Device } from '../../../electron/common/schemas';
+import { DeviceCache } from '../../deviceCache';
 import type { ProcessPlatform } from '../../process/killTree';
 import { silentLogger, type DriverAvailability, type DriverLogger, type ScannerDriver, type ScanRun, type ScanRunOptions } from '../../types';
 import { collectHelper, launchHelper, type HelperCommand, type HelperEvent, type HelperLauncher } from '../helperProcess';
@@ -127,12 +128,12 @@ export class TwainDriver implements ScannerDriver {
   readonly kind = 'twain' as const;
   private readonly launch: HelperLauncher;
   readonly log: DriverLogger;
-  private listCache: { at: number; devices: Device[] } | null = null;
-  private readonly capsCache = new Map<string, Capabilities>();
+  private readonly cache: DeviceCache;
 
   constructor(private readonly opts: TwainDriverOptions) {
     this.launch = opts.launch ?? launchHelper(opts.os);
     this.log = opts.log ?? silentLogger;
+    this.cache = new DeviceCache(opts.listTtlMs);
   }
 
   available(): DriverAvailability {
@@ -151,9 +152,11 @@ export class TwainDriver implements ScannerDriver {
     return { helper, name: m[2]! };
   }
 
-  async listDevices(opts: { refresh?: boolean } = {}): Promise<Device[]> {
-    const ttl = this.opts.listTtlMs ?? 10_000;
-    if (!opts.refresh && this.listCache && Date.now() - this.listCache.at < ttl) return this.listCache.devices;
+  listDevices(opts: { refresh?: boolean } = {}): Promise<Device[]> {
+    return this.cache.devices(opts.refresh ?? false, () => this.loadDevices());
+  }
+
+  private async loadDevices(): Promise<Device[]> {
     const devices: Device[] = [];
     for (const h of this.opts.helpers) {
       if (!existsSync(h.exe)) continue;
@@ -175,14 +178,14 @@ export class TwainDriver implements ScannerDriver {
         });
       }
     }
-    this.listCache = { at: Date.now(), devices };
-    if (opts.refresh) this.capsCache.clear();
     return devices;
   }
 
-  async capabilities(deviceId: string): Promise<Capabilities> {
-    const cached = this.capsCache.get(deviceId);
-    if (cached) return cached;
+  capabilities(deviceId: string): Promise<Capabilities> {
+    return this.cache.capabilities(deviceId, () => this.loadCapabilities(deviceId));
+  }
+
+  private async loadCapabilities(deviceId: string): Promise<Capabilities> {
     const { helper, name } = this.parseId(deviceId);
     const r = await collectHelper(this.launch, helper.command, { op: 'caps', device: name }, { timeoutMs: 60_000, log: this.log, missing: `cannot run the TWAIN helper ${helper.exe}` });
     const caps = r.events.find((e) => e.type === 'caps');
@@ -197,9 +200,7 @@ export class TwainDriver implements ScannerDriver {
       }
       throw new StationError('SCANNER_FAILED', `reading the capabilities of ${deviceId} failed`, { deviceId, exit: r.code, timedOut: r.timedOut });
     }
-    const out = capabilitiesFromTwain(deviceId, caps);
-    this.capsCache.set(deviceId, out);
-    return out;
+    return capabilitiesFromTwain(deviceId, caps);
   }
 
   scan(deviceId: string, profile: ScanProfile, opts: ScanRunOptions): ScanRun {

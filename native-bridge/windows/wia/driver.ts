@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Capabilities, PageSize, PixelType, ScanProfile } from '../../../electron/common/capture';
 import { StationError } from '../../../electron/common/errors';
 import type { Device } from '../../../electron/common/schemas';
+import { DeviceCache } from '../../deviceCache';
 import type { ProcessPlatform } from '../../process/killTree';
 import { spoolName } from '../../sane/driver';
 import { silentLogger, type DriverAvailability, type DriverFault, type DriverLogger, type ScannerDriver, type ScanRun, type ScanRunOptions } from '../../types';
@@ -186,12 +187,12 @@ export class WiaDriver implements ScannerDriver {
   readonly kind = 'wia' as const;
   private readonly launch: HelperLauncher;
   readonly log: DriverLogger;
-  private listCache: { at: number; devices: Device[] } | null = null;
-  private readonly capsCache = new Map<string, Capabilities>();
+  private readonly cache: DeviceCache;
 
   constructor(private readonly opts: WiaDriverOptions) {
     this.launch = opts.launch ?? launchHelper(opts.os);
     this.log = opts.log ?? silentLogger;
+    this.cache = new DeviceCache(opts.listTtlMs);
   }
 
   available(): DriverAvailability {
@@ -208,9 +209,11 @@ export class WiaDriver implements ScannerDriver {
     return r.events;
   }
 
-  async listDevices(opts: { refresh?: boolean } = {}): Promise<Device[]> {
-    const ttl = this.opts.listTtlMs ?? 10_000;
-    if (!opts.refresh && this.listCache && Date.now() - this.listCache.at < ttl) return this.listCache.devices;
+  listDevices(opts: { refresh?: boolean } = {}): Promise<Device[]> {
+    return this.cache.devices(opts.refresh ?? false, () => this.loadDevices());
+  }
+
+  private async loadDevices(): Promise<Device[]> {
     let events: HelperEvent[];
     try {
       events = await this.collect({ op: 'list' });
@@ -219,15 +222,12 @@ export class WiaDriver implements ScannerDriver {
       this.log.warn('WIA devices unavailable', { err: String(err) });
       events = [];
     }
-    const devices: Device[] = events
+    return events
       .filter((e) => e.type === 'device' && typeof e.id === 'string')
       .map((e) => {
         const name = typeof e.name === 'string' && e.name !== '' && e.name !== 'No friendly name' ? e.name : String(e.description ?? e.id);
         return { id: `${WIA_PREFIX}${String(e.id)}`, driver: 'wia' as const, name, vendor: String(e.vendor ?? ''), model: String(e.description ?? ''), type: 'WIA scanner' };
       });
-    this.listCache = { at: Date.now(), devices };
-    if (opts.refresh) this.capsCache.clear();
-    return devices;
   }
 
   wiaId(deviceId: string): string {
@@ -235,18 +235,18 @@ export class WiaDriver implements ScannerDriver {
     return deviceId.slice(WIA_PREFIX.length);
   }
 
-  async capabilities(deviceId: string): Promise<Capabilities> {
-    const cached = this.capsCache.get(deviceId);
-    if (cached) return cached;
+  capabilities(deviceId: string): Promise<Capabilities> {
+    return this.cache.capabilities(deviceId, () => this.loadCapabilities(deviceId));
+  }
+
+  private async loadCapabilities(deviceId: string): Promise<Capabilities> {
     const events = await this.collect({ op: 'caps', device: this.wiaId(deviceId) });
     const err = events.find((e) => e.type === 'error');
     if (err) {
       const m = wiaFault(parseHresult(err.hresult) ?? 0x80004005, { pages: 0, midBatch: false, seq: null });
       if (typeof m === 'object') throw new StationError(m.code, `${deviceId}: ${m.message}`, { deviceId, ...m.details });
     }
-    const caps = capabilitiesFromWia(deviceId, events);
-    this.capsCache.set(deviceId, caps);
-    return caps;
+    return capabilitiesFromWia(deviceId, events);
   }
 
   scan(deviceId: string, profile: ScanProfile, opts: ScanRunOptions): ScanRun {
