@@ -220,8 +220,9 @@ static void close_dsm(void) {
     set_state(2, "DG_CONTROL/DAT_PARENT/MSG_CLOSEDSM");
   }
   if (g_state == 2) {
-    /* Wine's twain_32 keeps data source windows around: unloading it here is what its own DSM avoids too. */
-    set_state(1, "FreeLibrary");
+    /* State 1 by process exit (one operation per helper), not FreeLibrary: a source may still own windows, which
+       is why Wine's twain_32 does not unload sources either. */
+    set_state(1, "process exit");
   }
 }
 
