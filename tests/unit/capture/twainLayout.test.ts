@@ -26,14 +26,14 @@ describe('TWAIN structure layout (Windows packing 2), checked by both mingw-w64 
       const r = compileProbe(cc, []);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-    });
+    }, 120_000);
 
     it(`${arch}: natural packing breaks the asserts (they are not vacuous)`, () => {
       const r = compileProbe(cc, ['-DSOHOA_TWAIN_PACK_PROBE']);
       expect(r.status).not.toBe(0);
       expect(r.stderr).toContain('TW_IDENTITY must be 156 bytes');
       expect(r.stderr).toContain('TW_IMAGEINFO must be 42 bytes');
-    });
+    }, 120_000);
   }
 
   it('the build produces a 32-bit (i386) and a 64-bit (x86-64) helper executable', () => {
@@ -46,5 +46,5 @@ describe('TWAIN structure layout (Windows packing 2), checked by both mingw-w64 
     };
     expect(machine('sohoa-twain-x86.exe')).toBe(0x14c);
     expect(machine('sohoa-twain-x64.exe')).toBe(0x8664);
-  });
+  }, 300_000); // may build the helpers first (mingw, 2 shared cores)
 });
