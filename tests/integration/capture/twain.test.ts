@@ -49,7 +49,7 @@ function printed(s: DemoStation, j: Awaited<ReturnType<typeof waitJob>>): string
   });
 }
 
-describe('TWAIN under Wine (helper + DSM + the project test data source)', () => {
+describe('TWAIN under Wine (helper + DSM + the project test data source)', { timeout: 600_000 }, () => {
   it('lists the test data source through the TWAIN driver', async () => {
     open = await openDemoStation();
     const r = await open.client.call('devices.list', {});
