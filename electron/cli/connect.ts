@@ -5,6 +5,7 @@ import { LocalStationClient } from '../core/service/localClient';
 import { openStationServices, type StationServices } from '../core/service/stationServices';
 import { layout } from '../core/station/dataDir';
 import { DataDirLock } from '../core/station/lock';
+import { recoveryKeyNotice } from './output';
 
 /**
  * One writer per data directory: when a service runs (it holds the lock and wrote bridge.json) the CLI
@@ -26,6 +27,8 @@ export async function withClient<T>(dataDir: string, fn: (client: StationClient,
     }
     throw err;
   }
+  const { station } = services;
+  if (station.protection.recoveryKey) process.stderr.write(`${recoveryKeyNotice(station.protection.recoveryKey)}\n`);
   try {
     return await fn(new LocalStationClient(services.dispatcher), 'local');
   } finally {

@@ -1,6 +1,7 @@
 import { startBridge } from '../../core/bridge/server';
 import { openStationServices } from '../../core/service/stationServices';
 import { EXIT, type Command } from '../command';
+import { recoveryKeyNotice } from '../output';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -20,6 +21,7 @@ export const serveCommand: Command = {
     }
     const services = openStationServices({ dataDir: args.dataDir, demo: args.values.demo === true || process.env.SOHOA_DEMO === '1', holder: 'serve' });
     const { station, dispatcher } = services;
+    if (station.protection.recoveryKey) io.err(recoveryKeyNotice(station.protection.recoveryKey));
     services.startBackground(); // outbox worker, timestamp retry (stop when the station closes)
     let bridge;
     try {

@@ -38,7 +38,7 @@ describe('blob store on Windows (platform injected; Windows itself did not run h
   it('moves a spool page in, flushing it through a writable handle and skipping the directory fsync', async () => {
     const dir = tempDir('sohoa-blobs-win-');
     const ops = windowsLike();
-    const store = new BlobStore(join(dir, 'blobs'), ops);
+    const store = new BlobStore(join(dir, 'blobs'), null, ops);
     const page = join(dir, 's000001.pnm');
     writeFileSync(page, 'P5\n2 1\n255\n\x00\xff', 'latin1');
     const put = await store.putFile(page, { move: true });
@@ -50,7 +50,7 @@ describe('blob store on Windows (platform injected; Windows itself did not run h
   it('stores a buffer without opening a directory', () => {
     const dir = tempDir('sohoa-blobs-win-');
     const ops = windowsLike();
-    const store = new BlobStore(join(dir, 'blobs'), ops);
+    const store = new BlobStore(join(dir, 'blobs'), null, ops);
     const put = store.putBuffer(Buffer.from('bản scan'));
     expect(store.get(put.sha256, { verify: true }).toString()).toBe('bản scan');
     expect(ops.opened.every((o) => o.startsWith('wx '))).toBe(true);
@@ -70,7 +70,7 @@ describe('blob store on Windows (platform injected; Windows itself did not run h
   it('still fsyncs the directory after the rename on POSIX', async () => {
     const dir = tempDir('sohoa-blobs-posix-');
     const ops = windowsLike('linux');
-    const store = new BlobStore(join(dir, 'blobs'), ops);
+    const store = new BlobStore(join(dir, 'blobs'), null, ops);
     const put = store.putBuffer(Buffer.from('page'));
     const shard = join(dir, 'blobs', put.sha256.slice(0, 2), put.sha256.slice(2, 4));
     expect(ops.opened).toContain(`r ${shard}`);
