@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/tmp';
 import { createWineRig, sheetOf, type WineRig } from '../../fixtures/twain/rig';
@@ -41,10 +40,10 @@ async function start(s: DemoStation, extra: Parameters<typeof lowRes>[1]): Promi
   return r.value.id;
 }
 
-/** Sheet and side printed on each stored page, read back from the blob store. */
+/** Sheet and side printed on each stored page, read back (decrypted, hash-checked) from the blob store. */
 function printed(s: DemoStation, j: Awaited<ReturnType<typeof waitJob>>): string[] {
   return j.pages.map((p) => {
-    const { sheet, side } = sheetOf(readFileSync(s.station.blobs.pathOf(p.sha256)));
+    const { sheet, side } = sheetOf(s.station.blobs.get(p.sha256, { verify: true }));
     return `${sheet}${side === 'front' ? 'F' : 'B'}`;
   });
 }
