@@ -20,6 +20,11 @@ export class RunEvents {
     this.listeners.push(listener);
   }
 
+  /** Whether a listener failed (the load must stop). */
+  get failed(): boolean {
+    return this.listenerError !== null;
+  }
+
   emit(ev: ScanRunEvent): void {
     this.chain = this.chain.then(async () => {
       for (const l of this.listeners) {

@@ -32,7 +32,9 @@ app.enableSandbox();
 let win: BrowserWindow | null = null;
 // glibc tunables must be in the service's environment at its start: libvips' worker threads otherwise each keep a
 // malloc arena and a 1 000-page assembly peaks above the 300 MB budget (docs/pdf.md, Memory).
-const service = new ServiceHost(SERVICE_ENTRY, { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '1048576', ...process.env });
+// The packaged TWAIN helpers and the WIA script ship as extra resources (electron-builder.yml, win.extraResources).
+const helpers = app.isPackaged ? { SOHOA_WINDOWS_HELPERS_DIR: join(process.resourcesPath, 'windows-helpers') } : {};
+const service = new ServiceHost(SERVICE_ENTRY, { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '1048576', ...helpers, ...process.env });
 
 function createWindow(): BrowserWindow {
   const w = new BrowserWindow({

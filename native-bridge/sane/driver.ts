@@ -6,6 +6,7 @@ import type { Device } from '../../electron/common/schemas';
 import { checkPnmFile, PNM_MEDIA_TYPE, type PnmHeader } from '../pnm';
 import { killTree } from '../process/killTree';
 import { runProcess, spawnChild, type Child } from '../process/run';
+import { DeviceCache } from '../deviceCache';
 import { DriverScanRun } from '../runEvents';
 import { silentLogger, type DriverAvailability, type DriverFault, type DriverLogger, type ScannerDriver, type ScanRun, type ScanRunEvent, type ScanRunOptions, type SpooledPage } from '../types';
 import { faultForExit, isOpenFailure, lastScanimageMessage, parseFaultSeam } from './faults';
@@ -50,13 +51,13 @@ const injected = new Set<string>();
 export class SaneDriver implements ScannerDriver {
   readonly kind = 'sane' as const;
   private readonly program: string;
-  private listCache: { at: number; devices: Device[] } | null = null;
-  private readonly capsCache = new Map<string, Capabilities>();
+  private readonly cache: DeviceCache;
   readonly log: DriverLogger;
   readonly loadMode: 'held' | 'per-sheet';
 
   constructor(private readonly opts: SaneDriverOptions) {
     this.program = opts.program ?? process.env.SOHOA_SCANIMAGE ?? 'scanimage';
+    this.cache = new DeviceCache(opts.listTtlMs);
     this.log = opts.log ?? silentLogger;
     this.loadMode = opts.load ?? (process.env.SOHOA_SANE_LOAD === 'per-sheet' ? 'per-sheet' : 'held');
   }
@@ -80,25 +81,26 @@ export class SaneDriver implements ScannerDriver {
     return deviceId.startsWith(SANE_PREFIX) ? deviceId.slice(SANE_PREFIX.length) : deviceId;
   }
 
-  async listDevices(opts: { refresh?: boolean } = {}): Promise<Device[]> {
-    const ttl = this.opts.listTtlMs ?? 10_000;
-    if (!opts.refresh && this.listCache && Date.now() - this.listCache.at < ttl) return this.listCache.devices;
+  listDevices(opts: { refresh?: boolean } = {}): Promise<Device[]> {
+    return this.cache.devices(opts.refresh ?? false, () => this.loadDevices());
+  }
+
+  private async loadDevices(): Promise<Device[]> {
     const r = await this.collect(['-f', '%d\t%v\t%m\t%t%n']);
-    const devices: Device[] = r.stdout
+    return r.stdout
       .split('\n')
       .filter((l) => l.includes('\t'))
       .map((l) => {
         const [name = '', vendor = '', model = '', type = ''] = l.split('\t');
         return { id: `${SANE_PREFIX}${name}`, driver: 'sane' as const, name: `${vendor} ${model}`.trim() || name, vendor, model, type };
       });
-    this.listCache = { at: Date.now(), devices };
-    if (opts.refresh) this.capsCache.clear();
-    return devices;
   }
 
-  async capabilities(deviceId: string): Promise<Capabilities> {
-    const cached = this.capsCache.get(deviceId);
-    if (cached) return cached;
+  capabilities(deviceId: string): Promise<Capabilities> {
+    return this.cache.capabilities(deviceId, () => this.loadCapabilities(deviceId));
+  }
+
+  private async loadCapabilities(deviceId: string): Promise<Capabilities> {
     const name = this.saneName(deviceId);
     const r = await this.collect(['-d', name, '-A']);
     if (r.code !== 0) {
@@ -108,9 +110,7 @@ export class SaneDriver implements ScannerDriver {
       }
       throw new StationError('SCANNER_FAILED', `reading the options of ${deviceId} failed: ${lastScanimageMessage(r.stderr)}`, { deviceId });
     }
-    const caps = capabilitiesFrom(deviceId, name, parseOptions(r.stdout));
-    this.capsCache.set(deviceId, caps);
-    return caps;
+    return capabilitiesFrom(deviceId, name, parseOptions(r.stdout));
   }
 
   /** Command-line arguments for `count` sheets from `seq` (null: until the feeder is empty). Exported for tests. */

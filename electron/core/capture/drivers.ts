@@ -3,7 +3,7 @@ import { DriverRegistry } from '../../../native-bridge/registry';
 import { backendsFromEnv, writeSaneConfig } from '../../../native-bridge/sane/config';
 import { SaneDriver } from '../../../native-bridge/sane/driver';
 import type { ScannerDriver } from '../../../native-bridge/types';
-import { twainDriverStub, wiaDriverStub } from '../../../native-bridge/windows/stubs';
+import { twainDriver, wiaDriver } from '../../../native-bridge/windows/drivers';
 import { createLogger } from '../log/logger';
 import { browseEscl, esclDiscoveryOn } from './esclDevices';
 
@@ -33,7 +33,12 @@ const escl: DriverFactory = (ctx) =>
  * Every scanner technology the station knows, in the order their devices are listed. Registering a driver
  * is one line here; each reports itself whether it can run on this platform (`available()`).
  */
-export const DRIVER_FACTORIES: readonly DriverFactory[] = [sane, escl, (ctx) => wiaDriverStub(ctx.platform), (ctx) => twainDriverStub(ctx.platform)];
+export const DRIVER_FACTORIES: readonly DriverFactory[] = [
+  sane,
+  escl,
+  (ctx) => wiaDriver({ platform: ctx.platform, log: createLogger('wia') }),
+  (ctx) => twainDriver({ platform: ctx.platform, log: createLogger('twain') }),
+];
 
 export function createDriverRegistry(ctx: DriverContext, factories: readonly DriverFactory[] = DRIVER_FACTORIES): DriverRegistry {
   return new DriverRegistry(factories.map((f) => f(ctx)));

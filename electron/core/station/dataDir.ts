@@ -1,6 +1,6 @@
 import { accessSync, constants, mkdirSync, statfsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, win32 } from 'node:path';
 import { fsError } from '../store/fsError';
 
 /**
@@ -10,7 +10,8 @@ import { fsError } from '../store/fsError';
  */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   if (env.SOHOA_DATA_DIR) return env.SOHOA_DATA_DIR;
-  if (platform === 'win32') return join(env.ProgramData ?? 'C:\\ProgramData', 'SoHoa Station');
+  // win32.join: a Windows path even when the platform is injected on another OS (tests).
+  if (platform === 'win32') return win32.join(env.ProgramData ?? 'C:\\ProgramData', 'SoHoa Station');
   try {
     accessSync('/var/lib/sohoa-station', constants.W_OK);
     return '/var/lib/sohoa-station';

@@ -10,6 +10,7 @@ import { openStoreReadOnly, peekSchemaVersion, readHeader, sqliteVersion } from 
 import { codeSchemaVersion } from '../store/migrations';
 import { freeBytes, layout } from './dataDir';
 import { STATION_VERSION } from './version';
+import { windowsScanChecks } from './windowsChecks';
 
 export type CheckStatus = 'ok' | 'warn' | 'missing' | 'error';
 
@@ -193,6 +194,7 @@ export async function runDoctor(dataDir: string, drivers: DriverRegistry = creat
 
   for (const t of TOOLS) checks.push(toolCheck(t));
   checks.push(...(await driverChecks(drivers)));
+  checks.push(...windowsScanChecks());
   const missingJars = PDFBOX_JARS.filter((j) => !existsSync(j));
   checks.push({
     id: 'pdfbox',

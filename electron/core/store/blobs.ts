@@ -16,12 +16,40 @@ export interface PutResult {
   created: boolean;
 }
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
+/** The file-descriptor calls whose behaviour differs on Windows; injectable so both branches are tested anywhere. */
+export interface SyncOps {
+  platform: NodeJS.Platform;
+  openSync(path: string, flags: string, mode?: number): number;
+  fsyncSync(fd: number): void;
+  closeSync(fd: number): void;
+}
+
+export const hostSyncOps: SyncOps = { platform: process.platform, openSync, fsyncSync, closeSync };
+
+/**
+ * Flushes an existing file to disk. Windows' FlushFileBuffers needs a handle opened for writing — fsync on a
+ * read-only descriptor fails with EPERM there — so the file is opened read-write (never truncated).
+ */
+export function fsyncFile(path: string, ops: SyncOps = hostSyncOps): void {
+  const fd = ops.openSync(path, 'r+');
   try {
-    fsyncSync(fd);
+    ops.fsyncSync(fd);
   } finally {
-    closeSync(fd);
+    ops.closeSync(fd);
+  }
+}
+
+/**
+ * Makes a rename durable on POSIX (fsync of the directory). Windows cannot open a directory as a file
+ * (EISDIR/EPERM) and NTFS journals the rename itself, so there it is skipped.
+ */
+export function fsyncDir(dir: string, ops: SyncOps = hostSyncOps): void {
+  if (ops.platform === 'win32') return;
+  const fd = ops.openSync(dir, 'r');
+  try {
+    ops.fsyncSync(fd);
+  } finally {
+    ops.closeSync(fd);
   }
 }
 
@@ -57,6 +85,7 @@ export class BlobStore {
   constructor(
     readonly root: string,
     private readonly key: Buffer | null = null,
+    private readonly ops: SyncOps = hostSyncOps,
   ) {
     this.tmpDir = join(root, 'tmp');
     try {
@@ -97,7 +126,7 @@ export class BlobStore {
     const dir = dirname(target);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     renameSync(tmp, target);
-    fsyncDir(dir);
+    fsyncDir(dir, this.ops);
     return { sha256, size, created: true };
   }
 
@@ -134,13 +163,13 @@ export class BlobStore {
     const tmp = this.tmpName();
     try {
       const body = this.seal(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-      const fd = openSync(tmp, 'wx', 0o600);
+      const fd = this.ops.openSync(tmp, 'wx', 0o600);
       try {
         let off = 0;
         while (off < body.byteLength) off += writeSync(fd, body, off, body.byteLength - off);
-        fsyncSync(fd);
+        this.ops.fsyncSync(fd);
       } finally {
-        closeSync(fd);
+        this.ops.closeSync(fd);
       }
       return this.publish(tmp, sha256, data.byteLength);
     } catch (err) {
@@ -181,12 +210,8 @@ export class BlobStore {
           hash.update(chunk as Buffer);
           size += (chunk as Buffer).length;
         }
-        const fh = await open(path, 'r+');
-        try {
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
+        // Flushed before it moves: its bytes, not only the rename, must survive a power cut (r+: see fsyncFile).
+        fsyncFile(path, this.ops);
         const tmp = this.tmpName();
         renameSync(path, tmp);
         return this.publish(tmp, hash.digest('hex'), size);
@@ -335,7 +360,7 @@ export class BlobStore {
       }
       pausePoint(`encrypt-blob-${done + 1}-before-rename`);
       renameSync(tmp, p);
-      fsyncDir(dirname(p));
+      fsyncDir(dirname(p), this.ops);
       done++;
       onEach?.(sha);
       pausePoint(`encrypt-blob-${done}`);

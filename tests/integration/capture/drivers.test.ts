@@ -4,7 +4,7 @@ import { createDriverRegistry } from '../../../electron/core/capture/drivers';
 import { driverChecks } from '../../../electron/core/station/doctor';
 import { DriverRegistry, parseDeviceId } from '../../../native-bridge/registry';
 import { SaneDriver } from '../../../native-bridge/sane/driver';
-import { twainDriverStub, wiaDriverStub } from '../../../native-bridge/windows/stubs';
+import { twainDriver, wiaDriver } from '../../../native-bridge/windows/drivers';
 import { tempDir } from '../../helpers/tmp';
 
 // Only the test backend: listing every system backend probes the network.
@@ -26,7 +26,7 @@ describe('driver registry', () => {
   });
 
   it('says per driver whether it runs here and why not (what sohoa doctor shows)', async () => {
-    const reg = new DriverRegistry([new SaneDriver({ env: {}, program: 'sohoa-no-such-scanimage' }), wiaDriverStub('linux'), twainDriverStub('win32')]);
+    const reg = new DriverRegistry([new SaneDriver({ env: {}, program: 'sohoa-no-such-scanimage' }), wiaDriver({ platform: 'linux' }), twainDriver({ platform: 'win32', env: { SOHOA_WINDOWS_HELPERS_DIR: '/nonexistent' } })]);
     const checks = await driverChecks(reg);
     expect(checks.map((c) => [c.id, c.status])).toEqual([
       ['driver-sane', 'warn'],
@@ -41,6 +41,6 @@ describe('driver registry', () => {
   });
 
   it('refuses two drivers of the same kind', () => {
-    expect(() => new DriverRegistry([wiaDriverStub(), wiaDriverStub()])).toThrow(/already registered/);
+    expect(() => new DriverRegistry([wiaDriver({ platform: 'linux' }), wiaDriver({ platform: 'win32' })])).toThrow(/already registered/);
   });
 });

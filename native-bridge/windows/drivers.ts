@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { silentLogger, type DriverLogger } from '../types';
+import { TwainDriver, winePath, type TwainHelper } from './twain/driver';
+import { WiaDriver, wiaHelperCommand } from './wia/driver';
+
+/** Where build.sh puts the helpers (the installer copies them beside the app: SOHOA_WINDOWS_HELPERS_DIR). */
+export const DEFAULT_HELPERS_DIR = fileURLToPath(new URL('../../build/windows/', import.meta.url));
+
+export interface WindowsDriverSetup {
+  platform: NodeJS.Platform;
+  env?: NodeJS.ProcessEnv;
+  log?: DriverLogger;
+}
+
+const helpersDir = (env: NodeJS.ProcessEnv): string => env.SOHOA_WINDOWS_HELPERS_DIR ?? DEFAULT_HELPERS_DIR;
+
+/**
+ * The TWAIN driver for this machine. Windows: the 32- and 64-bit helpers (a process loads only sources of its
+ * own bitness). Linux: the TWAIN test rig only — SOHOA_TWAIN_WINEPREFIX names a Wine prefix holding a data
+ * source (c:\windows\twain_64\sane.ds) and the 64-bit helper runs under `wine`; SOHOA_TWAIN_TEST_DS is handed
+ * to the project's test data source as TWAIN_TEST_DS (its feeder file). Elsewhere it is registered but
+ * unavailable, with the reason.
+ */
+export function twainDriver(setup: WindowsDriverSetup): TwainDriver {
+  const env = setup.env ?? process.env;
+  const log = setup.log ?? silentLogger;
+  const dir = helpersDir(env);
+  if (setup.platform === 'win32') {
+    const helpers: TwainHelper[] = (['x86', 'x64'] as const).map((arch) => {
+      const exe = join(dir, `sohoa-twain-${arch}.exe`);
+      return { arch, exe, command: { cmd: exe, args: [] } };
+    });
+    return new TwainDriver({ helpers, log });
+  }
+  const prefix = env.SOHOA_TWAIN_WINEPREFIX;
+  if (prefix) {
+    const exe = join(dir, 'sohoa-twain-x64.exe');
+    const helper: TwainHelper = {
+      arch: 'x64',
+      exe,
+      command: { cmd: 'wine', args: [exe], env: { WINEPREFIX: prefix, WINEDEBUG: '-all', TWAIN_TEST_DS: env.SOHOA_TWAIN_TEST_DS } },
+    };
+    return new TwainDriver({ helpers: [helper], helperPath: winePath, log });
+  }
+  return new TwainDriver({ helpers: [], log, unavailable: 'TWAIN runs on Windows only (tests: under Wine with SOHOA_TWAIN_WINEPREFIX)' });
+}
+
+/** The WIA driver: PowerShell + WIA Automation on Windows; registered but unavailable elsewhere. */
+export function wiaDriver(setup: WindowsDriverSetup): WiaDriver {
+  const env = setup.env ?? process.env;
+  return new WiaDriver({
+    command: wiaHelperCommand(helpersDir(env)),
+    log: setup.log ?? silentLogger,
+    ...(setup.platform === 'win32' ? {} : { unavailable: 'WIA runs on Windows only' }),
+  });
+}
