@@ -45,9 +45,10 @@ function rawInput(img: RasterImage): Sharp {
 }
 
 async function jpeg(img: RasterImage, quality: number, mozjpeg: boolean, gray: boolean): Promise<EncodedImage> {
-  let pipe = rawInput(img);
-  if (gray && img.channels === 3) pipe = pipe.toColourspace('b-w');
   const channels = gray || img.channels === 1 ? 1 : 3;
+  // Always name the output colourspace: libvips writes a raw 1-band input as a 3-component (YCbCr) JPEG,
+  // which under /DeviceGray renders as interleaved double text in poppler and Ghostscript.
+  const pipe = rawInput(img).toColourspace(channels === 1 ? 'b-w' : 'srgb');
   const data = await pipe
     .jpeg({ quality, mozjpeg, chromaSubsampling: '4:2:0', optimiseCoding: true, progressive: false })
     .toBuffer();
