@@ -8,7 +8,7 @@ import { createLogger } from '../../electron/core/log/logger';
 import { checkPnmFile, PNM_MEDIA_TYPE, type PnmHeader } from '../pnm';
 import { killGroup } from '../processes';
 import type { DriverFault, ScannerDriver, ScanRun, ScanRunEvent, ScanRunOptions, SpooledPage } from '../types';
-import { faultForExit, isOpenFailure, lastScanimageMessage, parseFaultSeam } from './faults';
+import { faultForExit, faultStatusOf, isOpenFailure, lastScanimageMessage, parseFaultSeam } from './faults';
 import { capabilitiesFrom, parseOptions, pixelTypeOfMode, sourceKind } from './options';
 
 const log = createLogger('sane');
@@ -385,7 +385,8 @@ class SaneScanRun implements ScanRun {
           resolve({ page: pageOf(seq, file, check.header, this.profile.resolution) });
           return;
         }
-        if (code === 0) {
+        const reported = faultStatusOf(stderr);
+        if (code === 0 && reported === null) {
           // scanimage --batch on an empty feeder exits 0 and writes nothing.
           resolve({ empty: true });
           return;
@@ -411,8 +412,10 @@ class SaneScanRun implements ScanRun {
           resolve({ fault: { code: 'INVALID_PROFILE', message: `the device refused a setting: ${sane}`, seq, continuable: false, details: { sane } } });
           return;
         }
-        const mapped = faultForExit(code ?? -1);
-        resolve({ fault: { code: mapped.code, message: sane || `scanimage exited ${code}`, seq, continuable: mapped.continuable, details: { exit: code, sane } } });
+        // A fault the scanner reported wins over the exit code (which may be 0 after scanimage's SIGPIPE abort).
+        const mapped = faultForExit(reported ?? code ?? -1);
+        const saneRead = /sane_read: [^\r\n]+/.exec(stderr)?.[0];
+        resolve({ fault: { code: mapped.code, message: saneRead ?? (sane || `scanimage exited ${code}`), seq, continuable: mapped.continuable, details: { exit: code, sane, status: reported } } });
       });
     });
   }
