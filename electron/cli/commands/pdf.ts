@@ -39,7 +39,8 @@ export const pdfCommand: Command = {
     'sohoa pdf PAGE… --out FILE.pdf [--profile ' +
     PROFILE_IDS.join('|') +
     '] [--level 1b|2b] [--dpi N] [--title TEXT] [--no-deskew] [--no-orient] [--json]\n' +
-    '  Pages are analysed (blank score, orientation, skew, 200 dpi / 100 % check), rotated upright, deskewed,\n' +
+    '  Pages are analysed (blank score, too dark, orientation, skew, 200 dpi / 100 % check), turned upright only on\n' +
+    '  clear text-line evidence (the reason is printed), deskewed,\n' +
     `  compressed with the profile (default ${DEFAULT_PROFILE}: MRC for text pages, JPEG for photos) and streamed\n` +
     '  into one PDF/A file. --dpi: resolution of images that state\n' +
     '  none (SANE PNM). Blank pages are reported, never dropped.',
