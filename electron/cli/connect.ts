@@ -13,8 +13,9 @@ import { Station } from '../core/station/station';
  */
 export async function withClient<T>(dataDir: string, fn: (client: StationClient, mode: 'bridge' | 'local') => Promise<T>): Promise<T> {
   const l = layout(dataDir);
-  const info = readBridgeInfo(l.bridgeFile);
-  if (info && DataDirLock.isHeld(l.lockFile)) {
+  // bridge.json only matters while a service holds the lock (a stale file after a crash is ignored).
+  const info = DataDirLock.isHeld(l.lockFile) ? readBridgeInfo(l.bridgeFile) : undefined;
+  if (info) {
     return fn(new HttpStationClient(info), 'bridge');
   }
   let station: Station;

@@ -28,6 +28,7 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   BLOB_CORRUPT: { vi: 'Tệp lưu trữ bị hỏng (sai mã băm).', en: 'A stored file is corrupt (hash mismatch).' },
   BLOB_MISSING: { vi: 'Thiếu tệp lưu trữ.', en: 'A stored file is missing.' },
   SERVICE_UNREACHABLE: { vi: 'Mất kết nối với dịch vụ trạm; đang kết nối lại…', en: 'Lost the connection to the station service; reconnecting…' },
+  BRIDGE_FILE_INVALID: { vi: 'Tệp bridge.json của trạm không hợp lệ (không trỏ tới 127.0.0.1).', en: 'The station\'s bridge.json is not valid (it does not point to 127.0.0.1).', actionVi: 'Dừng dịch vụ trạm, xóa bridge.json trong thư mục dữ liệu rồi khởi động lại.', actionEn: 'Stop the station service, delete bridge.json in the data directory, then start it again.' },
   INVALID_OWNER_ID: { vi: 'Số định danh chủ hồ sơ không hợp lệ.', en: 'Invalid owner identification number.', actionVi: 'Kiểm tra lại 12 số CCCD hoặc mã số tổ chức.', actionEn: 'Check the 12-digit ID or the organisation code.' },
   INVALID_PROCEDURE_CODE: { vi: 'Mã thủ tục hành chính không hợp lệ.', en: 'Invalid procedure code.' },
   UNKNOWN_PROCEDURE: { vi: 'Không có thủ tục này trong danh mục.', en: 'No such procedure in the catalogue.' },
