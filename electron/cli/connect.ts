@@ -6,6 +6,7 @@ import { LocalStationClient } from '../core/service/localClient';
 import { layout } from '../core/station/dataDir';
 import { DataDirLock } from '../core/station/lock';
 import { Station } from '../core/station/station';
+import { recoveryKeyNotice } from './output';
 
 /**
  * One writer per data directory: when a service runs (it holds the lock and wrote bridge.json) the CLI
@@ -27,6 +28,7 @@ export async function withClient<T>(dataDir: string, fn: (client: StationClient,
     }
     throw err;
   }
+  if (station.protection.recoveryKey) process.stderr.write(`${recoveryKeyNotice(station.protection.recoveryKey)}\n`);
   try {
     return await fn(new LocalStationClient(new Dispatcher(station)), 'local');
   } finally {

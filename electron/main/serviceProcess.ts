@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       // The window's user: the station's local session (roles per user arrive with sign-in).
       void dispatcher.invoke(msg.method, msg.params, { user: { id: 'local', role: 'admin' }, via: 'ipc' }).then((result) => post({ kind: 'result', id: msg.id, result }));
     } else if (msg.kind === 'image') {
-      renderPageImage(station, msg.pageId, msg.width).then(
+      renderPageImage(station, msg.pageId, msg.width, 'local').then(
         (img) => post({ kind: 'image', id: msg.id, ok: true, bytes: new Uint8Array(img.bytes), mediaType: img.mediaType }),
         (err: unknown) => post({ kind: 'image', id: msg.id, ok: false, code: toErrorPayload(err).code }),
       );

@@ -10,6 +10,7 @@ import { signCommand, signingCertsCommand, signingConfigCommand, timestampComman
 import { catalogueListCommand, catalogueLoadCommand } from './catalogue';
 import { dossierChecklistCommand, dossierCompleteCommand } from './dossierModel';
 import { reportCommand } from './report';
+import { auditExportCommand, keyRecoverCommand } from './security';
 import { syncConfigureCommand, syncEnrolCommand, syncNowCommand, syncPauseCommand, syncStatusCommand } from './sync';
 
 /** Every sub-command; add one line per new command. */
@@ -25,4 +26,5 @@ export const COMMANDS: Command[] = [
   pdfCommand, validateCommand, assembleCommand,
   dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, reportCommand, catalogueLoadCommand, catalogueListCommand,
   signCommand, timestampCommand, verifyCommand, signingConfigCommand, signingCertsCommand,
+  auditExportCommand, keyRecoverCommand,
 ];

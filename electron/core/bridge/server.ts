@@ -191,7 +191,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
     }
     const width = Number(new URLSearchParams(m[2] ?? '').get('w') ?? '240');
     try {
-      const img = await renderPageImage(station, m[1]!, width);
+      const img = await renderPageImage(station, m[1]!, width, 'local');
       res.writeHead(200, { 'Content-Type': img.mediaType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Length': img.bytes.length });
       res.end(img.bytes);
     } catch (err) {

@@ -44,7 +44,12 @@ export function createDossierHandlers(station: Station): HandlersFor<keyof typeo
       station.emit('dossier.changed', { id: dossier.id });
       return dossier;
     },
-    'dossiers.list': (p) => listDossiers(store, p),
+    'dossiers.list': (p, ctx) => {
+      const rows = listDossiers(store, p);
+      // A list shows citizens' names and CCCDs: a read of personal data (Law 91/2025), logged with its filter.
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.list', details: { filter: p, shown: rows.length } });
+      return rows;
+    },
     'dossiers.get': ({ id }, ctx) => {
       const d = getDossier(store, id);
       if (!d) throw new StationError('NOT_FOUND', `no dossier ${id}`, { id });
