@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'KEY_INSECURE',
   'KEY_UNAVAILABLE',
   'AUDIT_CHAIN_BROKEN',
+  // OCR and sheet codes
+  'OCR_FAILED',
   // domain validation
   'INVALID_OWNER_ID',
   'INVALID_PROCEDURE_CODE',

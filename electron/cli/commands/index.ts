@@ -8,6 +8,7 @@ import { scanCommand } from './scan';
 import { serveCommand } from './serve';
 import { signCommand, signingCertsCommand, signingConfigCommand, timestampCommand, verifyCommand } from './sign';
 import { catalogueListCommand, catalogueLoadCommand } from './catalogue';
+import { coverCommand } from './cover';
 import { dossierChecklistCommand, dossierCompleteCommand } from './dossierModel';
 import { reportCommand } from './report';
 import { auditExportCommand, keyRecoverCommand } from './security';
@@ -27,4 +28,5 @@ export const COMMANDS: Command[] = [
   dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, reportCommand, catalogueLoadCommand, catalogueListCommand,
   signCommand, timestampCommand, verifyCommand, signingConfigCommand, signingCertsCommand,
   auditExportCommand, keyRecoverCommand,
+  coverCommand,
 ];
