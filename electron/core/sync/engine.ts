@@ -22,7 +22,6 @@ import {
 import type { Credentials, OneStopAdapter } from './adapter';
 import { isRetryable } from './errors';
 import { buildManifest } from './manifest';
-import { ProtocolV1Adapter } from './protocolV1';
 import { purgeExpired } from './retention';
 import { inWindow, msUntilWindow, retryDelay } from './schedule';
 import { readCredentials, readSyncSettings, writeCredentials, type SyncSettings } from './settings';
@@ -56,10 +55,12 @@ export interface PassResult {
   purged: number;
 }
 
-export type AdapterFactory = (s: SyncSettings, creds: Credentials | null) => OneStopAdapter;
+export type AdapterFactory = (s: SyncSettings, creds: Credentials | null) => OneStopAdapter | Promise<OneStopAdapter>;
 
-const defaultFactory: AdapterFactory = (s, creds) =>
-  new ProtocolV1Adapter({
+// Imported when a pass or an enrolment first needs it: the tus client costs ≈ 0.1 s to load, which every short
+// CLI call that only touches the store (`sohoa dossier list`) would otherwise pay.
+const defaultFactory: AdapterFactory = async (s, creds) =>
+  new (await import('./protocolV1')).ProtocolV1Adapter({
     serverUrl: s.server!,
     caFile: s.caFile,
     timeoutMs: s.timeoutMs,
@@ -155,7 +156,7 @@ export class SyncEngine {
   async enrol(enrolmentCode: string, by: string | null): Promise<Credentials> {
     const s = readSyncSettings(this.station.store);
     if (!s.server) throw new StationError('INVALID_REQUEST', 'configure the sync server first (sync.configure server=…)');
-    const adapter = this.factory(s, null);
+    const adapter = await this.factory(s, null);
     try {
       const creds = await adapter.enrol(enrolmentCode, { id: this.station.row.id, name: this.station.row.name });
       writeCredentials(this.station.store, s.server, creds, by);
@@ -269,11 +270,11 @@ export class SyncEngine {
     return Math.max(25, wait);
   }
 
-  private getAdapter(s: SyncSettings, creds: Credentials): OneStopAdapter {
+  private async getAdapter(s: SyncSettings, creds: Credentials): Promise<OneStopAdapter> {
     const key = JSON.stringify([s.server, s.caFile, s.timeoutMs, s.bandwidthKBps, creds.clientId, creds.clientSecret]);
     if (!this.adapter || key !== this.adapterKey) {
       this.adapter?.close();
-      this.adapter = this.factory(s, creds);
+      this.adapter = await this.factory(s, creds);
       this.adapterKey = key;
     }
     return this.adapter;
@@ -293,7 +294,7 @@ export class SyncEngine {
     const agencyCode = s.agencyCode ?? stationAgencyCode(store);
     let adapter: OneStopAdapter;
     try {
-      adapter = this.getAdapter(s, creds);
+      adapter = await this.getAdapter(s, creds);
     } catch (err) {
       const e = asStationError(err);
       this.lastError = { code: e.code, message: e.message };
