@@ -49,6 +49,18 @@ export function jpegFrame(data: Uint8Array): { components: number; bits: number;
   return null;
 }
 
+/** Width and height from the first page information segment (type 48) of an embedded JBIG2 stream, if it leads. */
+export function jbig2PageSize(data: Uint8Array): { width: number; height: number } | null {
+  // Segment header: number (4), flags (1: type in the low 6 bits), referred-to count (1 for ≤ 4 refs),
+  // page association (1), data length (4); page information data starts with width (4) and height (4).
+  if (data.length < 19 || (data[4]! & 0x3f) !== 48) return null;
+  const refs = data[5]! >> 5;
+  if (refs > 4) return null;
+  const at = 6 + refs + 1 + 4;
+  const u32 = (o: number): number => ((data[o]! << 24) | (data[o + 1]! << 16) | (data[o + 2]! << 8) | data[o + 3]!) >>> 0;
+  return { width: u32(at), height: u32(at + 4) };
+}
+
 function num(dict: PDFDict, key: string): number | undefined {
   const v = dict.lookup(PDFName.of(key));
   return v instanceof PDFNumber ? v.asNumber() : undefined;
@@ -114,6 +126,12 @@ export async function checkImageXObjects(pdf: Uint8Array): Promise<ImageXObjectR
       if (declared !== 1) r.problems.push(`CCITT image with ${declared} components`);
       if ((columns ?? 1728) !== width) r.problems.push(`CCITT /Columns ${columns} ≠ /Width ${width}`);
       if (rows !== undefined && rows !== height) r.problems.push(`CCITT /Rows ${rows} ≠ /Height ${height}`);
+    } else if (filter === 'JBIG2Decode') {
+      // An embedded JBIG2 stream is 1 bit, 1 component; its page information segment (type 48) states the size.
+      if (bits !== 1) r.problems.push(`JBIG2 image with ${bits} bits per component`);
+      if (declared !== 1) r.problems.push(`JBIG2 image with ${declared} components`);
+      const page = jbig2PageSize(obj.contents);
+      if (page && (page.width !== width || page.height !== height)) r.problems.push(`JBIG2 page is ${page.width}×${page.height}, dictionary declares ${width}×${height}`);
     } else if (filter === 'FlateDecode' || filter === 'none') {
       const raw = filter === 'none' ? Buffer.from(obj.contents) : inflateSync(obj.contents);
       const want = Math.ceil((width * (declared ?? 0) * bits) / 8) * height;
