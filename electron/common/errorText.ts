@@ -63,6 +63,12 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   IMAGE_CORRUPT: { vi: 'Tệp ảnh bị hỏng hoặc không đọc được.', en: 'The image is corrupt or unreadable.' },
   IMAGE_UNSUPPORTED: { vi: 'Định dạng ảnh không được hỗ trợ.', en: 'Unsupported image format.' },
   IMAGE_TOO_LARGE: { vi: 'Ảnh quá lớn.', en: 'The image is too large.' },
+  PAGE_TOO_DARK: {
+    vi: 'Trang quét quá tối, độ tương phản thấp: nền giấy ra màu xám đậm, chữ khó đọc.',
+    en: 'The page was scanned too dark, with low contrast: the paper came out dark gray and the text is hard to read.',
+    actionVi: 'Quét lại trang này sáng hơn (tăng độ sáng, hoặc kiểm tra nắp máy quét đã đóng).',
+    actionEn: 'Rescan this page lighter (raise the brightness, or check that the scanner lid is closed).',
+  },
   FILE_EMPTY: { vi: 'Tệp rỗng.', en: 'The file is empty.' },
   FILE_NAME_INVALID: { vi: 'Tên tệp không hợp lệ.', en: 'Invalid file name.' },
   FILE_TOO_LARGE: { vi: 'Tệp quá lớn.', en: 'The file is too large.', actionVi: 'Chia tệp thành nhiều phần nhỏ hơn hoặc quét lại bản giấy.', actionEn: 'Split the file or scan the paper instead.' },

@@ -63,6 +63,8 @@ export const ERROR_CODES = [
   'IMAGE_CORRUPT',
   'IMAGE_UNSUPPORTED',
   'IMAGE_TOO_LARGE',
+  // page quality found by the analysis (warnings on a kept page, not failures)
+  'PAGE_TOO_DARK',
   'FILE_EMPTY',
   'FILE_NAME_INVALID',
   'FILE_TOO_LARGE',

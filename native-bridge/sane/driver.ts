@@ -9,7 +9,7 @@ import { runProcess, spawnChild, type Child } from '../process/run';
 import { DeviceCache } from '../deviceCache';
 import { DriverScanRun } from '../runEvents';
 import { silentLogger, type DriverAvailability, type DriverFault, type DriverLogger, type ScannerDriver, type ScanRun, type ScanRunEvent, type ScanRunOptions, type SpooledPage } from '../types';
-import { faultForExit, isOpenFailure, lastScanimageMessage, parseFaultSeam } from './faults';
+import { faultForExit, faultStatusOf, isOpenFailure, lastScanimageMessage, parseFaultSeam } from './faults';
 import { capabilitiesFrom, parseOptions, pixelTypeOfMode, sourceKind } from './options';
 
 export const SANE_PREFIX = 'sane:';
@@ -400,7 +400,8 @@ class SaneScanRun extends DriverScanRun {
           out({ fault: { code: 'IMAGE_CORRUPT', message: `the driver stopped mid-image (${signal}); the sheet was not kept`, seq, continuable: true, details: { signal } } });
           return;
         }
-        if (code === 0) {
+        const reported = faultStatusOf(stderr);
+        if (code === 0 && reported === null) {
           // scanimage --batch on an empty feeder exits 0 and writes nothing: short of the count = feeder empty.
           if (count !== null && done >= count) out({ complete: true });
           else out({ empty: true });
@@ -427,8 +428,10 @@ class SaneScanRun extends DriverScanRun {
           out({ fault: { code: 'INVALID_PROFILE', message: `the device refused a setting: ${sane}`, seq, continuable: false, details: { sane } } });
           return;
         }
-        const mapped = faultForExit(code ?? -1);
-        out({ fault: { code: mapped.code, message: sane || `scanimage exited ${code}`, seq, continuable: mapped.continuable, details: { exit: code, sane } } });
+        // A fault the scanner reported wins over the exit code (which may be 0 after scanimage's SIGPIPE abort).
+        const mapped = faultForExit(reported ?? code ?? -1);
+        const saneRead = /sane_read: [^\r\n]+/.exec(stderr)?.[0];
+        out({ fault: { code: mapped.code, message: saneRead ?? (sane || `scanimage exited ${code}`), seq, continuable: mapped.continuable, details: { exit: code, sane, status: reported } } });
       });
     });
   }

@@ -55,6 +55,20 @@ export function lastScanimageMessage(stderr: string): string {
   return lines.at(-1)?.replace(/^scanimage:\s*/, '') ?? '';
 }
 
+/**
+ * The SANE status scanimage reported for the last sheet (`Scanned page N. (scanner status = S)`), when it is a
+ * fault: not GOOD (0), EOF (5, a finished image) or NO_DOCS (7, an empty feeder). scanimage's exit code alone
+ * cannot be trusted for it: after a sane_read error the test backend's reader can raise SIGPIPE twice, and
+ * scanimage's handler then `_exit(0)`s ("received signal 13 … aborting") — a jam that exits 0 with no file,
+ * which read as an empty feeder (measured: 2 runs of 6 on an idle machine, more under load).
+ */
+export function faultStatusOf(stderr: string): number | null {
+  const all = [...stderr.matchAll(/\(scanner status = (\d+)\)/g)];
+  const last = all.at(-1);
+  const status = last ? Number(last[1]) : null;
+  return status === null || status === 0 || status === 5 || status === 7 ? null : status;
+}
+
 /** `open of device X failed: …`: the device could not be opened at all. */
 export function isOpenFailure(stderr: string): boolean {
   return /open of device .* failed/.test(stderr);

@@ -3,12 +3,19 @@ import { basename, resolve } from 'node:path';
 import { compressionProfileSchema } from '../../common/assembly';
 import { StationError } from '../../common/errors';
 import { decodeImage, probeImage } from '../../core/imaging/decode';
+import type { OrientationReason } from '../../core/imaging/orientation';
 import { assemblePdf, type PageSource } from '../../core/pdf/assemble';
 import { preflightFiles } from '../../core/pdf/preflight';
 import { DEFAULT_PROFILE, PROFILE_IDS, PROFILES, type ProfileId } from '../../core/pdf/profiles';
 import { EXIT, type Command } from '../command';
 import { withClient } from '../connect';
 import { printError, table } from '../output';
+
+/** The CLI's short words for why a page was turned (the UI has its own i18n keys for the same codes). */
+const ROTATION_REASON_TEXT: Record<OrientationReason, string> = {
+  text_sideways: 'chữ nằm ngang / text sideways',
+  text_upside_down: 'chữ lộn ngược / text upside down',
+};
 
 /** Input files larger than this are refused before reading (a page scan is < 100 MB even at 600 dpi). */
 const MAX_INPUT_BYTES = 512 * 1024 * 1024;
@@ -32,7 +39,8 @@ export const pdfCommand: Command = {
     'sohoa pdf PAGE… --out FILE.pdf [--profile ' +
     PROFILE_IDS.join('|') +
     '] [--level 1b|2b] [--dpi N] [--title TEXT] [--no-deskew] [--no-orient] [--ocr LANG] [--json]\n' +
-    '  Pages are analysed (blank score, orientation, skew, 200 dpi / 100 % check), rotated upright, deskewed,\n' +
+    '  Pages are analysed (blank score, too dark, orientation, skew, 200 dpi / 100 % check), turned upright only on\n' +
+    '  clear text-line evidence (the reason is printed), deskewed,\n' +
     `  compressed with the profile (default ${DEFAULT_PROFILE}: MRC for text pages, JPEG for photos) and streamed\n` +
     '  into one PDF/A file. --ocr vie adds an invisible Vietnamese text layer (tesseract): searchable, copyable.\n' +
     '  --dpi: resolution of images that state\n' +
@@ -106,10 +114,12 @@ export const pdfCommand: Command = {
       heightPx: p.heightPx,
       dpi: p.dpi,
       rotation: p.rotation,
+      rotationReason: p.rotationReason,
       skewDeg: p.skewDeg,
       bytes: p.bytes,
       blankScore: p.analysis?.blankScore ?? null,
       blankFlag: p.analysis?.blankFlag ?? null,
+      quality: p.analysis?.quality ?? [],
       compliant: p.analysis?.compliant ?? null,
       issues: p.analysis?.issues ?? [],
     }));
@@ -120,15 +130,16 @@ export const pdfCommand: Command = {
     io.out(`${r.written.path}: PDF/A-${r.written.level}, ${r.written.pages} trang / pages, ${r.written.bytes} bytes, hồ sơ nén / profile ${profile.data} (${PROFILES[profile.data as ProfileId].label})`);
     io.out(
       table([
-        ['trang/page', 'px', 'dpi', 'xoay/rot', 'nghiêng/skew°', 'bytes', 'trắng?/blank?', 'đạt chuẩn/compliant'],
+        ['trang/page', 'px', 'dpi', 'xoay/rot', 'nghiêng/skew°', 'bytes', 'trắng?/blank?', 'chất lượng/quality', 'đạt chuẩn/compliant'],
         ...pages.map((p) => [
           p.page,
           `${p.widthPx}×${p.heightPx}`,
           String(p.dpi),
-          String(p.rotation),
+          p.rotationReason ? `${p.rotation} (${ROTATION_REASON_TEXT[p.rotationReason]})` : String(p.rotation),
           p.skewDeg.toFixed(2),
           String(p.bytes),
           p.blankFlag === 'flagged' ? `CẦN XEM / REVIEW (${p.blankScore})` : '',
+          p.quality.includes('PAGE_TOO_DARK') ? 'QUÁ TỐI, QUÉT LẠI SÁNG HƠN / TOO DARK, RESCAN LIGHTER' : '',
           p.compliant === false ? `KHÔNG / NO (${p.issues.join(', ')})` : 'x',
         ]),
       ]),

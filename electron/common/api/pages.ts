@@ -6,6 +6,13 @@ import { idempotencyKey, method } from './method';
  * reorder, delete (soft, with restore = undo) and decide on blank-page flags. Assembly (documents.*)
  * takes the pages that are not deleted and not confirmed blank, in `position` order, turned by `rotation`.
  */
+/** Why the analysis turned a page (the UI says so beside the page); null when it was not turned by the analysis. */
+export const ROTATION_REASONS = ['text_sideways', 'text_upside_down'] as const;
+export type RotationReason = (typeof ROTATION_REASONS)[number];
+/** Scan-quality problems the analysis found on a kept page (error codes: ERROR_TEXT gives text and the fix). */
+export const PAGE_QUALITY_CODES = ['PAGE_TOO_DARK'] as const;
+export type PageQualityCode = (typeof PAGE_QUALITY_CODES)[number];
+
 export const reviewPageSchema = z.object({
   id: z.string(),
   componentId: z.string(),
@@ -17,12 +24,14 @@ export const reviewPageSchema = z.object({
   dpi: z.number().int(),
   pixelType: z.enum(['color', 'gray', 'bw']),
   rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
+  rotationReason: z.enum(ROTATION_REASONS).nullable(),
   blankFlag: z.enum(['none', 'flagged', 'confirmed_blank', 'confirmed_keep']),
   blankScore: z.number().nullable(),
   /** The ingest analysis (blank, orientation, skew, compliance) has run on this page. */
   analysed: z.boolean(),
   /** TT 01/2023 capture rules (≥ 200 dpi, colour, 100 %); null until analysed. */
   compliant: z.boolean().nullable(),
+  quality: z.array(z.enum(PAGE_QUALITY_CODES)),
   deleted: z.boolean(),
   createdAt: z.string(),
 });

@@ -63,6 +63,8 @@ export class AnalyseStep {
       skewDeg: a.skewDeg,
       compliant: a.compliant,
       rotation: autoRotation === 0 ? null : autoRotation,
+      rotationReason: autoRotation === 0 ? null : a.rotationReason,
+      quality: a.quality,
     });
     const after = getReviewPage(this.station.store, page.id) ?? current;
     const ev: ScanEventData<'page.analysed'> = {

@@ -2,8 +2,9 @@ import { getProfile, type CompressionProfile, type ProfileId } from '../pdf/prof
 import { detectBlank } from './blank';
 import { checkCompliance, type ComplianceIssue } from './compliance';
 import { decodeImage } from './decode';
+import { exposureIssues, type ExposureIssue } from './exposure';
 import { grayCopy } from './gray';
-import { detectOrientation } from './orientation';
+import { detectOrientation, type OrientationReason } from './orientation';
 import { pixelTypeOf, type PixelType, type RasterImage } from './raster';
 
 /**
@@ -17,12 +18,16 @@ export const MIN_CORRECTED_SKEW = 0.1;
 export interface PageAnalysis {
   /** 0 content … 1 blank; > 0.5 ⇔ blankFlag 'flagged'. */
   blankScore: number;
-  /** 'flagged' asks the clerk to confirm; a page is never dropped here. */
+  /** 'flagged' asks the clerk to confirm; a page is never dropped here. A dark page is never flagged blank. */
   blankFlag: 'none' | 'flagged';
+  /** Scan quality problems worth a rescan (error codes with clerk text: PAGE_TOO_DARK). */
+  quality: ExposureIssue[];
   /** Residual tilt after `rotation`, degrees clockwise; 0 when no text lines were found. */
   skewDeg: number;
-  /** Suggested clockwise rotation to make a text page upright (0 for non-text pages). */
+  /** Clockwise rotation that makes a text page upright; non-zero only on strong evidence (0 for non-text pages). */
   rotation: 0 | 90 | 180 | 270;
+  /** Why `rotation` is not 0 (shown to the clerk with the turned page); null when the page stays as it came. */
+  rotationReason: OrientationReason | null;
   textPage: boolean;
   orientationConfidence: number;
   compliant: boolean;
@@ -44,7 +49,10 @@ export async function analyseImage(img: RasterImage, profile: ProfileId | Compre
   const prof = typeof profile === 'string' ? getProfile(profile) : profile;
   const dpi = img.dpi ?? opts.dpi ?? null;
   const g = await grayCopy(img, ANALYSIS_DPI, dpi ?? 200);
-  const blank = detectBlank(g);
+  const b = detectBlank(g);
+  const quality = exposureIssues(b.paperLevel);
+  // A dark scan is a bad scan of a page, not an empty page: its own issue, never "possibly blank".
+  const blank = quality.includes('PAGE_TOO_DARK') ? { ...b, blank: false, score: Math.min(b.score, 0.5) } : b;
   const o = blank.blank ? null : detectOrientation(g);
   const skew = o && o.textPage && Math.abs(o.skewDeg) >= MIN_CORRECTED_SKEW ? o.skewDeg : 0;
   const pixelType = pixelTypeOf(img);
@@ -52,8 +60,10 @@ export async function analyseImage(img: RasterImage, profile: ProfileId | Compre
   return {
     blankScore: blank.score,
     blankFlag: blank.blank ? 'flagged' : 'none',
+    quality,
     skewDeg: skew,
     rotation: o?.textPage ? o.rotation : 0,
+    rotationReason: o?.textPage ? o.reason : null,
     textPage: o?.textPage ?? false,
     orientationConfidence: o?.confidence ?? 0,
     compliant: c.compliant,

@@ -1,5 +1,6 @@
 import { analyseImage, type PageAnalysis } from '../imaging/analyse';
 import { straighten } from '../imaging/deskew';
+import type { OrientationReason } from '../imaging/orientation';
 import type { RasterImage } from '../imaging/raster';
 import { encodePage, type EncodedPage } from './encode';
 import type { PdfMeta } from './metadata';
@@ -24,6 +25,8 @@ export interface PageOutcome {
   /** Fresh analysis of this page, when one ran. */
   analysis: PageAnalysis | null;
   rotation: 0 | 90 | 180 | 270;
+  /** Why the analysis turned the page (null: not turned, or turned as the clerk/stored rotation said). */
+  rotationReason: OrientationReason | null;
   skewDeg: number;
   bytes: number;
   widthPx: number;
@@ -63,8 +66,10 @@ async function preparePage(src: PageSource, opts: AssembleOptions): Promise<{ en
     analysis = await analyseImage(img, profile, src.dpi === undefined ? {} : { dpi: src.dpi });
   }
   let rotation = src.rotation ?? 0;
+  let rotationReason: OrientationReason | null = null;
   if (src.rotation === undefined && opts.autoOrient !== false && analysis && analysis.textPage && analysis.orientationConfidence >= AUTO_ORIENT_CONFIDENCE) {
     rotation = analysis.rotation;
+    rotationReason = analysis.rotationReason;
   }
   const skewDeg = opts.deskew === false ? 0 : (src.skewDeg ?? analysis?.skewDeg ?? 0);
   const upright = await straighten(img, rotation, skewDeg);
@@ -74,7 +79,7 @@ async function preparePage(src: PageSource, opts: AssembleOptions): Promise<{ en
   if (text) encoded.text = text;
   return {
     encoded,
-    outcome: { label: src.label, analysis, rotation, skewDeg, bytes: encoded.bytes, widthPx: encoded.widthPx, heightPx: encoded.heightPx, dpi: encoded.dpi },
+    outcome: { label: src.label, analysis, rotation, rotationReason, skewDeg, bytes: encoded.bytes, widthPx: encoded.widthPx, heightPx: encoded.heightPx, dpi: encoded.dpi },
   };
 }
 

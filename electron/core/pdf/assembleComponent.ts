@@ -71,6 +71,8 @@ export async function assembleComponent(station: Station, p: AssembleComponentPa
             skewDeg: outcome.skewDeg,
             compliant: a.compliant,
             rotation: pg.rotation === 0 && outcome.rotation !== 0 ? outcome.rotation : null,
+            rotationReason: outcome.rotationReason,
+            quality: a.quality,
           });
         }
       },

@@ -1,3 +1,4 @@
+import type { PageQualityCode, RotationReason } from '../../common/api/pages';
 import { ulid } from '../../common/ids';
 import type { Store } from './db';
 import { sql } from './sql';
@@ -92,6 +93,9 @@ export interface PageAnalysisRow {
   compliant: boolean;
   /** Set the page's rotation (auto-orientation at first analysis) when not null. */
   rotation: 0 | 90 | 180 | 270 | null;
+  /** Why the analysis turned it (stored with `rotation`). */
+  rotationReason: RotationReason | null;
+  quality: PageQualityCode[];
 }
 
 /** Stores one page's analysis; a page still 'captured' becomes 'analysed'. */
@@ -99,9 +103,10 @@ export function recordPageAnalysis(store: Store, pageId: string, a: PageAnalysis
   store.tx(() => {
     store.run(sql`UPDATE page SET blank_score = ${a.blankScore}, skew_deg = ${a.skewDeg}, compliant = ${a.compliant ? 1 : 0},
       blank_flag = CASE WHEN blank_flag IN ('confirmed_blank', 'confirmed_keep') THEN blank_flag ELSE ${a.blankFlag} END,
+      quality_json = ${JSON.stringify(a.quality)},
       state = CASE WHEN state = 'captured' THEN 'analysed' ELSE state END
       WHERE id = ${pageId}`);
-    if (a.rotation !== null) store.run(sql`UPDATE page SET rotation = ${a.rotation} WHERE id = ${pageId}`);
+    if (a.rotation !== null) store.run(sql`UPDATE page SET rotation = ${a.rotation}, rotation_reason = ${a.rotationReason} WHERE id = ${pageId}`);
   });
 }
 

@@ -19,6 +19,8 @@ interface PageRow {
   compliant: number | null;
   blank_flag: ReviewPage['blankFlag'];
   rotation: 0 | 90 | 180 | 270;
+  rotation_reason: ReviewPage['rotationReason'];
+  quality_json: string;
   created_at: string;
 }
 
@@ -34,10 +36,12 @@ function toReview(r: PageRow): ReviewPage {
     dpi: r.dpi,
     pixelType: r.pixel_type,
     rotation: r.rotation,
+    rotationReason: r.rotation_reason,
     blankFlag: r.blank_flag,
     blankScore: r.blank_score,
     analysed: r.blank_score !== null,
     compliant: r.compliant === null ? null : r.compliant === 1,
+    quality: JSON.parse(r.quality_json) as ReviewPage['quality'],
     deleted: r.state === 'deleted',
     createdAt: r.created_at,
   };
@@ -61,7 +65,8 @@ export function listReviewPages(store: Store, componentId: string, includeDelete
 }
 
 export function setPageRotation(store: Store, id: string, rotation: number): void {
-  store.run(sql`UPDATE page SET rotation = ${rotation} WHERE id = ${id}`);
+  // The clerk's rotation is the truth from now on: the analysis' reason no longer applies.
+  store.run(sql`UPDATE page SET rotation = ${rotation}, rotation_reason = NULL WHERE id = ${id}`);
 }
 
 export function setPageBlankFlag(store: Store, id: string, flag: ReviewPage['blankFlag']): void {

@@ -71,7 +71,8 @@ export function ScanControls({ component, active, onPages }: { component: Compon
     const r = await transport.call('scan.get', { jobId });
     if (!r.ok) return;
     const { pages: _pages, ...job } = r.value;
-    setLive((l) => (l !== null && l.job.id === jobId ? { ...l, job, fault: job.fault, running: job.state === 'running', pagesDone: job.pagesDone } : l));
+    // A read served before the end went out may arrive after its event: it never turns a stopped job back to running.
+    setLive((l) => (l !== null && l.job.id === jobId && (l.running || job.state !== 'running') ? { ...l, job, fault: job.fault, running: job.state === 'running', pagesDone: job.pagesDone } : l));
   };
   const liveJobId = live?.job.id;
   useEffect(() => {
@@ -122,6 +123,10 @@ export function ScanControls({ component, active, onPages }: { component: Compon
         pagesDone: early?.ended ?? r.value.pagesDone,
       });
       if (early?.ended !== undefined) onPages();
+      // The answer is a snapshot from when the call was served (or, after a retry, the first answer again): the
+      // fault and end events may have gone out while the socket was reconnecting, before this job was on screen
+      // for the reconnection re-read to find. Read the stored state once the job is shown.
+      else if (r.value.state === 'running') void syncJob(r.value.id);
     } else setError(r.error);
   };
   const cont = async () => {
@@ -139,8 +144,8 @@ export function ScanControls({ component, active, onPages }: { component: Compon
         running: r.value.state === 'running' && early?.ended === undefined,
         pagesDone: early?.ended ?? r.value.pagesDone,
       });
-    }
-    else setError(r.error);
+      if (r.value.state === 'running' && early?.ended === undefined) void syncJob(r.value.id); // as in start()
+    } else setError(r.error);
   };
   const cancel = async () => {
     if (!live) return;

@@ -122,6 +122,30 @@ describe('documents.assemble', () => {
     expect(station.store.get<{ rotation: number }>(sql`SELECT rotation FROM page WHERE id = ${ids[0]!}`)!.rotation).toBe(90);
   });
 
+  it('tells the clerk why a page was turned and that a dark page is too dark (not blank), in the page record', async () => {
+    const d = await client.call('dossiers.create', { procedureCode: '1.001193', ownerId: '001086012346', ownerName: 'Phạm Thị Lan' });
+    if (!d.ok) throw new Error(JSON.stringify(d.error));
+    const componentId = d.value.components[0]!.id;
+    const ids = await capture(componentId, [
+      { lines: 24, turn: 180 }, // fed upside down
+      { lines: 20, paper: '#6e6a60' }, // scanned far too dark
+      { lines: 24 }, // upright
+    ]);
+    const r = await client.call('documents.assemble', { componentId, profile: 'color' });
+    expect(r.ok, JSON.stringify(r.ok ? '' : r.error)).toBe(true);
+    const list = await client.call('pages.list', { componentId });
+    if (!list.ok) throw new Error(JSON.stringify(list.error));
+    expect(list.value.map((p) => [p.rotation, p.rotationReason, p.blankFlag, p.quality])).toEqual([
+      [180, 'text_upside_down', 'none', []],
+      [0, null, 'none', ['PAGE_TOO_DARK']],
+      [0, null, 'none', []],
+    ]);
+    // Once the clerk turns the page, the rotation is hers: the analysis' reason goes.
+    const turned = await client.call('pages.rotate', { pageId: ids[0]!, rotation: 0, idempotencyKey: 'rotate-back-0001' });
+    if (!turned.ok) throw new Error(JSON.stringify(turned.error));
+    expect([turned.value.rotation, turned.value.rotationReason]).toEqual([0, null]);
+  });
+
   it('answers coded errors and writes nothing for a missing component, no pages, or a corrupt raw page', async () => {
     const before = station.store.get<{ n: number }>(sql`SELECT count(*) AS n FROM document`)!.n;
     const missing = await client.call('documents.assemble', { componentId: '01JAAAAAAAAAAAAAAAAAAAAAAA' });

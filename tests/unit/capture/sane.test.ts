@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { a4TestConf, systemBackends, writeSaneConfig } from '../../../native-bridge/sane/config';
-import { faultForExit, isOpenFailure, lastScanimageMessage, parseFaultSeam } from '../../../native-bridge/sane/faults';
+import { faultForExit, faultStatusOf, isOpenFailure, lastScanimageMessage, parseFaultSeam } from '../../../native-bridge/sane/faults';
 import { capabilitiesFrom, parseOptions } from '../../../native-bridge/sane/options';
 import { SaneDriver } from '../../../native-bridge/sane/driver';
 import { scanProfileSchema } from '../../../electron/common/capture';
@@ -98,6 +98,19 @@ describe('SANE faults', () => {
     expect(lastScanimageMessage(err)).toBe('sane_read: Document feeder jammed');
     expect(isOpenFailure('scanimage: open of device nosuch:0 failed: Invalid argument')).toBe(true);
     expect(isOpenFailure(err)).toBe(false);
+  });
+
+  it('finds a jam that scanimage reported but exited 0 for (its SIGPIPE abort), and no fault in a clean sheet or an empty feeder', () => {
+    // Verbatim stderr of `scanimage --batch … --read-return-value=SANE_STATUS_JAMMED` that exited 0 with no file.
+    const aborted =
+      'Scanning 1 page, incrementing by 1, numbering from 3\nScanning page 3\nProgress: 0.0%\rscanimage: sane_read: Document feeder jammed\n' +
+      'Scanned page 3. (scanner status = 6)\nBatch terminated, 1 page scanned\nscanimage: received signal 13\nscanimage: trying to stop scanner\n' +
+      'scanimage: received signal 13\nscanimage: aborting\n';
+    expect(faultStatusOf(aborted)).toBe(6);
+    expect(faultForExit(faultStatusOf(aborted)!).code).toBe('SCANNER_JAMMED');
+    expect(lastScanimageMessage(aborted)).toBe('aborting'); // why the driver reports the sane_read line instead
+    expect(faultStatusOf('Scanning page 1\nProgress: 100.0%\nScanned page 1. (scanner status = 5)\n')).toBeNull();
+    expect(faultStatusOf('scanimage: sane_start: Document feeder out of documents\nBatch terminated, 0 pages scanned\n')).toBeNull();
   });
 
   it('parses the SOHOA_TEST_FAULT_AT_SHEET test seam and ignores junk', () => {

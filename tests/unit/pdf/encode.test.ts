@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RasterImage } from '../../../electron/core/imaging/raster';
 import { encodePage, thresholdToPaper } from '../../../electron/core/pdf/encode';
+import { PROFILE_IDS, PROFILES } from '../../../electron/core/pdf/profiles';
+import { jpegFrame } from '../../helpers/pdfImages';
 
 /** Tinted paper (240) with a light gray stroke (150): what a thin tone mark looks like on a 200 dpi scan. */
 function pageWithLightStroke(stroke: boolean): RasterImage {
@@ -33,4 +35,23 @@ describe('bitonal threshold relative to the paper', () => {
     expect(marked.background.filter).toBe('JBIG2Decode');
     expect(marked.bytes).toBeGreaterThan(empty.bytes);
   });
+});
+
+describe('JPEG layers say what their stream is', () => {
+  // libvips writes a raw 1-band input as a 3-component JPEG unless told the colourspace: declared /DeviceGray,
+  // poppler and Ghostscript then drew interleaved double text.
+  for (const profile of PROFILE_IDS.filter((p) => PROFILES[p].method !== 'g4')) {
+    it(`${profile}: a gray page's JPEG has one component, a colour page's three, as declared`, async () => {
+      const gray = pageWithLightStroke(true);
+      const rgb: RasterImage = { ...gray, channels: 3, data: Buffer.from([...gray.data].flatMap((v) => [v, v - 20, v - 40])) };
+      for (const img of [gray, rgb]) {
+        const enc = await encodePage(img, profile);
+        const frame = jpegFrame(enc.background.data);
+        expect(frame, `${profile} ${img.channels}-channel`).not.toBeNull();
+        expect(frame!.components).toBe(enc.background.colorSpace === 'DeviceGray' ? 1 : 3);
+        expect(frame!.bits).toBe(enc.background.bitsPerComponent);
+        if (img.channels === 1 || PROFILES[profile].output === 'gray') expect(enc.background.colorSpace).toBe('DeviceGray');
+      }
+    });
+  }
 });

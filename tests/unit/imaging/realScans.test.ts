@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { analyseImage, type PageAnalysis } from '../../../electron/core/imaging/analyse';
+import { decodeImage } from '../../../electron/core/imaging/decode';
+import { REAL_SCANS, scanPath, type RealScan } from '../../fixtures/scans/catalogue';
+import { printAndDegrade, VIETNAMESE_DEGRADE_SEEDS } from '../../fixtures/scans/vietnamese';
+
+/**
+ * Real scanned pages from Debian's leptonlib source package (tests/fixtures/scans/README.md): the analysis
+ * must not turn an upright page, must put back every turned copy it turns (and turn back the copies of
+ * pages with clear text lines), flag the dust page blank, and report the dark pages dark, never blank.
+ * The turned copies are made here, not committed.
+ */
+async function analyse(scan: RealScan, turn: 0 | 90 | 180 | 270): Promise<PageAnalysis> {
+  const bytes = readFileSync(scanPath(scan));
+  const turned = turn === 0 ? bytes : await sharp(bytes).rotate(turn).withMetadata({ density: scan.dpi }).png().toBuffer();
+  const img = await decodeImage(turned, { dpiHint: scan.dpi });
+  return analyseImage({ ...img, dpi: scan.dpi }, 'color-auto');
+}
+
+describe('real scans: orientation, blank and dark pages', () => {
+  for (const scan of REAL_SCANS) {
+    it(`${scan.file} (${scan.kind}): upright stays upright; a turned copy is put back or left, never turned wrong`, async () => {
+      const upright = await analyse(scan, 0);
+      expect(upright.rotation, 'upright page turned').toBe(0);
+      expect(upright.rotationReason).toBeNull();
+      for (const turn of [90, 180, 270] as const) {
+        const a = await analyse(scan, turn);
+        const back = (turn + a.rotation) % 360;
+        if (scan.comesBack) {
+          expect(back, `${scan.file} turned ${turn}° came back at ${back}°`).toBe(0);
+          expect(a.rotationReason).toBe(turn === 180 ? 'text_upside_down' : 'text_sideways');
+        } else {
+          // Not enough evidence is fine (left as it came); a wrong turn is not.
+          expect(a.rotation === 0 || back === 0, `${scan.file} turned ${turn}° was turned ${a.rotation}° more`).toBe(true);
+        }
+        if (a.rotation === 0) expect(a.rotationReason).toBeNull();
+      }
+    }, 120_000);
+
+    it(`${scan.file} (${scan.kind}): blank ${scan.blank ? 'flagged' : 'not flagged'}, ${scan.dark ? 'reported too dark' : 'exposure fine'}`, async () => {
+      const a = await analyse(scan, 0);
+      expect(a.blankFlag).toBe(scan.blank ? 'flagged' : 'none');
+      expect(a.quality).toEqual(scan.dark ? ['PAGE_TOO_DARK'] : []);
+      if (scan.dark) expect(a.blankScore).toBeLessThanOrEqual(0.5);
+    });
+  }
+});
+
+describe('Vietnamese print-and-degrade pages: orientation and blank', () => {
+  for (const seed of VIETNAMESE_DEGRADE_SEEDS) {
+    it(`seed ${seed}: upright stays, every turned copy comes back upright with its reason, never blank or dark`, async () => {
+      const p = await printAndDegrade(seed);
+      for (const turn of [0, 90, 180, 270] as const) {
+        const bytes = turn === 0 ? p.jpeg : await sharp(p.jpeg).rotate(turn).withMetadata({ density: p.dpi }).jpeg({ quality: 90 }).toBuffer();
+        const a = await analyseImage(await decodeImage(bytes, { dpiHint: p.dpi }), 'color-auto');
+        expect((turn + a.rotation) % 360, `seed ${seed} turned ${turn}°`).toBe(0);
+        expect(a.rotationReason).toBe(turn === 0 ? null : turn === 180 ? 'text_upside_down' : 'text_sideways');
+        expect(a.blankFlag).toBe('none');
+        expect(a.quality).toEqual([]);
+      }
+    }, 120_000); // five page analyses plus rendering: slow on a busy 2-core machine
+  }
+});
