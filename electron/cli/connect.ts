@@ -6,16 +6,20 @@ import { LocalStationClient } from '../core/service/localClient';
 import { layout } from '../core/station/dataDir';
 import { DataDirLock } from '../core/station/lock';
 import { Station } from '../core/station/station';
+import { readCliSession } from './session';
 
 /**
  * One writer per data directory: when a service runs (it holds the lock and wrote bridge.json) the CLI
- * talks to it over the bridge; otherwise it opens the station in-process under the same lock.
+ * talks to it over the bridge; otherwise it opens the station in-process under the same lock. Either way
+ * the call carries the CLI user's session (sohoa login).
  */
 export async function withClient<T>(dataDir: string, fn: (client: StationClient, mode: 'bridge' | 'local') => Promise<T>): Promise<T> {
   const l = layout(dataDir);
   const info = readBridgeInfo(l.bridgeFile);
+  // The CLI user's session (sohoa login): checked by the dispatcher on either path, like any transport.
+  const session = readCliSession(dataDir);
   if (info && DataDirLock.isHeld(l.lockFile)) {
-    return fn(new HttpStationClient(info), 'bridge');
+    return fn(new HttpStationClient(info, session), 'bridge');
   }
   let station: Station;
   try {
@@ -27,7 +31,7 @@ export async function withClient<T>(dataDir: string, fn: (client: StationClient,
     throw err;
   }
   try {
-    return await fn(new LocalStationClient(new Dispatcher(station)), 'local');
+    return await fn(new LocalStationClient(new Dispatcher(station), { via: 'cli', session }), 'local');
   } finally {
     await station.close();
   }

@@ -21,7 +21,7 @@ void ipcRenderer.invoke(IPC.state).then((s: State) => {
 });
 
 contextBridge.exposeInMainWorld('station', {
-  call: (method: string, params: unknown) => ipcRenderer.invoke(IPC.call, String(method), params),
+  call: (method: string, params: unknown, session?: string | null) => ipcRenderer.invoke(IPC.call, String(method), params, typeof session === 'string' ? session : null),
   onEvent: (fn: (ev: unknown) => void) => {
     eventListeners.add(fn);
     return () => eventListeners.delete(fn);

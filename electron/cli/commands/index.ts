@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { accountAddCommand, accountListCommand, accountResetCommand, adminResetCommand, loginCommand, logoutCommand, whoamiCommand } from './account';
 import { devicesCommand } from './devices';
 import { doctorCommand } from './doctor';
 import { dossierCreateCommand, dossierListCommand, dossierShowCommand } from './dossier';
@@ -25,4 +26,5 @@ export const COMMANDS: Command[] = [
   pdfCommand, validateCommand, assembleCommand,
   dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, reportCommand, catalogueLoadCommand, catalogueListCommand,
   signCommand, timestampCommand, verifyCommand, signingConfigCommand, signingCertsCommand,
+  loginCommand, logoutCommand, whoamiCommand, accountListCommand, accountAddCommand, accountResetCommand, adminResetCommand,
 ];

@@ -1,5 +1,4 @@
-import { readFileSync, readSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { StationError } from '../../common/errors';
 import { pemToDers } from '../../core/signing/certs';
 import type { SigningKey } from '../../core/signing/cms';
@@ -11,44 +10,7 @@ import { verifyPdf } from '../../core/signing/verify';
 import { EXIT, type Command, type Io } from '../command';
 import { withClient } from '../connect';
 import { printError, table } from '../output';
-
-/** Reads a secret: from the env var NAME (--pin-env), from file descriptor N (--pin-fd), or a hidden TTY prompt. */
-async function readSecret(io: Io, what: string, envName: string | undefined, fd: string | undefined): Promise<string> {
-  if (envName) {
-    const v = process.env[envName];
-    if (v === undefined) throw new StationError('INVALID_REQUEST', `environment variable ${envName} is not set`);
-    return v;
-  }
-  if (fd !== undefined) {
-    const n = Number(fd);
-    if (!Number.isInteger(n) || n < 0) throw new StationError('INVALID_REQUEST', `--${what}-fd needs a file descriptor number`);
-    const buf = Buffer.alloc(1024);
-    let len = 0;
-    for (let tries = 0; ; ) {
-      let r: number;
-      try {
-        r = readSync(n, buf, len, buf.length - len, null);
-      } catch (err) {
-        // A non-blocking pipe not written yet: wait a little (up to ~10 s).
-        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || ++tries > 1000) throw err;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-        continue;
-      }
-      if (r === 0) break;
-      len += r;
-      if (buf.subarray(0, len).includes(0x0a) || len === buf.length) break;
-    }
-    return buf.toString('utf8', 0, len).replace(/\r?\n[\s\S]*$/, '');
-  }
-  if (!process.stdin.isTTY) throw new StationError('INVALID_REQUEST', `no ${what}: give --${what}-env NAME or --${what}-fd N, or run on a terminal`);
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  io.err(`${what === 'pin' ? 'Mã PIN thiết bị ký số / token PIN' : 'Mật khẩu tệp .p12 / .p12 password'}: `);
-  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
-  const answer = await new Promise<string>((resolve) => rl.question('', resolve));
-  rl.close();
-  process.stderr.write('\n');
-  return answer;
-}
+import { readSecret } from '../secret';
 
 function trustFrom(path: string | undefined): Buffer[] {
   if (!path) return [];

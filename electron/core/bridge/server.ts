@@ -11,7 +11,7 @@ import type { Result } from '../../common/result';
 import { createLogger } from '../log/logger';
 import type { Dispatcher } from '../service/dispatcher';
 import type { Station } from '../station/station';
-import { bearer, checkPeer, tokenMatches } from './guard';
+import { bearer, checkPeer, sessionHeader, tokenMatches } from './guard';
 import { renderPageImage } from './pageImage';
 import { serveStatic } from './static';
 
@@ -92,10 +92,18 @@ function statusFor(code: string): number {
   switch (code) {
     case 'INVALID_REQUEST':
       return 400;
+    case 'PATH_NOT_LOCAL':
+      return 400;
     case 'UNAUTHORIZED':
+    case 'SIGN_IN_REQUIRED':
+    case 'SESSION_EXPIRED':
+    case 'SESSION_LOCKED':
+    case 'SIGN_IN_FAILED':
       return 401;
     case 'FORBIDDEN':
       return 403;
+    case 'SIGN_IN_RATE_LIMITED':
+      return 429;
     case 'UNKNOWN_METHOD':
       return 404;
     default:
@@ -155,8 +163,8 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
         sendJson(res, 400, { ok: false, error: { code: 'INVALID_REQUEST', message: `request body: ${(err as Error).message}` } });
         return;
       }
-      // The bridge token is handed only to the local user who started the service or the station window.
-      const result = await dispatcher.invoke(method, params, { user: { id: 'local', role: 'admin' }, via: 'http' });
+      // The bridge token only proves the caller is on this PC; who is calling is the clerk's session.
+      const result = await dispatcher.invoke(method, params, { via: 'http', session: sessionHeader(req) });
       sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
       return;
     }
@@ -181,6 +189,13 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
    */
   async function servePageImage(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
     if (!authorised(req, res, 'GET')) return;
+    try {
+      dispatcher.authenticate(sessionHeader(req));
+    } catch (err) {
+      const payload = toErrorPayload(err);
+      sendJson(res, statusFor(payload.code), { ok: false, error: payload });
+      return;
+    }
     const m = /^\/pages\/([0-9A-Z]{26})\/image(?:\?(.*))?$/.exec(url);
     if (!m) {
       sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'no such route' } });
@@ -230,7 +245,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
       const params: Record<string, unknown> = { componentId: m[1], path: tmp };
       if (fileName !== undefined) params.fileName = fileName.slice(0, 1000);
       if (typeof key === 'string' && key.length >= 8) params.idempotencyKey = key.slice(0, 100);
-      const result = await dispatcher.invoke('documents.import', params, { user: { id: 'local', role: 'admin' }, via: 'http' });
+      const result = await dispatcher.invoke('documents.import', params, { via: 'http', session: sessionHeader(req) });
       sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
     } finally {
       rmSync(dir, { recursive: true, force: true });

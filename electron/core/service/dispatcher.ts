@@ -1,10 +1,13 @@
 import { isMethodName, stationApi, type MethodName, type ParsedParamsOf, type ResultOf } from '../../common/api';
 import { StationError, toErrorPayload } from '../../common/errors';
+import { PATH_NOT_LOCAL_MESSAGE } from '../../common/localPath';
 import type { Result } from '../../common/result';
 import { createLogger } from '../log/logger';
 import { sql } from '../store/sql';
 import type { Station } from '../station/station';
-import type { CallContext, Handler, HandlersFor } from './context';
+import { resolveSession, sessionActive, type ResolvedSession } from '../accounts/service';
+import type { Caller, CallContext, Handler, HandlersFor } from './context';
+import { createAccountsHandlers } from './handlers/accounts';
 import { createDeviceHandlers } from './handlers/devices';
 import { createDocumentsHandlers } from './handlers/documents';
 import { createDossierHandlers } from './handlers/dossiers';
@@ -16,8 +19,10 @@ import { createPagesHandlers } from './handlers/pages';
 const log = createLogger('api');
 
 /**
- * The service boundary: every call is validated against StationApi's schema, run, and answered as a
- * Result; a mutating call with an idempotency key answers its first result again when retried.
+ * The service boundary, the same for every transport (bridge, Electron IPC, CLI in-process): the caller's
+ * session is resolved to a signed-in clerk (public methods aside), the role is checked against the method
+ * map, the params are validated against StationApi's schema, the handler runs, and the answer is a Result;
+ * a mutating call with an idempotency key answers its first result again when retried.
  */
 export class Dispatcher {
   private readonly handlers: HandlersFor<MethodName>;
@@ -25,6 +30,7 @@ export class Dispatcher {
   constructor(private readonly station: Station) {
     this.handlers = {
       ...createStationHandlers(station),
+      ...createAccountsHandlers(station),
       ...createDossierHandlers(station),
       ...createDeviceHandlers(station),
       ...createDocumentsHandlers(station),
@@ -34,24 +40,57 @@ export class Dispatcher {
     };
   }
 
-  async invoke(methodName: string, rawParams: unknown, ctx: CallContext): Promise<Result<unknown>> {
+  /**
+   * The clerk behind a session token, for routes outside StationApi (page images, uploads): the same
+   * refusals as a call (SIGN_IN_REQUIRED, SESSION_EXPIRED, SESSION_LOCKED).
+   */
+  authenticate(session: string | null | undefined): ResolvedSession {
+    const s = resolveSession(this.station, session);
+    if (s.locked) throw new StationError('SESSION_LOCKED', 'the session is locked; unlock with your password');
+    sessionActive(this.station, s);
+    return s;
+  }
+
+  private context(spec: { public?: true; whileLocked?: true }, caller: Caller): CallContext {
+    if (spec.public) {
+      // A public method runs without a session; a valid one still names the caller (audit).
+      let session: ResolvedSession | null = null;
+      if (caller.session) {
+        try {
+          session = resolveSession(this.station, caller.session);
+        } catch {
+          session = null;
+        }
+      }
+      return { user: session?.user ?? null, via: caller.via, session };
+    }
+    const session = resolveSession(this.station, caller.session);
+    if (session.locked && !spec.whileLocked) throw new StationError('SESSION_LOCKED', 'the session is locked; unlock with your password');
+    if (!session.locked) sessionActive(this.station, session);
+    return { user: session.user, via: caller.via, session };
+  }
+
+  async invoke(methodName: string, rawParams: unknown, caller: Caller): Promise<Result<unknown>> {
     if (!isMethodName(methodName)) {
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method ${methodName}` } };
     }
     const spec = stationApi[methodName];
-    const parsed = spec.params.safeParse(rawParams ?? {});
-    if (!parsed.success) {
-      return {
-        ok: false,
-        error: {
-          code: 'INVALID_REQUEST',
-          message: `invalid params for ${methodName}`,
-          details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-        },
-      };
+    let ctx: CallContext;
+    try {
+      ctx = this.context(spec, caller);
+    } catch (err) {
+      return { ok: false, error: toErrorPayload(err) };
     }
     if (spec.roles && (!ctx.user || !spec.roles.includes(ctx.user.role))) {
-      return { ok: false, error: { code: 'FORBIDDEN', message: `${methodName} needs role ${spec.roles.join('|')}` } };
+      return { ok: false, error: { code: 'FORBIDDEN', message: `${methodName} needs role ${spec.roles.join('|')}`, details: { role: ctx.user?.role ?? null } } };
+    }
+    const parsed = spec.params.safeParse(rawParams ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      // A network path anywhere in the params has its own code (one check: common/localPath.ts).
+      const network = issues.find((i) => i.message === PATH_NOT_LOCAL_MESSAGE);
+      if (network) return { ok: false, error: { code: 'PATH_NOT_LOCAL', message: `${methodName}: ${network.path} is a network path`, details: { param: network.path } } };
+      return { ok: false, error: { code: 'INVALID_REQUEST', message: `invalid params for ${methodName}`, details: { issues } } };
     }
     const params = parsed.data as ParsedParamsOf<MethodName> & { idempotencyKey?: string };
     const idemKey = spec.mutating && typeof params.idempotencyKey === 'string' ? params.idempotencyKey : undefined;
