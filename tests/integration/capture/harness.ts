@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { StationClient } from '../../../electron/common/api';
 import type { ScanJobDetail, ScanProfileInput } from '../../../electron/common/capture';
 import { Dispatcher } from '../../../electron/core/service/dispatcher';
-import { LocalStationClient } from '../../../electron/core/service/localClient';
 import { Station } from '../../../electron/core/station/station';
 import { sql } from '../../../electron/core/store/sql';
 import { findProcesses } from '../../../native-bridge/processes';
+import { signedInClient } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
 
 // Only the test backend: listing every system backend probes the network (~3 s per list).
@@ -31,7 +31,7 @@ export async function createDossier(client: StationClient, procedureCode: string
 
 export async function openDemoStation(dataDir = tempDir('sohoa-capture-')): Promise<DemoStation> {
   const station = Station.open({ dataDir, demo: true, holder: 'test' });
-  const client = new LocalStationClient(new Dispatcher(station));
+  const client = await signedInClient(station, new Dispatcher(station), 'clerk');
   const proc = station.store.get<{ code: string }>(sql`SELECT code FROM procedure WHERE active = 1 ORDER BY code LIMIT 1`)!;
   const { dossierId, componentId } = await createDossier(client, proc.code);
   return { station, client, dataDir, dossierId, componentId, close: () => station.close() };
