@@ -1,10 +1,11 @@
 import type { MethodName, ParamsOf, ResultOf, StationEvent } from '../../../electron/common/api';
 import type { Result } from '../../../electron/common/result';
+import { SessionHolder } from './session';
 import type { ConnectionState, StationTransport } from './transport';
 
 /** What the preload exposes as `window.station` (see electron/preload/preload.ts). */
 export interface PreloadStation {
-  call(method: string, params: unknown): Promise<unknown>;
+  call(method: string, params: unknown, session?: string | null): Promise<unknown>;
   onEvent(fn: (ev: StationEvent) => void): () => void;
   onState(fn: (state: ConnectionState) => void): () => void;
   state(): ConnectionState;
@@ -15,7 +16,14 @@ export interface PreloadStation {
 
 /** StationTransport over Electron's preload bridge (IPC to the main process, which relays to the service). */
 export class ElectronTransport implements StationTransport {
-  constructor(private readonly station: PreloadStation) {}
+  readonly session: SessionHolder;
+
+  constructor(
+    private readonly station: PreloadStation,
+    storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
+  ) {
+    this.session = new SessionHolder(storage);
+  }
 
   get state(): ConnectionState {
     return this.station.state();
@@ -23,7 +31,9 @@ export class ElectronTransport implements StationTransport {
 
   async call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<Result<ResultOf<M>>> {
     try {
-      return (await this.station.call(method, params)) as Result<ResultOf<M>>;
+      const result = (await this.station.call(method, params, this.session.current)) as Result<ResultOf<M>>;
+      this.session.observe(result);
+      return result;
     } catch (err) {
       return { ok: false, error: { code: 'SERVICE_UNREACHABLE', message: (err as Error).message } };
     }

@@ -44,7 +44,8 @@ export function createDossierHandlers(station: Station): HandlersFor<keyof typeo
       station.emit('dossier.changed', { id: dossier.id });
       return dossier;
     },
-    'dossiers.list': (p) => listDossiers(store, p),
+    // A clerk sees their own drafts first; the records clerk and the admin see the station's in time order.
+    'dossiers.list': (p, ctx) => listDossiers(store, { ...p, ownFirst: ctx.user?.role === 'clerk' ? ctx.user.id : undefined }),
     'dossiers.get': ({ id }, ctx) => {
       const d = getDossier(store, id);
       if (!d) throw new StationError('NOT_FOUND', `no dossier ${id}`, { id });
