@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { roleSchema } from '../../common/schemas';
 import { StationError } from '../../common/errors';
 import { recoverAdmin } from '../../core/accounts/service';
@@ -152,12 +152,8 @@ export const adminResetCommand: Command = {
     }
     if (typeof process.getuid === 'function') {
       const uid = process.getuid();
-      let owner: number;
-      try {
-        owner = statSync(args.dataDir).uid;
-      } catch {
-        throw new StationError('NOT_FOUND', `no data directory ${args.dataDir}`);
-      }
+      // A data directory not made yet will be this user's.
+      const owner = existsSync(args.dataDir) ? statSync(args.dataDir).uid : uid;
       if (uid !== 0 && uid !== owner) throw new StationError('FORBIDDEN', `run as the owner of ${args.dataDir} (uid ${owner})`);
     }
     const pw = await password(args, io);

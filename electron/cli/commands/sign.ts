@@ -184,15 +184,18 @@ export const signingConfigCommand: Command = {
   summary: "show or change the station's signing settings (TSA, trust anchors, tokens, .p12 files, agency name)",
   usage:
     'sohoa signing config [--tsa URL|none] [--tsa-user NAME] [--trust CA.pem] [--intermediates CAS.pem]\n' +
-    '    [--pkcs11-module LIB]… [--p12 FILE]… [--agency NAME] [--level B-B|B-T|B-LT] [--revocation on|off] [--json]\n' +
+    '    [--pkcs11-module LIB]… [--allow-module LIB]… [--p12 FILE]… [--agency NAME] [--level B-B|B-T|B-LT] [--revocation on|off] [--json]\n' +
     '  Without options prints the settings. --trust/--intermediates replace the PEM bundles; repeated\n' +
-    '  --pkcs11-module/--p12 replace the lists. The TSA password is read from SOHOA_TSA_PASSWORD by the service.',
+    '  --pkcs11-module/--p12 replace the lists. A token library must be a known Vietnamese token module or be\n' +
+    '  on the admin allow-list (--allow-module, replaces it). Admin only. The TSA password is read from\n' +
+    '  SOHOA_TSA_PASSWORD by the service.',
   options: {
     tsa: { type: 'string' },
     'tsa-user': { type: 'string' },
     trust: { type: 'string' },
     intermediates: { type: 'string' },
     'pkcs11-module': { type: 'string', multiple: true },
+    'allow-module': { type: 'string', multiple: true },
     p12: { type: 'string', multiple: true },
     agency: { type: 'string' },
     level: { type: 'string' },
@@ -207,6 +210,7 @@ export const signingConfigCommand: Command = {
     if (v.intermediates !== undefined) patch.intermediatesPem = readFileSync(v.intermediates as string, 'utf8');
     if (v['pkcs11-module'] !== undefined) patch.pkcs11Modules = v['pkcs11-module'];
     if (v.p12 !== undefined) patch.p12Files = v.p12;
+    if (v['allow-module'] !== undefined) patch.allowedTokenModules = v['allow-module'];
     if (v.agency !== undefined) patch.agencyName = v.agency;
     if (v.level !== undefined) {
       if (!['B-B', 'B-T', 'B-LT'].includes(v.level as string)) return usage(io, '--level is B-B, B-T or B-LT');
