@@ -7,6 +7,7 @@ import { layout } from '../core/station/dataDir';
 import { DataDirLock } from '../core/station/lock';
 import { Station } from '../core/station/station';
 import { readCliSession } from './session';
+import { recoveryKeyNotice } from './output';
 
 /**
  * One writer per data directory: when a service runs (it holds the lock and wrote bridge.json) the CLI
@@ -15,10 +16,11 @@ import { readCliSession } from './session';
  */
 export async function withClient<T>(dataDir: string, fn: (client: StationClient, mode: 'bridge' | 'local') => Promise<T>): Promise<T> {
   const l = layout(dataDir);
-  const info = readBridgeInfo(l.bridgeFile);
+  // bridge.json only matters while a service holds the lock (a stale file after a crash is ignored).
+  const info = DataDirLock.isHeld(l.lockFile) ? readBridgeInfo(l.bridgeFile) : undefined;
   // The CLI user's session (sohoa login): checked by the dispatcher on either path, like any transport.
   const session = readCliSession(dataDir);
-  if (info && DataDirLock.isHeld(l.lockFile)) {
+  if (info) {
     return fn(new HttpStationClient(info, session), 'bridge');
   }
   let station: Station;
@@ -30,6 +32,7 @@ export async function withClient<T>(dataDir: string, fn: (client: StationClient,
     }
     throw err;
   }
+  if (station.protection.recoveryKey) process.stderr.write(`${recoveryKeyNotice(station.protection.recoveryKey)}\n`);
   try {
     return await fn(new LocalStationClient(new Dispatcher(station), { via: 'cli', session }), 'local');
   } finally {

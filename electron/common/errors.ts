@@ -23,6 +23,13 @@ export const ERROR_CODES = [
   'BLOB_CORRUPT',
   'BLOB_MISSING',
   'SERVICE_UNREACHABLE',
+  'BRIDGE_FILE_INVALID',
+  // keys and the audit trail (encryption at rest)
+  'KEY_MISSING',
+  'KEY_INVALID',
+  'KEY_INSECURE',
+  'KEY_UNAVAILABLE',
+  'AUDIT_CHAIN_BROKEN',
   // domain validation
   'INVALID_OWNER_ID',
   'INVALID_PROCEDURE_CODE',

@@ -94,5 +94,9 @@ export const stationInfoSchema = z.object({
   demoMode: z.boolean(),
   online: z.boolean(),
   serverConfigured: z.boolean(),
+  /** Encryption at rest (database and blobs) is on. */
+  encrypted: z.boolean().optional(),
+  /** AUDIT_CHAIN_BROKEN alarm: the first access-log row whose link fails at start-up, else null. */
+  auditBrokenAt: z.number().int().nullable().optional(),
 });
 export type StationInfo = z.infer<typeof stationInfoSchema>;

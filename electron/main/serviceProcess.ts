@@ -62,13 +62,14 @@ async function main(): Promise<void> {
       // The window's clerk: the session the renderer signed in with; the dispatcher resolves and checks it.
       void dispatcher.invoke(msg.method, msg.params, { via: 'ipc', session: msg.session }).then((result) => post({ kind: 'result', id: msg.id, result }));
     } else if (msg.kind === 'image') {
+      let viewer: string;
       try {
-        dispatcher.authenticate(msg.session);
+        viewer = dispatcher.authenticate(msg.session).user.id;
       } catch (err) {
         post({ kind: 'image', id: msg.id, ok: false, code: toErrorPayload(err).code });
         return;
       }
-      renderPageImage(station, msg.pageId, msg.width).then(
+      renderPageImage(station, msg.pageId, msg.width, viewer).then(
         (img) => post({ kind: 'image', id: msg.id, ok: true, bytes: new Uint8Array(img.bytes), mediaType: img.mediaType }),
         (err: unknown) => post({ kind: 'image', id: msg.id, ok: false, code: toErrorPayload(err).code }),
       );

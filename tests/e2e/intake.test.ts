@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preflightFiles } from '../../electron/core/pdf/preflight';
 import { api, startService, type RunningService } from '../helpers/cli';
 import { startOneStopServer, type OneStopServer } from '../onestop-server/server';
+import { filesContaining, openStationDb, plainBlobCopy } from '../helpers/stationDb';
 import { tempDir } from '../helpers/tmp';
 import { TestPki } from '../signing-infra/pki';
 import { SOFTHSM_MODULE, TestToken } from '../signing-infra/softhsm';
@@ -210,7 +210,7 @@ describe('full intake of a 3-component dossier', () => {
     await expectShot(page, '16-queue');
 
     // 6. On disk: one signed PDF/A per component, each verifying and passing Preflight.
-    const db = new Database(join(dataDir, 'station.db'), { readonly: true, fileMustExist: true });
+    const db = openStationDb(dataDir, { readonly: true });
     let docs: { id: string; sha256: string; component_id: string; state: string }[];
     let signatures: number;
     try {
@@ -226,8 +226,9 @@ describe('full intake of a 3-component dossier', () => {
     }
     expect(new Set(docs.map((d) => d.component_id)).size).toBe(3);
     expect(signatures).toBe(3); // the double presses signed once each
-    const files = docs.map((d) => join(dataDir, 'blobs', d.sha256.slice(0, 2), d.sha256.slice(2, 4), d.sha256));
-    for (const f of files) expect(existsSync(f), f).toBe(true);
+    for (const d of docs) expect(existsSync(join(dataDir, 'blobs', d.sha256.slice(0, 2), d.sha256.slice(2, 4), d.sha256)), d.sha256).toBe(true);
+    const plainDir = tempDir('sohoa-e2e-pdfs-');
+    const files = docs.map((d) => plainBlobCopy(dataDir, d.sha256, plainDir)); // blobs are encrypted at rest
     for (const d of docs) {
       const v = await api(svc, 'documents.verify', { documentId: d.id });
       expect(v.body, d.id).toMatchObject({ ok: true, value: { valid: true, signatures: [{ intact: true, valid: true }] } });
@@ -258,5 +259,10 @@ describe('full intake of a 3-component dossier', () => {
     expect(code).toMatch(/^H15\.50-\d{6,8}-\d{4,7}$/);
     await expectShot(page, '18-queue-synced');
     expect(browser.errors).toEqual([]);
+
+    // 8. Citizens' data at rest (NĐ 13/2023, Law 91/2025): after scanning, signing and syncing, no file under
+    // the data directory holds the owner's CCCD or name in clear (database, WAL, blobs, logs, temp files).
+    for (const needle of ['079199012345', 'Lê Thị Hồng Nhung']) expect(filesContaining(dataDir, needle), needle).toEqual([]);
+    expect(readFileSync(join(dataDir, 'station.db')).subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
   });
 });

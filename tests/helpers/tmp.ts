@@ -16,10 +16,16 @@ export function tempDir(prefix = 'sohoa-test-', opts: { scope?: 'test' | 'file' 
   return dir;
 }
 
+/** A station's key file lies beside its data directory (`<dir>.key`, docs/security.md): it goes too. */
+function remove(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(`${dir}.key`, { force: true });
+}
+
 afterEach(() => {
-  for (const d of perTest.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const d of perTest.splice(0)) remove(d);
 });
 
 afterAll(() => {
-  for (const d of perFile.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const d of perFile.splice(0)) remove(d);
 });

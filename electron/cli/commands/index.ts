@@ -11,6 +11,7 @@ import { signCommand, signingCertsCommand, signingConfigCommand, timestampComman
 import { catalogueListCommand, catalogueLoadCommand } from './catalogue';
 import { dossierChecklistCommand, dossierCompleteCommand } from './dossierModel';
 import { reportCommand } from './report';
+import { auditExportCommand, keyRecoverCommand } from './security';
 import { syncConfigureCommand, syncEnrolCommand, syncNowCommand, syncPauseCommand, syncStatusCommand } from './sync';
 
 /** Every sub-command; add one line per new command. */
@@ -27,4 +28,5 @@ export const COMMANDS: Command[] = [
   dossierChecklistCommand, dossierCompleteCommand, syncStatusCommand, syncNowCommand, syncEnrolCommand, syncConfigureCommand, syncPauseCommand, reportCommand, catalogueLoadCommand, catalogueListCommand,
   signCommand, timestampCommand, verifyCommand, signingConfigCommand, signingCertsCommand,
   loginCommand, logoutCommand, whoamiCommand, accountListCommand, accountAddCommand, accountResetCommand, adminResetCommand,
+  auditExportCommand, keyRecoverCommand,
 ];

@@ -4,6 +4,7 @@ import { prepareFirstRun, setupLink } from '../../core/station/firstRun';
 import { Station } from '../../core/station/station';
 import { syncEngineFor } from '../../core/sync/engine';
 import { EXIT, type Command } from '../command';
+import { recoveryKeyNotice } from '../output';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -22,6 +23,7 @@ export const serveCommand: Command = {
       return EXIT.USAGE;
     }
     const station = Station.open({ dataDir: args.dataDir, demo: args.values.demo === true || process.env.SOHOA_DEMO === '1', holder: 'serve' });
+    if (station.protection.recoveryKey) io.err(recoveryKeyNotice(station.protection.recoveryKey));
     const dispatcher = new Dispatcher(station);
     syncEngineFor(station).start(); // outbox worker (stops via station.onClose)
     let bridge;

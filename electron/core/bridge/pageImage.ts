@@ -1,6 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { StationError } from '../../common/errors';
 import type { Station } from '../station/station';
+import { appendAudit } from '../store/audit';
 import { pageImageSource } from '../store/reviewPages';
 
 export const PAGE_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -55,11 +56,17 @@ export function decodePnm(buf: Buffer): Pnm {
  * turned by the page's rotation, scaled to `width` (thumbnails) — used by the bridge route and by the
  * Electron shell's station-page: protocol.
  */
-export async function renderPageImage(station: Station, pageId: string, width: number): Promise<{ bytes: Buffer; mediaType: string }> {
+/** Widths from which a page image is the large viewer, not a thumbnail. */
+const VIEWER_MIN_WIDTH = 600;
+
+export async function renderPageImage(station: Station, pageId: string, width: number, actor: string | null = null): Promise<{ bytes: Buffer; mediaType: string }> {
   if (!PAGE_ID_PATTERN.test(pageId)) throw new StationError('INVALID_REQUEST', 'not a page id');
   const w = Math.max(32, Math.min(MAX_IMAGE_WIDTH, Math.round(width) || 240));
   const src = pageImageSource(station.store, pageId);
   if (!src) throw new StationError('NOT_FOUND', `no page ${pageId}`);
+  // Viewing a page of a citizen's document is a read of personal data (Law 91/2025). Thumbnails of a
+  // strip are not logged one by one (the dossier view that shows them is).
+  if (w >= VIEWER_MIN_WIDTH) appendAudit(station.store, { actor, action: 'page.view', subjectType: 'page', subjectId: pageId, details: { width: w } });
   const blob = station.blobs.get(src.sha256);
   let img: Sharp;
   if (blob[0] === 0x50 && blob[1] !== undefined && blob[1] >= 0x34 && blob[1] <= 0x36) {

@@ -116,6 +116,9 @@ function statusFor(code: string): number {
  * WebSocket `/events` (first message `{"type":"auth","token":…}`), the built UI at `/` without a token.
  * Bound to 127.0.0.1 only; Host/Origin checked on every request.
  */
+/** Sockets that have not yet sent their auth message; past this an upgrade gets 503. */
+const MAX_UNAUTHENTICATED_SOCKETS = 16;
+
 export async function startBridge(station: Station, dispatcher: Dispatcher, opts: BridgeOptions = {}): Promise<Bridge> {
   // SOHOA_BRIDGE_TOKEN (≥ 32 chars) keeps the token across a restart (the Electron shell, an IT script): an
   // open page then reconnects by itself. Without it every start mints a fresh random token.
@@ -189,8 +192,9 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
    */
   async function servePageImage(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
     if (!authorised(req, res, 'GET')) return;
+    let viewer: string;
     try {
-      dispatcher.authenticate(sessionHeader(req));
+      viewer = dispatcher.authenticate(sessionHeader(req)).user.id;
     } catch (err) {
       const payload = toErrorPayload(err);
       sendJson(res, statusFor(payload.code), { ok: false, error: payload });
@@ -203,7 +207,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
     }
     const width = Number(new URLSearchParams(m[2] ?? '').get('w') ?? '240');
     try {
-      const img = await renderPageImage(station, m[1]!, width);
+      const img = await renderPageImage(station, m[1]!, width, viewer);
       res.writeHead(200, { 'Content-Type': img.mediaType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Length': img.bytes.length });
       res.end(img.bytes);
     } catch (err) {
@@ -252,18 +256,40 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
     }
   }
 
+  // Any local process can open a socket here: a frame over maxPayload, a socket broken mid-frame or a
+  // flood of idle sockets must cost that socket only, never the service (an 'error' without a listener
+  // would be thrown and end the process). Unauthenticated sockets are capped.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const clients = new Set<WebSocket>();
+  let unauthenticated = 0;
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', (err) => log.warn('bridge socket error', { error: err.message }));
     const verdict = checkPeer(req, port);
     if (!verdict.ok || (req.url ?? '').split('?')[0] !== '/events') {
       socket.end(`HTTP/1.1 ${verdict.ok ? 404 : 403} Refused\r\nConnection: close\r\n\r\n`);
       return;
     }
+    if (unauthenticated >= MAX_UNAUTHENTICATED_SOCKETS) {
+      log.warn('bridge: too many unauthenticated sockets, upgrade refused', { unauthenticated });
+      socket.end('HTTP/1.1 503 Busy\r\nConnection: close\r\nRetry-After: 1\r\n\r\n');
+      return;
+    }
+    unauthenticated++;
+    let pending = true;
+    const settle = (): void => {
+      if (pending) unauthenticated--;
+      pending = false;
+    };
+    socket.once('close', settle); // also when the handshake itself never completes
     wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', (err) => {
+        log.warn('bridge websocket error', { error: err.message });
+        ws.terminate();
+      });
       const authTimer = setTimeout(() => ws.close(4401, 'auth timeout'), 5000);
       ws.once('message', (data) => {
         clearTimeout(authTimer);
+        settle();
         let msg: { type?: unknown; token?: unknown } = {};
         try {
           msg = JSON.parse(String(data)) as typeof msg;

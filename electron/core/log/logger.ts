@@ -58,17 +58,27 @@ const SECRET_KEYS = /pin|password|passphrase|secret|token|authorization/i;
 function redact(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) {
-    if (SECRET_KEYS.test(k)) out[k] = '[redacted]';
+    if (SECRET_KEYS.test(k) || PERSON_KEYS.test(k)) out[k] = '[redacted]';
     else if (v instanceof Error) out[k] = { name: v.name, message: v.message, code: (v as { code?: unknown }).code };
     else out[k] = v;
   }
   return out;
 }
 
+/** Keys that name a citizen (owner name): the value is dropped. */
+const PERSON_KEYS = /^(owner_?name|full_?name|ho_?ten|citizen_?name)$/i;
+/** A 12-digit run is a CCCD until proven otherwise (NĐ 13/2023, Law 91/2025): keep only the last 3 digits. */
+const CCCD_RUN = /(?<!\d)\d{9}(\d{3})(?!\d)/g;
+
+/** The masking every log line passes through, whatever field or message carries the number. */
+export function maskPersonalData(text: string): string {
+  return text.replace(CCCD_RUN, '*********$1');
+}
+
 function write(level: LogLevel, scope: string, msg: string, fields?: Record<string, unknown>): void {
   if (LEVELS[level] < sink.level) return;
   const line =
-    JSON.stringify({ t: new Date().toISOString(), level, scope, msg, pid: process.pid, ...(fields ? redact(fields) : {}) }) + '\n';
+    maskPersonalData(JSON.stringify({ t: new Date().toISOString(), level, scope, msg, pid: process.pid, ...(fields ? redact(fields) : {}) })) + '\n';
   if (sink.stderr) process.stderr.write(line);
   if (sink.dir === null) return;
   try {

@@ -181,7 +181,10 @@ export const COLUMNS: { key: keyof ReportRow; vi: string; en: string }[] = [
 ];
 
 function cell(v: string | number | boolean): string {
-  const s = typeof v === 'boolean' ? (v ? 'x' : '') : String(v);
+  let s = typeof v === 'boolean' ? (v ? 'x' : '') : String(v);
+  // Text that a spreadsheet would run as a formula (a procedure or clerk name from a province file or an
+  // account starting with = + - @, tab or CR) is kept as text with a leading apostrophe (OWASP CSV injection).
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

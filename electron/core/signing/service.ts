@@ -191,8 +191,8 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
         mark = { position: 'top-right', lines: [m.heading, agency, isoVietnam(now)], sealPng };
       }
     }
-    const r = await signPdf({
-      input: station.blobs.pathOf(doc.sha256),
+    const r = await station.blobs.withPlainFile(doc.sha256, (input) => signPdf({
+      input,
       output: out,
       key,
       rsaScheme: p.rsaScheme,
@@ -203,7 +203,7 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
       intermediates: pemToDers(cfg.intermediatesPem),
       checkRevocation: cfg.checkRevocation,
       now,
-    });
+    }));
     const put = await station.blobs.putFile(out, { move: true });
     const at = now.toISOString();
     const issuer = new X509Certificate(key.certificate).issuer.replace(/\n/g, ', ');
@@ -248,11 +248,11 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
   }
 }
 
-export function verifyDocument(station: Station, documentId: string): VerifyReport {
+export async function verifyDocument(station: Station, documentId: string): Promise<VerifyReport> {
   const doc = documentForSigning(station.store, documentId);
   if (!doc) throw new StationError('NOT_FOUND', `no document ${documentId}`, { documentId });
   const cfg = signingConfig(station);
-  const report = verifyPdf(station.blobs.pathOf(doc.sha256), { trustAnchors: pemToDers(cfg.trustAnchorsPem) });
+  const report = await station.blobs.withPlainFile(doc.sha256, (file) => verifyPdf(file, { trustAnchors: pemToDers(cfg.trustAnchorsPem) }));
   return { ...report, file: doc.sha256 };
 }
 
@@ -305,7 +305,7 @@ async function flushOnce(station: Station): Promise<{ stamped: string[]; failed:
     }
     const out = join(station.layout.tmp, `dts-${randomBytes(8).toString('hex')}.pdf`);
     try {
-      const r = await addDocumentTimestamp(station.blobs.pathOf(doc.sha256), out, tsa);
+      const r = await station.blobs.withPlainFile(doc.sha256, (input) => addDocumentTimestamp(input, out, tsa));
       const put = await station.blobs.putFile(out, { move: true });
       recordSignature(station.store, {
         documentId: doc.id,

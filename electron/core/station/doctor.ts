@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { createRequire } from 'node:module';
 import { StationError } from '../../common/errors';
-import { peekSchemaVersion } from '../store/db';
+import { readKeys, keySource, type StationKeys } from '../security/keys';
+import { checkAuditChain } from '../store/audit';
+import { openStoreReadOnly, peekSchemaVersion, readHeader } from '../store/db';
 import { codeSchemaVersion } from '../store/migrations';
 import { freeBytes, layout } from './dataDir';
 import { STATION_VERSION } from './version';
@@ -120,8 +122,8 @@ export function runDoctor(dataDir: string): DoctorReport {
     fix: 'install Node.js 20.19 or newer',
   });
   checks.push(
-    nativeCheck('better-sqlite3', () => {
-      const D = require('better-sqlite3') as typeof Database;
+    nativeCheck('better-sqlite3-multiple-ciphers', () => {
+      const D = require('better-sqlite3-multiple-ciphers') as typeof Database;
       const db = new D(':memory:');
       const v = (db.prepare('select sqlite_version() v').get() as { v: string }).v;
       db.close();
@@ -152,10 +154,13 @@ export function runDoctor(dataDir: string): DoctorReport {
     fix: 'free at least 1 GB (a day of scanning takes 0.5–2 GB)',
   });
 
+  let keys: StationKeys | undefined;
+  checks.push(protectionCheck(dataDir, l.dbFile, (k) => (keys = k)));
+
   const codeVersion = codeSchemaVersion();
   let schema: DoctorReport['schema'];
   try {
-    const h = peekSchemaVersion(l.dbFile);
+    const h = peekSchemaVersion(l.dbFile, keys?.db ?? null);
     schema = {
       file: l.dbFile,
       exists: h.exists,
@@ -174,6 +179,8 @@ export function runDoctor(dataDir: string): DoctorReport {
       detail: err instanceof StationError ? `${err.code}: ${err.message}` : String(err),
     });
   }
+
+  if (schema.exists && schema.status === 'ok') checks.push(auditCheck(l.dbFile, keys));
 
   for (const t of TOOLS) checks.push(toolCheck(t));
   const missingJars = PDFBOX_JARS.filter((j) => !existsSync(j));
@@ -207,4 +214,43 @@ export function runDoctor(dataDir: string): DoctorReport {
     schema,
     checks,
   };
+}
+
+/** How the key is kept, and whether the data are encrypted with it (NĐ 13/2023, Law 91/2025). */
+function protectionCheck(dataDir: string, dbFile: string, found: (k: StationKeys) => void): Check {
+  const source = keySource(dataDir);
+  const base = { id: 'encryption', label: 'encryption at rest (database, blobs) and where the key is kept', kind: 'system' as const, required: true, path: source.path };
+  let keys: StationKeys | undefined;
+  try {
+    keys = readKeys(dataDir);
+  } catch (err) {
+    return { ...base, status: 'error', detail: err instanceof StationError ? `${err.code}: ${err.message}` : String(err), fix: 'restore the key: sohoa key recover --recovery-key-env VAR (docs/security.md)' };
+  }
+  const h = readHeader(dbFile);
+  if (!keys) {
+    if (h.exists && h.encrypted) return { ...base, status: 'error', detail: `KEY_MISSING: the database is encrypted and no key is at ${source.path} (${source.kind})`, fix: 'restore the key: sohoa key recover --recovery-key-env VAR (docs/security.md)' };
+    return { ...base, status: 'warn', detail: `no key yet (${source.kind}); the station creates it and encrypts its data at the next start` };
+  }
+  found(keys);
+  if (h.exists && !h.encrypted) return { ...base, status: 'warn', detail: `key kept as ${source.kind}; the database is still plaintext and is encrypted at the next start` };
+  return { ...base, status: 'ok', detail: `key kept as ${source.kind} (${source.path}); database and blobs encrypted (SQLCipher 4, AES-256-GCM)` };
+}
+
+/** The access log's keyed chain, walked read-only (a broken link is the AUDIT_CHAIN_BROKEN alarm). */
+function auditCheck(dbFile: string, keys: StationKeys | undefined): Check {
+  const base = { id: 'audit-chain', label: 'access log chain (keyed MAC)', kind: 'system' as const, required: true };
+  try {
+    const store = openStoreReadOnly(dbFile, keys?.db ?? null);
+    try {
+      const r = checkAuditChain(store, keys?.audit);
+      if (r.brokenAt !== null) {
+        return { ...base, status: 'error', detail: `AUDIT_CHAIN_BROKEN at row ${r.brokenAt} of ${r.rows}`, fix: 'tell the administrator; keep the data as it is; export the log for inspection: sohoa audit export' };
+      }
+      return { ...base, status: keys ? 'ok' : 'warn', detail: `${r.rows} rows intact${keys ? `, keyed from row ${r.macFrom}` : ' (plain hashes only: no key yet)'}` };
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    return { ...base, status: 'error', detail: err instanceof StationError ? `${err.code}: ${err.message}` : String(err) };
+  }
 }

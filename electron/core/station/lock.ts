@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { rmSync, writeFileSync } from 'node:fs';
 import { StationError } from '../../common/errors';
 import { fsError } from './dataDir';

@@ -1,8 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { StationEvent } from '../../common/api';
 import { configureLogging, createLogger, type Logger } from '../log/logger';
+import { rmSync } from 'node:fs';
+import { loadOrCreateKeys, type KeyContext, type KeySource } from '../security/keys';
+import { attachAuditKey, checkAuditChain } from '../store/audit';
 import { BlobStore } from '../store/blobs';
-import { openStore, type Store } from '../store/db';
+import { isEncryptedDatabase, openStore, type Store } from '../store/db';
+import { getSetting, setSetting } from '../store/settings';
 import { ensureStation, type StationRow } from '../store/stationRow';
 import { syncCatalogue } from './catalogue';
 import { ensureDataDir, type DataDirLayout } from './dataDir';
@@ -15,7 +19,24 @@ export interface StationOptions {
   /** Who holds the lock: 'serve', 'cli', 'test'. */
   holder?: string;
   catalogueFile?: string;
+  /**
+   * Where the key comes from (tests inject the platform or DPAPI). `null`: no encryption — only for tests
+   * that build a station of the earlier, plaintext kind to migrate it.
+   */
+  keys?: KeyContext | null;
 }
+
+/** What the station knows of its protection at rest, for `doctor` and the admin. */
+export interface ProtectionState {
+  encrypted: boolean;
+  keySource: KeySource | null;
+  /** The admin recovery key, only in the process that created the key (shown once, never stored). */
+  recoveryKey?: string;
+  /** First audit seq whose link fails (AUDIT_CHAIN_BROKEN), or null. */
+  auditBrokenAt: number | null;
+}
+
+const BLOBS_ENCRYPTED = 'blobs.encrypted';
 
 /**
  * One open station: the data directory under its exclusive lock, the database and the blob store.
@@ -34,6 +55,7 @@ export class Station {
     readonly row: StationRow,
     readonly demo: boolean,
     private readonly lock: DataDirLock,
+    readonly protection: ProtectionState,
   ) {
     this.log = createLogger('station');
   }
@@ -43,14 +65,31 @@ export class Station {
     const lock = DataDirLock.acquire(layout.lockFile, opts.holder ?? 'station');
     try {
       configureLogging({ dir: layout.logs });
-      const store = openStore(layout.dbFile);
+      // Private working files of the tools (Ghostscript, qpdf, PDFBox, the signer) hold plaintext: a crash
+      // may leave some, so the folder is emptied before anything else runs.
+      rmSync(layout.tmp, { recursive: true, force: true });
+      const keys = opts.keys === null ? null : loadOrCreateKeys(layout.root, isEncryptedDatabase(layout.dbFile), opts.keys ?? {});
+      const store = openStore(layout.dbFile, { key: keys?.db ?? null });
       try {
-        const blobs = new BlobStore(layout.blobs);
+        const blobs = new BlobStore(layout.blobs, keys?.blobs ?? null);
         blobs.cleanTmp();
+        const log = createLogger('station');
+        if (keys && getSetting<boolean>(store, BLOBS_ENCRYPTED) !== true) {
+          const n = blobs.encryptExisting();
+          setSetting(store, BLOBS_ENCRYPTED, true);
+          if (n > 0) log.info('blobs encrypted in place', { count: n });
+        }
+        let auditBrokenAt: number | null = null;
+        if (keys) {
+          attachAuditKey(store, keys.audit);
+          auditBrokenAt = checkAuditChain(store).brokenAt;
+          if (auditBrokenAt !== null) log.error('AUDIT_CHAIN_BROKEN: the access log was changed outside the station', { seq: auditBrokenAt });
+        }
         const row = ensureStation(store);
         syncCatalogue(store, opts.catalogueFile);
-        const station = new Station(layout, store, blobs, row, opts.demo ?? false, lock);
-        station.log.info('station opened', { dataDir: layout.root, stationId: row.id, holder: opts.holder });
+        const protection: ProtectionState = { encrypted: keys !== null, keySource: keys?.source ?? null, recoveryKey: keys?.recoveryKey, auditBrokenAt };
+        const station = new Station(layout, store, blobs, row, opts.demo ?? false, lock, protection);
+        station.log.info('station opened', { dataDir: layout.root, stationId: row.id, holder: opts.holder, keySource: keys?.source.kind ?? 'none' });
         return station;
       } catch (err) {
         store.close();

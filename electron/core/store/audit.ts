@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Store } from './db';
+import { getSetting, setSetting } from './settings';
 import { sql } from './sql';
 
 export interface AuditInput {
@@ -23,14 +24,48 @@ export interface AuditRow {
 }
 
 const GENESIS = '0'.repeat(64);
+/** Setting holding the first seq linked by the keyed MAC (rows before it are the plain sha256 chain of an earlier station). */
+const MAC_FROM = 'audit.mac_from';
 
-function rowHash(prev: string, r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
-  const canonical = JSON.stringify([r.seq, r.at, r.actor, r.action, r.subject_type, r.subject_id, r.details_json]);
-  return createHash('sha256').update(prev).update(canonical).digest('hex');
+function canonical(r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
+  return JSON.stringify([r.seq, r.at, r.actor, r.action, r.subject_type, r.subject_id, r.details_json]);
 }
 
-/** Appends to the hash-chained access log (Law 91/2025: who viewed/exported/signed/deleted what). */
+function rowHash(prev: string, r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
+  return createHash('sha256').update(prev).update(canonical(r)).digest('hex');
+}
+
+/**
+ * With the station's audit key (derived from the sealed master key, never stored in the database) each
+ * link is an HMAC: someone who can write the database — even holding its key — cannot recompute it.
+ */
+function rowMac(key: Buffer, prev: string, r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
+  return createHmac('sha256', key).update(prev).update(canonical(r)).digest('hex');
+}
+
+function boundaryMac(key: Buffer, from: number): string {
+  return createHmac('sha256', key).update(`audit.mac_from:${from}`).digest('hex');
+}
+
+const auditKeys = new WeakMap<Store, Buffer>();
+
+/**
+ * Gives the store its audit MAC key. An earlier station's plain chain is verified first, then the rows
+ * after it are linked by MAC; the boundary itself is MACed so it cannot be moved to hide rows.
+ */
+export function attachAuditKey(store: Store, key: Buffer): void {
+  auditKeys.set(store, key);
+  if (getSetting<{ from: number; mac: string }>(store, MAC_FROM) !== undefined) return;
+  store.tx(() => {
+    const last = store.get<{ seq: number }>(sql`SELECT seq FROM audit_event ORDER BY seq DESC LIMIT 1`);
+    const from = (last?.seq ?? 0) + 1;
+    setSetting(store, MAC_FROM, { from, mac: boundaryMac(key, from) });
+  });
+}
+
+/** Appends to the chained access log (Law 91/2025: who viewed/exported/signed/deleted what). */
 export function appendAudit(store: Store, e: AuditInput, at: string = new Date().toISOString()): AuditRow {
+  const key = auditKeys.get(store);
   return store.tx(() => {
     const last = store.get<{ seq: number; hash: string }>(sql`SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1`);
     const base = {
@@ -43,19 +78,56 @@ export function appendAudit(store: Store, e: AuditInput, at: string = new Date()
       details_json: JSON.stringify(e.details ?? {}),
     };
     const prev = last?.hash ?? GENESIS;
-    const row: AuditRow = { ...base, prev_hash: prev, hash: rowHash(prev, base) };
+    const row: AuditRow = { ...base, prev_hash: prev, hash: key ? rowMac(key, prev, base) : rowHash(prev, base) };
     store.run(sql`INSERT INTO audit_event (seq, at, actor, action, subject_type, subject_id, details_json, prev_hash, hash)
       VALUES (${row.seq}, ${row.at}, ${row.actor}, ${row.action}, ${row.subject_type}, ${row.subject_id}, ${row.details_json}, ${row.prev_hash}, ${row.hash})`);
     return row;
   });
 }
 
-/** Walks the chain; returns the first broken seq or null when intact. */
-export function verifyAuditChain(store: Store): number | null {
+function same(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+export interface AuditCheck {
+  /** The first seq whose link does not hold, or null when the whole chain holds. */
+  brokenAt: number | null;
+  rows: number;
+  /** The seq from which links are keyed MACs (null: no key given, plain hashes checked only). */
+  macFrom: number | null;
+  head: string;
+}
+
+/** Walks the chain (MAC links with the key, plain sha256 links before the keyed part). */
+export function checkAuditChain(store: Store, key: Buffer | undefined = auditKeys.get(store)): AuditCheck {
+  let macFrom: number | null = null;
+  let brokenAt: number | null = null;
+  if (key) {
+    const b = getSetting<{ from: number; mac: string }>(store, MAC_FROM);
+    if (b !== undefined && (typeof b.from !== 'number' || typeof b.mac !== 'string' || !same(b.mac, boundaryMac(key, b.from)))) brokenAt = 0;
+    macFrom = b?.from ?? 1;
+  }
   let prev = GENESIS;
+  let rows = 0;
   for (const r of store.db.prepare('SELECT * FROM audit_event ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
-    if (r.prev_hash !== prev || rowHash(prev, r) !== r.hash) return r.seq;
+    rows++;
+    if (brokenAt !== null) break;
+    const expected = key && macFrom !== null && r.seq >= macFrom ? rowMac(key, prev, r) : rowHash(prev, r);
+    if (r.seq !== rows || r.prev_hash !== prev || !same(expected, r.hash)) {
+      brokenAt = r.seq;
+      break;
+    }
     prev = r.hash;
   }
-  return null;
+  return { brokenAt, rows, macFrom, head: prev };
+}
+
+/** Walks the chain; returns the first broken seq or null when intact. */
+export function verifyAuditChain(store: Store): number | null {
+  return checkAuditChain(store).brokenAt;
+}
+
+/** Rows of a period for an inspector (`sohoa audit export`), oldest first. */
+export function auditRows(store: Store, fromIso: string, toIso: string): AuditRow[] {
+  return store.all<AuditRow>(sql`SELECT * FROM audit_event WHERE at >= ${fromIso} AND at < ${toIso} ORDER BY seq`);
 }

@@ -1,7 +1,9 @@
-import Database from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { StationError } from '../../common/errors';
 import { createLogger } from '../log/logger';
+import { pausePoint } from '../station/testSeam';
 import { codeSchemaVersion, loadMigrations, type Migration } from './migrations';
 import type { Sql } from './sql';
 
@@ -16,16 +18,29 @@ export interface HeaderInfo {
   userVersion: number;
   applicationId: number;
   walPending: boolean;
+  /** The file does not start with the SQLite magic: encrypted (SQLCipher 4 format), or not a database. */
+  encrypted: boolean;
+}
+
+/**
+ * The database key as SQLite3 Multiple Ciphers takes it: the SQLCipher 4 scheme (so `sqlcipher` tools
+ * open a copy for an inspector) with a raw 256-bit key (no passphrase KDF: the key is random).
+ */
+export function applyKey(db: Database.Database, key: Buffer, pragma: 'key' | 'rekey' = 'key'): void {
+  db.pragma("cipher = 'sqlcipher'");
+  db.pragma('legacy = 4');
+  db.pragma(`${pragma} = "x'${key.toString('hex')}'"`);
 }
 
 /**
  * Reads the version straight from the file header (offset 60 user_version, 68 application_id) with a plain
- * read-only fd: nothing is written, no -wal/-shm is created, the file stays byte-identical.
+ * read-only fd: nothing is written, no -wal/-shm is created, the file stays byte-identical. An encrypted
+ * file has no readable header: `encrypted` is set and the caller asks SQLite with the key.
  */
 export function readHeader(file: string): HeaderInfo {
-  if (!existsSync(file)) return { exists: false, userVersion: 0, applicationId: 0, walPending: false };
+  if (!existsSync(file)) return { exists: false, userVersion: 0, applicationId: 0, walPending: false, encrypted: false };
   const size = statSync(file).size;
-  if (size === 0) return { exists: true, userVersion: 0, applicationId: 0, walPending: false };
+  if (size === 0) return { exists: true, userVersion: 0, applicationId: 0, walPending: false, encrypted: false };
   const buf = Buffer.alloc(100);
   const fd = openSync(file, 'r');
   let n: number;
@@ -34,33 +49,100 @@ export function readHeader(file: string): HeaderInfo {
   } finally {
     closeSync(fd);
   }
-  if (n < 100 || buf.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
-    throw new StationError('DB_CORRUPT', `${file} is not an SQLite database`, { file });
-  }
   const wal = `${file}-wal`;
-  return {
-    exists: true,
-    userVersion: buf.readUInt32BE(60),
-    applicationId: buf.readUInt32BE(68),
-    walPending: existsSync(wal) && statSync(wal).size > 0,
-  };
+  const walPending = existsSync(wal) && statSync(wal).size > 0;
+  if (n < 100 || buf.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
+    return { exists: true, userVersion: 0, applicationId: 0, walPending, encrypted: true };
+  }
+  return { exists: true, userVersion: buf.readUInt32BE(60), applicationId: buf.readUInt32BE(68), walPending, encrypted: false };
 }
 
-/** The schema version a file holds, without changing it (used by `doctor` and before opening). */
-export function peekSchemaVersion(file: string): HeaderInfo {
+/** Whether a database file exists and is encrypted (its first bytes are not the SQLite magic). */
+export function isEncryptedDatabase(file: string): boolean {
   const h = readHeader(file);
-  if (!h.walPending) return h;
-  // Committed pages may still sit in the WAL (after a crash): ask SQLite, read-only.
+  return h.exists && h.encrypted;
+}
+
+/**
+ * The schema version a file holds, without changing it (used by `doctor` and before opening). A plaintext
+ * file is read from its header; an encrypted one (or committed pages still in the WAL) through SQLite,
+ * read-only, with the key.
+ */
+export function peekSchemaVersion(file: string, key?: Buffer | null): HeaderInfo {
+  const h = readHeader(file);
+  if (h.encrypted && !key) throw new StationError('DB_CORRUPT', `${file} is not an SQLite database (or is encrypted and no key was given)`, { file });
+  if (!h.walPending && !h.encrypted) return h;
   const ro = new Database(file, { readonly: true, fileMustExist: true });
   try {
+    if (h.encrypted && key) applyKey(ro, key);
     return {
       ...h,
       userVersion: ro.pragma('user_version', { simple: true }) as number,
       applicationId: ro.pragma('application_id', { simple: true }) as number,
     };
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (h.encrypted && code === 'SQLITE_NOTADB') {
+      throw new StationError('DB_CORRUPT', `${file} is not an SQLite database, or its key is not this station's key`, { file, encrypted: true });
+    }
+    throw err;
   } finally {
     ro.close();
   }
+}
+
+function fsyncPath(path: string): void {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* a directory cannot be synced on every platform */
+  }
+}
+
+/**
+ * Encrypts a plaintext station database, crash-safe: checkpoint the WAL into the file, copy it, encrypt
+ * the copy (`PRAGMA rekey`, rollback-journal mode), fsync, then rename the copy over the original. A power
+ * cut leaves either the whole plaintext file or the whole encrypted one (the half-made copy is dropped at
+ * the next start).
+ */
+export function encryptDatabaseInPlace(file: string, key: Buffer): void {
+  const work = `${file}.encrypting`;
+  rmSync(work, { force: true });
+  rmSync(`${work}-journal`, { force: true });
+  const plain = new Database(file, { fileMustExist: true });
+  try {
+    plain.pragma('wal_checkpoint(TRUNCATE)');
+    plain.pragma('journal_mode = DELETE');
+  } finally {
+    plain.close();
+  }
+  copyFileSync(file, work);
+  const enc = new Database(work, { fileMustExist: true });
+  try {
+    enc.pragma('journal_mode = DELETE');
+    applyKey(enc, key, 'rekey');
+  } finally {
+    enc.close();
+  }
+  fsyncPath(work);
+  pausePoint('encrypt-db-before-rename');
+  // The plaintext WAL/SHM were emptied by the checkpoint; they must not sit beside the encrypted file.
+  rmSync(`${file}-wal`, { force: true });
+  rmSync(`${file}-shm`, { force: true });
+  renameSync(work, file);
+  fsyncPath(dirname(file));
+  log.info('database encrypted in place', { file });
+}
+
+/** A half-made encrypted copy left by a crash during `encryptDatabaseInPlace` is garbage. */
+export function dropEncryptionLeftovers(file: string): void {
+  rmSync(`${file}.encrypting`, { force: true });
+  rmSync(`${file}.encrypting-journal`, { force: true });
 }
 
 function sqliteError(err: unknown, file: string): StationError {
@@ -116,10 +198,28 @@ export class Store {
   }
 }
 
+/** Opens an existing database read-only (doctor, inspectors): no migration, nothing written. */
+export function openStoreReadOnly(file: string, key: Buffer | null): Store {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    if (key && readHeader(file).encrypted) applyKey(db, key);
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (err) {
+    db.close();
+    throw sqliteError(err, file);
+  }
+  return new Store(db);
+}
+
 export interface OpenOptions {
   migrations?: Migration[];
   /** Stop at this version (tests migrate step by step). */
   targetVersion?: number;
+  /**
+   * The database key (encryption at rest). A plaintext file is encrypted in place before it is opened.
+   * `null` opens a plaintext database as it is (tests that build a station of the earlier, plaintext kind).
+   */
+  key?: Buffer | null;
 }
 
 /**
@@ -130,9 +230,11 @@ export interface OpenOptions {
 export function openStore(file: string, opts: OpenOptions = {}): Store {
   const migrations = opts.migrations ?? loadMigrations();
   const known = opts.targetVersion ?? codeSchemaVersion(migrations);
+  const key = opts.key ?? null;
   let header: HeaderInfo;
   try {
-    header = peekSchemaVersion(file);
+    dropEncryptionLeftovers(file);
+    header = peekSchemaVersion(file, key);
   } catch (err) {
     throw sqliteError(err, file);
   }
@@ -149,11 +251,13 @@ export function openStore(file: string, opts: OpenOptions = {}): Store {
 
   let db: Database.Database;
   try {
+    if (key && header.exists && !header.encrypted && statSync(file).size > 0) encryptDatabaseInPlace(file, key);
     db = new Database(file, { timeout: 5000 });
   } catch (err) {
     throw sqliteError(err, file);
   }
   try {
+    if (key) applyKey(db, key);
     if (header.exists && header.userVersion === 0) {
       const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
       if (tables.n > 0) throw new StationError('DB_CORRUPT', `${file} holds tables of another application`, { file });

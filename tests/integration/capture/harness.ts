@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StationClient } from '../../../electron/common/api';
 import type { ScanJobDetail, ScanProfileInput } from '../../../electron/common/capture';
 import { Dispatcher } from '../../../electron/core/service/dispatcher';
+import { readKeys } from '../../../electron/core/security/keys';
 import { Station } from '../../../electron/core/station/station';
+import { BlobStore } from '../../../electron/core/store/blobs';
 import { sql } from '../../../electron/core/store/sql';
 import { findProcesses } from '../../../native-bridge/processes';
 import { signedInClient } from '../../helpers/session';
@@ -72,15 +73,22 @@ export function seqs(j: ScanJobDetail): number[] {
 
 export const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-/** Every blob file under the data dir hashes to its own name (no torn or altered file). */
+/** Every blob file under the data dir opens (tag) and hashes to its own name (no torn or altered file). */
 export function tornBlobs(dataDir: string): string[] {
   const bad: string[] = [];
+  const blobs = new BlobStore(join(dataDir, 'blobs'), readKeys(dataDir)?.blobs ?? null);
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir)) {
       const p = join(dir, e);
       if (statSync(p).isDirectory()) {
         if (e !== 'tmp') walk(p);
-      } else if (/^[0-9a-f]{64}$/.test(e) && createHash('sha256').update(readFileSync(p)).digest('hex') !== e) bad.push(e);
+      } else if (/^[0-9a-f]{64}$/.test(e)) {
+        try {
+          blobs.get(e, { verify: true });
+        } catch {
+          bad.push(e);
+        }
+      }
     }
   };
   walk(join(dataDir, 'blobs'));

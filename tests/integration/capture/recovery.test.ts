@@ -6,6 +6,7 @@ import { scanProfileSchema } from '../../../electron/common/capture';
 import { insertScanJob } from '../../../electron/core/store/capture';
 import { SaneDriver, spoolName } from '../../../native-bridge/sane/driver';
 import { isAlive } from '../../../native-bridge/processes';
+import { plainBlobCopy } from '../../helpers/stationDb';
 import { tempDir } from '../../helpers/tmp';
 import { lowRes, openDemoStation, range, scanimagesUnder, seqs, tornBlobs, waitJob, type DemoStation } from './harness';
 
@@ -72,7 +73,7 @@ describe('restart recovery of the spool', () => {
     const spool = join(dataDir, 'spool', r.value.id);
     mkdirSync(spool, { recursive: true });
     const blob = first.pages[4]!.sha256;
-    copyFileSync(join(dataDir, 'blobs', blob.slice(0, 2), blob.slice(2, 4), blob), join(spool, spoolName(5)));
+    writeFileSync(join(spool, spoolName(5)), readFileSync(plainBlobCopy(dataDir, blob, tempDir()))); // the raw page, plaintext as the driver wrote it
     await open.close();
     open = await openDemoStation(dataDir);
     const after = await waitJob(open.client, r.value.id, () => true);

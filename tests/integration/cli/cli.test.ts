@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { api, ROOT, runCli, SOHOA_BIN, startService, TEST_ADMIN, type RunningService } from '../../helpers/cli';
 import { cliSignIn } from '../../helpers/session';
+import { openStationDb } from '../../helpers/stationDb';
 import { tempDir } from '../../helpers/tmp';
 
 const services: RunningService[] = [];
@@ -57,12 +57,12 @@ describe('sohoa CLI', () => {
     };
     expect(report.schema.fileVersion).toBe(report.schema.codeVersion);
     const ids = report.checks.map((c) => c.id);
-    for (const tool of ['scanimage', 'ghostscript', 'pdfsig', 'java', 'pdfbox', 'softhsm', 'tesseract', 'better-sqlite3', 'sharp', 'disk']) {
+    for (const tool of ['scanimage', 'ghostscript', 'pdfsig', 'java', 'pdfbox', 'softhsm', 'tesseract', 'better-sqlite3-multiple-ciphers', 'sharp', 'disk']) {
       expect(ids).toContain(tool);
     }
     expect(report.checks.find((c) => c.id === 'scanimage')?.kind).toBe('runtime');
     expect(report.checks.find((c) => c.id === 'pdfsig')?.kind).toBe('test');
-    expect(report.checks.find((c) => c.id === 'better-sqlite3')?.status).toBe('ok');
+    expect(report.checks.find((c) => c.id === 'better-sqlite3-multiple-ciphers')?.status).toBe('ok');
     expect(r.code === 0).toBe(report.ok);
   });
 
@@ -109,7 +109,7 @@ describe('sohoa CLI', () => {
     const dir = tempDir();
     runCli(['dossier', 'list'], { SOHOA_DATA_DIR: dir });
     const db = join(dir, 'station.db');
-    const raw = new Database(db);
+    const raw = openStationDb(dir);
     raw.pragma('user_version = 9999');
     raw.close();
     const before = readFileSync(db);

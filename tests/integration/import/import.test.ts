@@ -15,6 +15,8 @@ import { sql } from '../../../electron/core/store/sql';
 import { textPdf, writeImportFiles, type ImportFiles } from '../../fixtures/import/files';
 import { cliSignIn, signedInClient } from '../../helpers/session';
 import { runCli } from '../../helpers/cli';
+import { plainBlobCopy } from '../../helpers/stationDb';
+import { tempDir } from '../../helpers/tmp';
 
 let root: string;
 let station: Station;
@@ -87,7 +89,8 @@ describe('documents.import', () => {
     expect(comp.ok && comp.value.components.find((c) => c.typeCode === 'KS-TK')!.digitised).toBe(true);
 
     // One JVM for every output, plus a plain (non-PDF/A) original the validator must reject.
-    const outputs = done.map((d) => station.blobs.pathOf(d.sha256));
+    const plainDir = tempDir('sohoa-import-out-'); // blobs are encrypted at rest
+    const outputs = done.map((d) => plainBlobCopy(station.layout.root, d.sha256, plainDir));
     const results = await preflightFiles([...outputs, files.good.pdf]);
     for (const r of results.slice(0, -1)) expect({ file: r.file, valid: r.valid, errors: r.errors }).toEqual({ file: r.file, valid: true, errors: [] });
     expect(results.at(-1)!.valid).toBe(false);

@@ -133,10 +133,11 @@ describe('documents.sign and documents.verify', () => {
         ['Pham Thi Clerk', true],
         ['UBND Phuong Ben Nghe', true],
       ]);
-      const ps = await pdfsig(station.blobs.pathOf(r2!.sha256), pki.nssDir);
+      // Blobs are encrypted at rest: the validators read the plaintext the station hands to its own tools.
+      const ps = await station.blobs.withPlainFile(r2!.sha256, (f) => pdfsig(f, pki.nssDir));
       expect(ps.map((s) => s.valid)).toEqual([true, true]);
       // The imported (Ghostscript-normalised) PDF/A-1b stays PDF/A-1b with both marks.
-      const [pf] = await preflightFiles([station.blobs.pathOf(r2!.sha256)]);
+      const [pf] = await station.blobs.withPlainFile(r2!.sha256, (f) => preflightFiles([f]));
       expect(pf!.errors).toEqual([]);
       expect(pf!.valid).toBe(true);
       // The PIN and password appear nowhere in the database or the logs.

@@ -74,4 +74,15 @@ describe('digitisation report', () => {
     expect(lines[1]).toBe('2026-03,1.001193,Đăng ký khai sinh,commune,Lan,2,1,6,4,1,1,50,50,15,x');
     expect(lines[4]).toContain('Tổng cộng / Total');
   });
+
+  it('neutralises CSV cells a spreadsheet would run as formulas, and leaves numbers alone', () => {
+    const evil = FACTS.map((x, i) => (i === 0 ? { ...x, clerk_name: '=HYPERLINK("http://x","y")', procedure_name: '+cmd|calc' } : x));
+    const csv = toCsv(aggregate(evil, '2026-03-01', '2026-03-31', { ...OPTS, period: 'month' }));
+    const line = csv.split('\r\n').find((l) => l.includes('HYPERLINK')) ?? '';
+    expect(line).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(line).toContain(`,'+cmd|calc,`);
+    for (const l of csv.split('\r\n')) expect(l.split(',').some((c) => /^[=+@]/.test(c))).toBe(false);
+    expect(line.endsWith(',1,1,3,3,1,1,100,100,15,x')).toBe(true); // numbers are not touched
+  });
 });
+

@@ -44,7 +44,7 @@ describe('electron-builder.yml', () => {
   it('ships the built app, migrations and resources, with native modules outside the asar', () => {
     const files = JSON.stringify(config.files);
     for (const f of ['dist/**/*', 'migrations/**/*', 'resources/**/*']) expect(files).toContain(f);
-    for (const m of ['better-sqlite3', 'sharp', 'pkcs11js']) expect(config.asarUnpack.some((p) => p.includes(m)), m).toBe(true);
+    for (const m of ['better-sqlite3', 'better-sqlite3-multiple-ciphers', 'sharp', 'pkcs11js']) expect(config.asarUnpack.some((p) => p.includes(m)), m).toBe(true);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string };
     expect(pkg.main).toBe('dist/electron/main/main.js');
   });

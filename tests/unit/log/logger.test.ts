@@ -36,4 +36,20 @@ describe('createLogger', () => {
     createLogger('t').warn('loud');
     expect(readFileSync(join(dir, 'station.log'), 'utf8')).toContain('loud');
   });
+
+  it('never writes a CCCD in clear, in a field, a nested detail or the message, and drops owner names', () => {
+    const dir = tempDir();
+    configureLogging({ dir });
+    createLogger('dossiers').warn('owner 001099012345 refused', {
+      ownerId: '079203004567',
+      ownerName: 'Nguyễn Văn A',
+      details: { error: { message: 'INVALID_OWNER_ID 001099012346' } },
+      bytes: 1234567890123, // 13 digits: a size, not a CCCD
+    });
+    const text = readFileSync(join(dir, 'station.log'), 'utf8');
+    for (const id of ['001099012345', '079203004567', '001099012346', 'Nguyễn Văn A']) expect(text).not.toContain(id);
+    const line = JSON.parse(text.trim()) as Record<string, unknown>;
+    expect(line).toMatchObject({ msg: 'owner *********345 refused', ownerId: '*********567', ownerName: '[redacted]', bytes: 1234567890123 });
+  });
 });
+

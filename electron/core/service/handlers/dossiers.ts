@@ -44,8 +44,13 @@ export function createDossierHandlers(station: Station): HandlersFor<keyof typeo
       station.emit('dossier.changed', { id: dossier.id });
       return dossier;
     },
-    // A clerk sees their own drafts first; the records clerk and the admin see the station's in time order.
-    'dossiers.list': (p, ctx) => listDossiers(store, { ...p, ownFirst: ctx.user?.role === 'clerk' ? ctx.user.id : undefined }),
+    'dossiers.list': (p, ctx) => {
+      // A clerk sees their own drafts first; the records clerk and the admin see the station's in time order.
+      const rows = listDossiers(store, { ...p, ownFirst: ctx.user?.role === 'clerk' ? ctx.user.id : undefined });
+      // A list shows citizens' names and CCCDs: a read of personal data (Law 91/2025), logged with its filter.
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.list', details: { filter: p, shown: rows.length } });
+      return rows;
+    },
     'dossiers.get': ({ id }, ctx) => {
       const d = getDossier(store, id);
       if (!d) throw new StationError('NOT_FOUND', `no dossier ${id}`, { id });

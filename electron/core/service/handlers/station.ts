@@ -1,4 +1,7 @@
 import type { stationMethods } from '../../../common/api/station';
+import { dayRange } from '../../reports/digitisation';
+import { appendAudit, auditRows, checkAuditChain } from '../../store/audit';
+import { readSyncSettings } from '../../sync/settings';
 import { listProcedures, procedureComponents } from '../../store/procedures';
 import { STATION_VERSION } from '../../station/version';
 import type { Station } from '../../station/station';
@@ -15,7 +18,17 @@ export function createStationHandlers(station: Station): HandlersFor<keyof typeo
       demoMode: station.demo,
       online: false,
       serverConfigured: false,
+      encrypted: station.protection.encrypted,
+      auditBrokenAt: station.protection.auditBrokenAt,
     }),
+    'audit.export': ({ from, to }, ctx) => {
+      // Local calendar days to instants, with the station's offset, as the digitisation report does.
+      const { fromIso, toIso } = dayRange(from, to, readSyncSettings(station.store).utcOffsetMinutes);
+      const rows = auditRows(station.store, fromIso, toIso);
+      const check = checkAuditChain(station.store);
+      appendAudit(station.store, { actor: ctx.user?.id ?? null, action: 'audit.export', details: { from, to, rows: rows.length } });
+      return { from, to, check, rows };
+    },
     'procedures.list': ({ query }) => {
       const q = query?.trim().toLocaleLowerCase('vi') ?? '';
       return listProcedures(station.store)
@@ -34,3 +47,4 @@ export function createStationHandlers(station: Station): HandlersFor<keyof typeo
     },
   };
 }
+
