@@ -18,6 +18,11 @@ function password(args: { values: Record<string, unknown> }, io: Parameters<Comm
   return readSecret(io, 'password', args.values['password-env'] as string | undefined, args.values['password-fd'] as string | undefined);
 }
 
+function missingUser(io: Parameters<Command['run']>[1], usage: string): number {
+  io.err(`--user is required\nusage: ${usage}`);
+  return EXIT.USAGE;
+}
+
 export const loginCommand: Command = {
   name: 'login',
   summary: "sign in as a clerk; the session is kept for this OS user (0600 file in the data directory)",
@@ -25,10 +30,7 @@ export const loginCommand: Command = {
   options: { user: { type: 'string' }, ...passwordOptions },
   async run(args, io) {
     const user = args.values.user as string | undefined;
-    if (!user) {
-      io.err(`--user is required\nusage: ${this.usage}`);
-      return EXIT.USAGE;
-    }
+    if (!user) return missingUser(io, this.usage);
     const pw = await password(args, io);
     return withClient(args.dataDir, async (client) => {
       const r = await client.call('auth.signIn', { username: user, password: pw });
@@ -116,10 +118,7 @@ export const accountResetCommand: Command = {
   options: { user: { type: 'string' }, ...passwordOptions },
   async run(args, io) {
     const user = args.values.user as string | undefined;
-    if (!user) {
-      io.err(`--user is required\nusage: ${this.usage}`);
-      return EXIT.USAGE;
-    }
+    if (!user) return missingUser(io, this.usage);
     const pw = await password(args, io);
     return withClient(args.dataDir, async (client) => {
       const list = await client.call('accounts.list', {});
@@ -146,10 +145,7 @@ export const adminResetCommand: Command = {
   options: { user: { type: 'string' }, ...passwordOptions },
   async run(args, io) {
     const user = args.values.user as string | undefined;
-    if (!user) {
-      io.err(`--user is required\nusage: ${this.usage}`);
-      return EXIT.USAGE;
-    }
+    if (!user) return missingUser(io, this.usage);
     if (typeof process.getuid === 'function') {
       const uid = process.getuid();
       // A data directory not made yet will be this user's.
