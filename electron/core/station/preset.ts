@@ -35,7 +35,7 @@ export const presetSchema = z
       })
       .strict()
       .optional(),
-    /** The first admin: a scrypt hash (`sohoa admin hash-password`) or a temporary password changed at first sign-in. */
+    /** The first admin: a `scrypt$N$r$p$salt$key` hash or a temporary password changed at first sign-in. */
     admin: z
       .object({
         username: z.string().min(2).max(64),
