@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startService, type RunningService } from '../helpers/cli';
+import { openStationDb, plainBlobCopy } from '../helpers/stationDb';
 import { tempDir } from '../helpers/tmp';
 import { TestPki } from '../signing-infra/pki';
 import { SOFTHSM_MODULE, TestToken } from '../signing-infra/softhsm';
@@ -110,11 +111,19 @@ describe('SAO Y from the UI (records clerk)', () => {
     const v = (await api(svc, 'documents.verify', { documentId })).body as { value: { valid: boolean; signatures: { signer: { name: string } }[] } };
     expect(v.value.valid).toBe(true);
     expect(v.value.signatures.map((s) => s.signer.name)).toEqual(['UBND xa Tan Phu']);
-    const audit = execFileSync('sqlite3', [join(svc.dataDir, 'station.db'), "SELECT u.login, s.role FROM signature s JOIN user u ON u.id = s.signed_by"], { encoding: 'utf8' }).trim();
-    expect(audit).toBe('vanthu|agency');
+    // The database is encrypted at rest: read it as an inspector holding the key would.
+    const db = openStationDb(svc.dataDir, { readonly: true });
+    let signer: unknown[];
+    let blob: string;
+    try {
+      signer = db.prepare('SELECT u.login, s.role FROM signature s JOIN user u ON u.id = s.signed_by').all();
+      blob = (db.prepare('SELECT sha256 FROM document WHERE id = ?').get(documentId) as { sha256: string }).sha256;
+    } finally {
+      db.close();
+    }
+    expect(signer).toEqual([{ login: 'vanthu', role: 'agency' }]);
     // Page 1 as a reader meets it: the "SAO Y" text and the agency name (pdftotext), the seal image, a render kept beside the screenshots.
-    const blob = execFileSync('sqlite3', [join(svc.dataDir, 'station.db'), `SELECT sha256 FROM document WHERE id = '${documentId}'`], { encoding: 'utf8' }).trim();
-    const pdf = join(svc.dataDir, 'blobs', blob.slice(0, 2), blob.slice(2, 4), blob);
+    const pdf = plainBlobCopy(svc.dataDir, blob, workDir); // blobs are encrypted at rest
     const text = execFileSync('pdftotext', ['-f', '1', '-l', '1', pdf, '-'], { encoding: 'utf8' });
     expect(text).toContain('SAO Y');
     expect(text).toContain('UBND xã Tân Phú');
