@@ -30,6 +30,11 @@ export const ERROR_CODES = [
   'KEY_INSECURE',
   'KEY_UNAVAILABLE',
   'AUDIT_CHAIN_BROKEN',
+  // OCR and sheet codes
+  'OCR_FAILED',
+  'QR_NOT_FOUND',
+  'CCCD_QR_INVALID',
+  'CCCD_QR_IME',
   // domain validation
   'INVALID_OWNER_ID',
   'INVALID_PROCEDURE_CODE',

@@ -9,6 +9,8 @@ import { scanCommand } from './scan';
 import { serveCommand } from './serve';
 import { signCommand, signingCertsCommand, signingConfigCommand, timestampCommand, verifyCommand } from './sign';
 import { catalogueListCommand, catalogueLoadCommand } from './catalogue';
+import { cccdReadCommand } from './cccd';
+import { coverCommand } from './cover';
 import { dossierChecklistCommand, dossierCompleteCommand } from './dossierModel';
 import { reportCommand } from './report';
 import { auditExportCommand, keyRecoverCommand } from './security';
@@ -29,4 +31,5 @@ export const COMMANDS: Command[] = [
   signCommand, timestampCommand, verifyCommand, signingConfigCommand, signingCertsCommand,
   loginCommand, logoutCommand, whoamiCommand, accountListCommand, accountAddCommand, accountResetCommand, adminResetCommand,
   auditExportCommand, keyRecoverCommand,
+  coverCommand, cccdReadCommand,
 ];

@@ -3,6 +3,7 @@ import { straighten } from '../imaging/deskew';
 import type { RasterImage } from '../imaging/raster';
 import { encodePage, type EncodedPage } from './encode';
 import type { PdfMeta } from './metadata';
+import { ocrPage, type OcrOptions } from './ocr';
 import { getProfile, type ProfileId } from './profiles';
 import { PdfAWriter, type PdfALevel, type WrittenPdf } from './writer';
 
@@ -41,6 +42,8 @@ export interface AssembleOptions {
   /** Pages prepared at once (decode/analyse/encode overlap in libvips threads); output order is kept. Default 2. */
   concurrency?: number;
   onPage?: (index: number, outcome: PageOutcome) => void | Promise<void>;
+  /** Adds an invisible text layer read by tesseract in this language (searchable PDF). */
+  ocr?: OcrOptions;
 }
 
 export interface AssembleResult {
@@ -66,7 +69,9 @@ async function preparePage(src: PageSource, opts: AssembleOptions): Promise<{ en
   const skewDeg = opts.deskew === false ? 0 : (src.skewDeg ?? analysis?.skewDeg ?? 0);
   const upright = await straighten(img, rotation, skewDeg);
   img = upright; // drop the unrotated copy before encoding
+  const text = opts.ocr ? await ocrPage(img, opts.ocr) : undefined; // read upright, so the words land where they are printed
   const encoded = await encodePage(img, profile);
+  if (text) encoded.text = text;
   return {
     encoded,
     outcome: { label: src.label, analysis, rotation, skewDeg, bytes: encoded.bytes, widthPx: encoded.widthPx, heightPx: encoded.heightPx, dpi: encoded.dpi },

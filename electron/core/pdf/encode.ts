@@ -5,6 +5,7 @@ import { histogramPercentile } from '../imaging/gray';
 import type { RasterImage } from '../imaging/raster';
 import { readTiffIfds, singleStrip } from '../imaging/tiff';
 import { PROFILES, getProfile, type CompressionProfile, type ProfileId } from './profiles';
+import type { OcrPageText } from './ocr';
 
 /** One image XObject, already in its PDF filter's format (no re-encoding in the writer). */
 export interface EncodedImage {
@@ -33,6 +34,8 @@ export interface EncodedPage {
   method: 'jpeg' | 'mrc' | 'g4';
   /** Image bytes of the page (all layers). */
   bytes: number;
+  /** Recognised words for the invisible text layer (OCR), in pixels of this page. */
+  text?: OcrPageText;
 }
 
 export interface EncodeOptions {

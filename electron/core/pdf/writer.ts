@@ -6,6 +6,7 @@ import { StationError } from '../../common/errors';
 import { fsError } from '../station/dataDir';
 import type { EncodedImage, EncodedPage } from './encode';
 import { infoDict, resolveMeta, xmpPacket, type PdfMeta } from './metadata';
+import { glyphlessFont, textLayerOps, toUnicodeCMap, type FontRefs } from './textLayer';
 
 /** sRGB ICC v2 (icc-profiles-free, zlib licence; see resources/icc/README.md): PDF/A-1 needs ICC v2, v4 fails. */
 export const SRGB_ICC_PATH = fileURLToPath(new URL('../../../resources/icc/sRGB-v2.icc', import.meta.url));
@@ -57,6 +58,9 @@ export class PdfAWriter {
   private readonly offsets: number[] = [];
   private readonly pageRefs: number[] = [];
   private nextObj = 7;
+  private fontRef: number | null = null;
+  private toUnicodeRef: number | null = null;
+  private readonly usedCodeBlocks = new Set<number>();
   private readonly hash = createHash('sha256');
 
   private constructor(
@@ -153,6 +157,21 @@ export class PdfAWriter {
     return n;
   }
 
+  /** The OCR layer's font, written once per file the first time a page carries text; its object number. */
+  private textFont(): number {
+    if (this.fontRef !== null) return this.fontRef;
+    const f = glyphlessFont();
+    const refs: FontRefs = { type0: this.alloc(), cidFont: this.alloc(), descriptor: this.alloc(), fontFile: this.alloc(), cidToGid: this.alloc(), toUnicode: this.alloc() };
+    this.object(refs.type0, f.type0(refs));
+    this.object(refs.cidFont, f.cidFont(refs));
+    this.object(refs.descriptor, f.descriptor(refs));
+    this.stream(refs.fontFile, f.fontFile.dict, f.fontFile.data);
+    this.stream(refs.cidToGid, f.cidToGid.dict, f.cidToGid.data);
+    this.toUnicodeRef = refs.toUnicode; // written at close, once every page's characters are known
+    this.fontRef = refs.type0;
+    return refs.type0;
+  }
+
   /** Appends one page: its media box is the pixel size at the page's dpi (100 % scale). */
   async addPage(page: EncodedPage): Promise<void> {
     if (!(page.dpi > 0) || page.widthPx < 1 || page.heightPx < 1) throw new StationError('INVALID_REQUEST', 'page without size or dpi');
@@ -170,12 +189,18 @@ export class PdfAWriter {
       const [r, g, b] = page.mask.fill;
       content += `q\n${num(r)} ${num(g)} ${num(b)} rg\n${num(w)} 0 0 ${num(h)} 0 0 cm\n/Im1 Do\nQ\n`;
     }
+    let fonts = '';
+    if (page.text && page.text.words.length > 0) {
+      content += textLayerOps(page.text.words, page.dpi, h, this.usedCodeBlocks);
+      fonts = ` /Font << /F0 ${this.textFont()} 0 R >>`;
+    }
     const contents = this.alloc();
-    this.stream(contents, '', Buffer.from(content, 'latin1'));
+    if (fonts === '') this.stream(contents, '', Buffer.from(content, 'latin1'));
+    else this.stream(contents, '/Filter /FlateDecode', deflateSync(Buffer.from(content, 'latin1'))); // thousands of text operators
     const pageObj = this.alloc();
     this.object(
       pageObj,
-      `<< /Type /Page /Parent ${PAGES} 0 R /MediaBox [0 0 ${num(w)} ${num(h)}] /Resources << /XObject << ${xobjects.join(' ')} >> >> /Contents ${contents} 0 R >>`,
+      `<< /Type /Page /Parent ${PAGES} 0 R /MediaBox [0 0 ${num(w)} ${num(h)}] /Resources << /XObject << ${xobjects.join(' ')} >>${fonts} >> /Contents ${contents} 0 R >>`,
     );
     this.pageRefs.push(pageObj);
   }
@@ -186,6 +211,7 @@ export class PdfAWriter {
       this.abort();
       throw new StationError('INVALID_REQUEST', 'a PDF needs at least one page');
     }
+    if (this.toUnicodeRef !== null) this.stream(this.toUnicodeRef, '/Filter /FlateDecode', toUnicodeCMap(this.usedCodeBlocks));
     this.object(PAGES, `<< /Type /Pages /Kids [${this.pageRefs.map((r) => `${r} 0 R`).join(' ')}] /Count ${this.pageRefs.length} >>`);
     const size = this.nextObj;
     for (let i = 1; i < size; i++) if (this.offsets[i] === undefined) throw new StationError('INTERNAL', `PDF object ${i} was never written`);
