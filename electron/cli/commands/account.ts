@@ -5,7 +5,7 @@ import { recoverAdmin } from '../../core/accounts/service';
 import { Station } from '../../core/station/station';
 import { EXIT, type Command, type Options } from '../command';
 import { withClient } from '../connect';
-import { printError, table } from '../output';
+import { printError, recoveryKeyNotice, table } from '../output';
 import { readSecret } from '../secret';
 import { removeCliSession, writeCliSession } from '../session';
 
@@ -154,6 +154,7 @@ export const adminResetCommand: Command = {
     }
     const pw = await password(args, io);
     const station = Station.open({ dataDir: args.dataDir, holder: 'cli' });
+    if (station.protection.recoveryKey) process.stderr.write(`${recoveryKeyNotice(station.protection.recoveryKey)}\n`);
     try {
       const a = await recoverAdmin(station, user, pw);
       io.out(args.json ? JSON.stringify(a) : `Đã đặt lại / reset: ${a.username} (admin); đổi mật khẩu khi đăng nhập / change it at sign-in`);
