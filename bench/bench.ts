@@ -199,6 +199,44 @@ async function measureRss(o: BenchOptions, workDir: string): Promise<BenchResult
   return { ...plain, withMallocArenaMax2: { peakMb: capped.peakMb, pagesPerSecond: capped.pagesPerSecond, ...(capped.error ? { error: capped.error } : {}) } };
 }
 
+/** Runs the entries (all, or those named in `only`); targets are prefixed with the entry's name. */
+async function runEntries(o: BenchOptions, ctx: BenchContext, only?: string[]): Promise<{ entries: BenchResult['entries']; targets: BenchTarget[] }> {
+  const entries: BenchResult['entries'] = {};
+  const targets: BenchTarget[] = [];
+  for (const e of await loadEntries(o.entriesDir ?? join(BENCH_DIR, 'entries'), o.log)) {
+    if (only && !only.includes(e.name)) continue;
+    if ('error' in e) {
+      entries[e.name] = { error: e.error };
+      continue;
+    }
+    o.log(`entry ${e.name}: ${e.description}`);
+    try {
+      const r = await e.run(ctx);
+      entries[e.name] = r;
+      targets.push(...(r.targets ?? []).map((t) => ({ ...t, id: `${e.name}/${t.id}` })));
+    } catch (err) {
+      entries[e.name] = { error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  return { entries, targets };
+}
+
+/**
+ * `npm run bench -- --only NAME[,NAME]`: only those entries, without the core figures (profiles, OCR, anchors,
+ * RSS) — for re-measuring one area without loading the shared machine with the whole run.
+ */
+export async function runOnlyEntries(o: BenchOptions, only: string[]): Promise<{ entries: BenchResult['entries']; targets: BenchTarget[] }> {
+  const workDir = mkdtempSync(join(tmpdir(), 'sohoa-bench-'));
+  try {
+    const pages = await ensurePageSet({ count: Math.max(o.pages, 8), dpi: 200 });
+    const result = await runEntries(o, { quick: o.quick, workDir, pages: pages.slice(0, o.pages), log: o.log }, only);
+    if (o.out) writeFileSync(o.out, `${JSON.stringify({ benchVersion: 1, startedAt: new Date().toISOString(), quick: o.quick, only, ...result }, null, 2)}\n`);
+    return result;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
 /** Loads bench/entries/*.ts; a file that fails to load is reported as that entry's error, never fatal. */
 async function loadEntries(dir: string, log: (m: string) => void): Promise<(BenchEntry | { name: string; error: string })[]> {
   const files = readdirSync(dir, { withFileTypes: true })
@@ -354,21 +392,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
 
     const entries: BenchResult['entries'] = {};
     if (o.entries) {
-      const ctx: BenchContext = { quick: o.quick, workDir, pages: set, log: o.log };
-      for (const e of await loadEntries(o.entriesDir ?? join(BENCH_DIR, 'entries'), o.log)) {
-        if ('error' in e) {
-          entries[e.name] = { error: e.error };
-          continue;
-        }
-        o.log(`entry ${e.name}: ${e.description}`);
-        try {
-          const r = await e.run(ctx);
-          entries[e.name] = r;
-          targets.push(...(r.targets ?? []).map((t) => ({ ...t, id: `${e.name}/${t.id}` })));
-        } catch (err) {
-          entries[e.name] = { error: err instanceof Error ? err.message : String(err) };
-        }
-      }
+      const ran = await runEntries(o, { quick: o.quick, workDir, pages: set, log: o.log });
+      Object.assign(entries, ran.entries);
+      targets.push(...ran.targets);
     }
 
     const result: BenchResult = {

@@ -34,7 +34,7 @@ export async function withClient<T>(dataDir: string, fn: (client: StationClient,
   }
   if (station.protection.recoveryKey) process.stderr.write(`${recoveryKeyNotice(station.protection.recoveryKey)}\n`);
   try {
-    return await fn(new LocalStationClient(new Dispatcher(station), { via: 'cli', session }), 'local');
+    return await fn(new LocalStationClient(new Dispatcher(station, { lazy: true }), { via: 'cli', session }), 'local');
   } finally {
     await station.close();
   }

@@ -3,7 +3,7 @@ import { isStationError, toErrorPayload } from '../common/errors';
 import { defaultDataDir } from '../core/station/dataDir';
 import { STATION_VERSION } from '../core/station/version';
 import { EXIT, type Command, type Io, type Options } from './command';
-import { COMMANDS } from './commands/index';
+import { COMMANDS, type CommandEntry } from './commands/index';
 import { printError } from './output';
 
 const GLOBAL_OPTIONS: Options = {
@@ -12,15 +12,19 @@ const GLOBAL_OPTIONS: Options = {
   help: { type: 'boolean', short: 'h' },
 };
 
-function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+async function loadAll(entries: CommandEntry[]): Promise<Command[]> {
+  return Promise.all(entries.map((e) => e.load()));
+}
+
+function helpText(commands: Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `sohoa ${STATION_VERSION} — SoHoa Station (trạm số hóa một cửa)`,
     '',
     'Usage: sohoa <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Global options:',
     '  --data-dir DIR  data directory (default: $SOHOA_DATA_DIR, /var/lib/sohoa-station when installed,',
@@ -34,18 +38,18 @@ function helpText(): string {
   ].join('\n');
 }
 
-function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } | undefined {
   const two = `${argv[0] ?? ''} ${argv[1] ?? ''}`;
   const byTwo = COMMANDS.find((c) => c.name === two);
-  if (byTwo) return { command: byTwo, rest: argv.slice(2) };
+  if (byTwo) return { entry: byTwo, rest: argv.slice(2) };
   const byOne = COMMANDS.find((c) => c.name === argv[0]);
-  if (byOne) return { command: byOne, rest: argv.slice(1) };
+  if (byOne) return { entry: byOne, rest: argv.slice(1) };
   return undefined;
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    io.out(helpText());
+    io.out(helpText(await loadAll(COMMANDS)));
     return argv.length === 0 ? EXIT.USAGE : EXIT.OK;
   }
   if (argv[0] === '--version' || argv[0] === '-v') {
@@ -54,11 +58,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const found = findCommand(argv);
   if (!found) {
-    const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `));
+    const group = await loadAll(COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `)));
     io.err(group.length > 0 ? `usage:\n${group.map((c) => `  ${c.usage}`).join('\n')}` : `unknown command "${argv[0]}"; see sohoa --help`);
     return EXIT.USAGE;
   }
-  const { command, rest } = found;
+  const { rest } = found;
+  const command = await found.entry.load();
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, strict: true, allowPositionals: true });

@@ -94,6 +94,13 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   TLS_UNTRUSTED: { vi: 'Chứng chỉ TLS của máy chủ không tin cậy.', en: 'The server TLS certificate is not trusted.' },
   NOT_ENROLLED: { vi: 'Trạm chưa đăng ký với máy chủ.', en: 'The station is not enrolled with the server.' },
   HASH_MISMATCH: { vi: 'Sai mã băm khi truyền tệp.', en: 'Hash mismatch in transfer.' },
+  INSECURE_TRANSPORT: {
+    vi: 'Máy chủ một cửa phải dùng HTTPS (chỉ máy nội bộ 127.0.0.1 mới được dùng http://).',
+    en: 'The one-stop server must use HTTPS (plain http:// only to loopback).',
+  },
+  SERVER_REDIRECTED: { vi: 'Máy chủ chuyển hướng yêu cầu; trạm không đi theo chuyển hướng.', en: 'The server redirected the request; redirects are refused.' },
+  SERVER_REPLY_TOO_LARGE: { vi: 'Máy chủ trả lời quá lớn; đã bỏ qua.', en: 'The server reply is too large; it was discarded.' },
+  TARGET_CONFIG_INVALID: { vi: 'Tệp cấu hình hệ thống một cửa không hợp lệ.', en: 'The one-stop target configuration file is invalid.' },
   DOSSIER_INCOMPLETE: { vi: 'Hồ sơ còn thiếu thành phần bắt buộc chưa số hóa hoặc chưa ký số.', en: 'Required components are not yet digitised or signed.' },
   DOSSIER_NOT_EDITABLE: { vi: 'Hồ sơ đã gửi, không sửa được thông tin này.', en: 'The dossier was sent; this cannot be changed any more.' },
   SIGN_IN_REQUIRED: { vi: 'Cần đăng nhập để dùng trạm.', en: 'Sign in to use the station.', actionVi: 'Đăng nhập bằng tài khoản của mình.', actionEn: 'Sign in with your own account.' },

@@ -23,6 +23,22 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Like runCli, without blocking this process (an in-process reference server must keep answering). */
+export function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [SOHOA_BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 export interface RunningService {
   child: ChildProcess;
   url: string;

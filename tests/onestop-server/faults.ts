@@ -17,6 +17,7 @@ export const FAULT_KINDS = [
   'duplicate',
   'commit-lost',
   'orphan',
+  'error-code',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -37,6 +38,14 @@ export const RANDOM_FAULT_RATES: Record<FaultKind, number> = {
   duplicate: 0.05,
   'commit-lost': 0.1,
   orphan: 0.1,
+  'error-code': 0.05,
+};
+
+/** The kinds each server mode can fire (dvc-bo/dvcqg have no tus; only dvcqg answers 200 + error_code). */
+export const MODE_FAULT_KINDS: Record<'sohoa-v1' | 'dvc-bo' | 'dvcqg', readonly FaultKind[]> = {
+  'sohoa-v1': FAULT_KINDS.filter((k) => k !== 'error-code'),
+  'dvc-bo': FAULT_KINDS.filter((k) => k !== 'error-code' && k !== 'drop-upload'),
+  dvcqg: FAULT_KINDS.filter((k) => k !== 'drop-upload'),
 };
 
 /** PARAM defaults: delay in ms, Retry-After in seconds. */
@@ -57,6 +66,8 @@ export interface RequestClass {
   completesUpload?: boolean;
   /** tus PATCH body length (Content-Length), 0 if unknown. */
   bodyLength?: number;
+  /** The mode answers failures as HTTP 200 with a failing `error_code` (dvcqg). */
+  bodyCodes?: boolean;
 }
 
 export type Route =
@@ -68,12 +79,14 @@ export type Route =
   | 'lookup'
   | 'dossier'
   | 'commit'
+  | 'next-code'
+  | 'file-put'
   | 'tus-create'
   | 'tus-head'
   | 'tus-patch'
   | 'tus-other';
 
-const JSON_ROUTES: ReadonlySet<Route> = new Set(['enrol', 'token', 'by-hash', 'multipart', 'lookup', 'dossier', 'commit']);
+const JSON_ROUTES: ReadonlySet<Route> = new Set(['enrol', 'token', 'by-hash', 'multipart', 'lookup', 'dossier', 'commit', 'next-code']);
 
 /** Where each kind can take effect (the table in docs/sync-protocol.md §5). */
 export function applies(kind: FaultKind, rc: RequestClass): boolean {
@@ -94,7 +107,9 @@ export function applies(kind: FaultKind, rc: RequestClass): boolean {
     case 'commit-lost':
       return rc.route === 'commit';
     case 'orphan':
-      return rc.route === 'tus-patch' && rc.completesUpload === true;
+      return (rc.route === 'tus-patch' && rc.completesUpload === true) || rc.route === 'multipart' || rc.route === 'file-put';
+    case 'error-code':
+      return rc.bodyCodes === true && (rc.route === 'lookup' || rc.route === 'commit');
   }
 }
 

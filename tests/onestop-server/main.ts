@@ -5,12 +5,17 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, parseFaultArg, type FaultConfig } from './faults';
-import { hasServerData, startOneStopServer } from './server';
+import { hasServerData, SERVER_MODES, startOneStopServer, type ServerMode } from './server';
 import { selfSignedCert } from './tls';
 
-const HELP = `Reference one-stop server (sync protocol v1, docs/sync-protocol.md)
+const HELP = `Reference one-stop server (docs/sync-protocol.md)
 
 npm run onestop-server -- [options]
+  --mode M               sohoa-v1 (default: our protocol v1), dvc-bo (iGate Cổng DVC Bộ / LGSP),
+                         dvcqg (DVCQG adapter protocol: body session, error_code, files pulled by URL)
+  --client ID:SECRET     dvc-bo: an OAuth2 client (repeatable; default: one generated, printed)
+  --account USER:PASS    dvc-bo password grant / dvcqg login (repeatable; default: one generated, printed)
+  --dstcode CODE         dvcqg: the dstcode header every call must carry (default H15)
   --port N               listen port (default 8443; 0 = any free port)
   --host ADDR            listen address (default 127.0.0.1; 0.0.0.0 for a drill over the LAN)
   --data DIR             data directory: onestop.db + files/ (default: a new temp dir)
@@ -60,6 +65,10 @@ async function main(): Promise<void> {
         seed: { type: 'string' },
         'admin-token': { type: 'string' },
         json: { type: 'boolean' },
+        mode: { type: 'string' },
+        client: { type: 'string', multiple: true },
+        account: { type: 'string', multiple: true },
+        dstcode: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -104,6 +113,18 @@ async function main(): Promise<void> {
     tls = { cert: c.cert, key: c.key };
     certInfo = { certFile: c.certFile, fingerprint256: c.fingerprint256 };
   }
+  const mode = (values.mode ?? 'sohoa-v1') as ServerMode;
+  if (!SERVER_MODES.includes(mode)) fail(`--mode must be one of ${SERVER_MODES.join(', ')}`);
+  const pairs = (list: string[] | undefined, what: string): { name: string; secret: string }[] =>
+    (list ?? []).map((x) => {
+      const i = x.indexOf(':');
+      if (i < 1 || i === x.length - 1) fail(`--${what} must be NAME:SECRET`);
+      return { name: x.slice(0, i), secret: x.slice(i + 1) };
+    });
+  const clients = pairs(values.client, 'client');
+  const accounts = pairs(values.account, 'account');
+  if (mode === 'dvc-bo' && clients.length === 0) clients.push({ name: 'drill-client', secret: randomBytes(12).toString('base64url') });
+  if (mode !== 'sohoa-v1' && accounts.length === 0) accounts.push({ name: 'drill', secret: randomBytes(12).toString('base64url') });
   const enrolmentCodes = values['enrolment-code']?.length ? values['enrolment-code'] : [drillCode()];
   const adminToken = values['admin-token'] ?? randomBytes(12).toString('base64url');
   const server = await startOneStopServer({
@@ -119,8 +140,14 @@ async function main(): Promise<void> {
     randomFaults: values['random-faults'] === true,
     seed: values.seed !== undefined ? num('seed', values.seed, 0) : undefined,
     adminToken,
+    mode,
+    clients,
+    accounts,
+    ...(values.dstcode ? { dstcode: values.dstcode } : {}),
   });
   const info = {
+    mode,
+    ...(mode === 'sohoa-v1' ? {} : { clients, accounts, dstcode: values.dstcode ?? 'H15' }),
     url: server.url,
     port: server.port,
     seed: server.seed,
@@ -135,7 +162,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(info)}\n`);
   } else {
     const lines = [
-      `one-stop server listening on ${server.url}`,
+      `one-stop server (${mode}) listening on ${server.url}`,
+      ...clients.map((c) => `client (dvc-bo): ${c.name}  secret: ${c.secret}`),
+      ...accounts.map((a) => `account: ${a.name}  password: ${a.secret}`),
       `seed: ${server.seed}   (rerun with --seed ${server.seed})`,
       `data: ${dataDir}${reused ? ' (existing data kept)' : ''}`,
       `enrolment code${enrolmentCodes.length > 1 ? 's' : ''}: ${enrolmentCodes.join(', ')}`,

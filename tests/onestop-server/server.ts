@@ -10,6 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
+import { bearerOf, loseReply, readBody, sendRaw, sendReply, sleep, type Reply } from './replies';
+import { createDvcBoMode } from './dvcBoMode';
+import { createDvcqgMode } from './dvcqgMode';
+import { addPrincipals, openTargetTables, readTargetState } from './targetStore';
 import { FaultEngine, type FaultConfig, type FaultDecision, type FaultKind, type FaultRule, type RequestClass, type Route } from './faults';
 import { enrolSchema, manifestSchema, SHA256_RE, zodErrors, type FieldError } from './manifest';
 import {
@@ -52,7 +56,18 @@ export interface OneStopServerOptions {
   seed?: number;
   /** Enables /__faults, /__stats, /__state with `Authorization: Bearer <adminToken>`. */
   adminToken?: string;
+  /** Which system to imitate (docs/sync-protocol.md §7): our protocol v1 (default), iGate DVC Bộ, DVCQG. */
+  mode?: ServerMode;
+  /** dvc-bo: OAuth2 clients (client credentials). */
+  clients?: readonly { name: string; secret: string }[];
+  /** dvc-bo (password grant) and dvcqg (auth + file endpoint): accounts. */
+  accounts?: readonly { name: string; secret: string }[];
+  /** dvcqg: the `dstcode` header every call must carry (default H15). */
+  dstcode?: string;
 }
+
+export type ServerMode = 'sohoa-v1' | 'dvc-bo' | 'dvcqg';
+export const SERVER_MODES: readonly ServerMode[] = ['sohoa-v1', 'dvc-bo', 'dvcqg'];
 
 export interface OneStopStats {
   seed: number;
@@ -76,6 +91,7 @@ export interface OneStopStats {
 }
 
 export interface OneStopServer {
+  mode: ServerMode;
   url: string;
   port: number;
   dataDir: string;
@@ -93,11 +109,6 @@ export interface OneStopServer {
   close(): Promise<void>;
 }
 
-interface Reply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
 
 const JSON_LIMIT = 5 * 1024 * 1024;
 const TUS_PATH = '/v1/files/tus';
@@ -123,50 +134,10 @@ function errorReply(status: number, cid: string, reason: string, message?: strin
   return { status, body: envelope(status, cid, { reason, ...extra }, message) };
 }
 
-function sendRaw(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  res.end(text);
-}
 
-function sendReply(res: ServerResponse, r: Reply): void {
-  sendRaw(res, r.status, JSON.stringify(r.body), r.headers);
-}
 
-/** The reply is lost: the socket is destroyed and anything later written to RES goes nowhere. */
-function loseReply(res: ServerResponse): void {
-  const socket = res.socket;
-  const r = res as unknown as Record<string, unknown>;
-  r.writeHead = () => res;
-  r.write = () => true;
-  r.end = (...args: unknown[]) => {
-    const cb = args.find((a) => typeof a === 'function') as (() => void) | undefined;
-    if (cb) setImmediate(cb);
-    return res;
-  };
-  socket?.destroy();
-}
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    total += c.length;
-    if (total > limit) return null;
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks);
-}
 
-function bearerOf(req: IncomingMessage): string | null {
-  const h = req.headers.authorization;
-  const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
-  return m?.[1] ?? null;
-}
 
 function parseTusMetadata(h: string | undefined): Record<string, string> | null {
   const out: Record<string, string> = {};
@@ -189,7 +160,6 @@ async function hashFile(path: string): Promise<{ sha: string; head: Buffer }> {
   return { sha: h.digest('hex'), head };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface DropPlan {
   res: ServerResponse;
@@ -254,6 +224,8 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
   const faults = new FaultEngine(opts.seed ?? randomBytes(4).readUInt32BE(0));
   faults.configure(opts.faults ?? {}, { random: opts.randomFaults });
   let malformedToggle = 0;
+  const mode: ServerMode = opts.mode ?? 'sohoa-v1';
+  let modeHandler: ((req: IncomingMessage, res: ServerResponse, url: URL, cid: string) => Promise<void>) | null = null;
 
   const stats: Omit<OneStopStats, 'seed' | 'faults'> = {
     requests: {},
@@ -750,6 +722,7 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
     const run = async (): Promise<void> => {
       const path = url.pathname;
       if (path.startsWith('/__')) return handleAdmin(req, res, url, cid);
+      if (modeHandler) return modeHandler(req, res, url, cid);
       if (path === TUS_PATH || path.startsWith(`${TUS_PATH}/`)) return handleTus(req, res, url, cid);
       const j = matchJson(req.method ?? 'GET', path);
       if (j) return handleJsonRoute(req, res, url, cid, j.route, j.param);
@@ -776,8 +749,19 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
   const port = (server.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   let closed = false;
+  if (mode !== 'sohoa-v1') {
+    openTargetTables(db);
+    addPrincipals(db, 'client', opts.clients ?? []);
+    addPrincipals(db, 'account', opts.accounts ?? []);
+    const modeOpts = { db, faults, filesDir, maxBytes, tokenTtl, count: (r: string) => count(r as Route) };
+    modeHandler =
+      mode === 'dvc-bo'
+        ? createDvcBoMode(modeOpts)
+        : createDvcqgMode({ ...modeOpts, dstcode: opts.dstcode ?? 'H15', ...(opts.tls ? { tlsCert: String(opts.tls.cert) } : {}) });
+  }
 
   const api: OneStopServer = {
+    mode,
     url: `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}`,
     port,
     dataDir,
@@ -790,7 +774,7 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
     queueFault: (kind, n = 1) => faults.queue(kind, n),
     faultRates: () => faults.rates(),
     stats: () => structuredClone({ ...stats, seed: faults.seed, faults: faults.hits }),
-    state: () => readState(db),
+    state: () => (mode === 'sohoa-v1' ? readState(db) : readTargetState(db)),
     close: async () => {
       if (closed) return;
       closed = true;

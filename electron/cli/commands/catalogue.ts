@@ -19,6 +19,25 @@ export const catalogueLoadCommand: Command = {
   },
 };
 
+export const catalogueFetchCommand: Command = {
+  name: 'catalogue fetch',
+  summary: "load the official procedure catalogue from the configured target (DVCQG LayThuTuc; admin)",
+  usage: 'sohoa catalogue fetch [--json]',
+  options: {},
+  async run(args, io) {
+    return withClient(args.dataDir, async (client) => {
+      const r = await client.call('sync.fetchCatalogue', {});
+      if (!r.ok) return (printError(io, args.json, r.error), EXIT.ERROR);
+      if (args.json) io.out(JSON.stringify(r.value, null, 2));
+      else {
+        io.out(`Đã nạp / loaded ${r.value.procedures} thủ tục (đã xác minh / confirmed), phiên bản ${r.value.version} → ${r.value.file}`);
+        for (const x of r.value.skipped) io.out(`  bỏ qua / skipped ${x.code}: ${x.reason}`);
+      }
+      return EXIT.OK;
+    });
+  },
+};
+
 export const catalogueListCommand: Command = {
   name: 'catalogue list',
   summary: 'list the procedures of the loaded catalogue',

@@ -18,6 +18,33 @@ import { idempotencyKey, method, noParams } from './method';
 const componentId = ulidSchema;
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/, 'date must be ISO 8601');
 
+export const reuseCandidateSchema = z.object({
+  source: z.literal('local'),
+  documentId: z.string(),
+  sha256: z.string(),
+  fileName: z.string().nullable(),
+  pageCount: z.number().int(),
+  pdfaLevel: z.string().nullable(),
+  typeCode: z.string(),
+  componentName: z.string(),
+  kind: z.string(),
+  validFrom: z.string().nullable(),
+  validTo: z.string().nullable(),
+  validityScope: z.string().nullable(),
+  resultCode: z.string().nullable(),
+  dossierId: z.string(),
+  dossierCode: z.string().nullable(),
+  procedureCode: z.string(),
+  signedAt: z.string(),
+});
+
+export const exportResultSchema = z.object({
+  out: z.string(),
+  format: z.enum(['dir', 'zip']),
+  dossiers: z.array(z.string()),
+  files: z.array(z.object({ path: z.string(), sha256: z.string(), size: z.number().int() })),
+});
+
 export const checklistItemSchema = z.object({
   componentId: z.string(),
   typeCode: z.string(),
@@ -137,6 +164,30 @@ export const dossierMethods = {
   'dossiers.complete': method({
     params: z.object({ id: draftIdSchema, queue: z.boolean().default(true), idempotencyKey }).strict(),
     result: dossierSchema,
+    mutating: true,
+  }),
+  /** Reuse look-up: the owner's earlier, still valid documents for this component's code (docs/sync.md, Reuse). */
+  'dossiers.reuseCandidates': method({
+    params: z.object({ componentId }).strict(),
+    result: z.object({ candidates: z.array(reuseCandidateSchema) }),
+    mutating: false,
+  }),
+  /** Attaches a candidate instead of a new scan; sets DuocTaiSuDung / MaKetQuaThayThe / DuocLayTuKhoDMQG. */
+  'dossiers.takeReuse': method({
+    params: z.object({ componentId, documentId: ulidSchema, replacedResultCode: z.string().min(1).max(100).nullable().optional(), idempotencyKey }).strict(),
+    result: dossierSchema,
+    mutating: true,
+  }),
+  /** "Lưu hồ sơ ra thư mục": signed PDFs + manifest.json + dvcqg.json into a folder or a .zip (absolute path). */
+  'dossiers.export': method({
+    params: z.object({ id: draftIdSchema, out: z.string().min(1).max(4000), idempotencyKey }).strict(),
+    result: exportResultSchema,
+    mutating: true,
+  }),
+  /** A day's dossiers (received that local day), one folder each. */
+  'dossiers.exportDay': method({
+    params: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), out: z.string().min(1).max(4000), idempotencyKey }).strict(),
+    result: exportResultSchema,
     mutating: true,
   }),
   'dossiers.procedures': method({ params: noParams, result: z.array(procedureSchema), mutating: false }),

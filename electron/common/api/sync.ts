@@ -9,6 +9,12 @@ export const syncWindowPattern = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]
 
 export const syncConfigureFields = z
   .object({
+    /** Which provincial system the station speaks to: our protocol v1, iGate DVC Bộ/LGSP, or the DVCQG adapter. */
+    adapter: z.enum(['sohoa-v1', 'dvc-bo', 'dvcqg']).optional(),
+    /** The target's JSON configuration (paths, enum maps, date formats, limits); null = the bundled default. */
+    targetConfigFile: z.string().min(1).nullable().optional(),
+    /** Pinning: caFile becomes the only trust root for the server. */
+    pinCa: z.boolean().optional(),
     /** Base URL of the provincial one-stop server (https://…). */
     server: z.string().url().nullable().optional(),
     /** PEM file of the CA that issued the server's certificate (added to the system CAs). */
@@ -27,8 +33,8 @@ export const syncConfigureFields = z
     pollMs: z.number().int().min(50).max(3_600_000).optional(),
     /** Dossiers sent in parallel (default 2). */
     concurrency: z.number().int().min(1).max(8).optional(),
-    /** Days after the server's receipt before local copies are purged. */
-    retentionDays: z.number().min(0).max(3650).optional(),
+    /** Days after the server's receipt before local copies are purged (never fewer than 7). */
+    retentionDays: z.number().min(7, 'retention is at least 7 days after the receipt').max(3650).optional(),
   })
   .strict();
 export type SyncConfigureInput = z.infer<typeof syncConfigureFields>;
@@ -96,6 +102,45 @@ export const syncMethods = {
   'sync.enrol': method({
     params: z.object({ enrolmentCode: z.string().min(1).max(200), server: z.string().url().optional(), idempotencyKey }).strict(),
     result: z.object({ enrolled: z.literal(true), clientId: z.string(), status: syncStatusSchema }),
+    mutating: true,
+    roles: ['admin'],
+  }),
+  'sync.setCredentials': method({
+    // Province-issued secrets: admin only, never logged or audited by value (the CLI reads them from a file/env/fd).
+    params: z
+      .object({
+        clientId: z.string().min(1).max(500).optional(),
+        clientSecret: z.string().min(1).max(2000).optional(),
+        username: z.string().min(1).max(500).optional(),
+        password: z.string().min(1).max(2000).optional(),
+        idempotencyKey,
+      })
+      .strict(),
+    result: syncStatusSchema,
+    mutating: true,
+    roles: ['admin'],
+  }),
+  'sync.test': method({
+    params: noParams,
+    result: z.object({
+      adapter: z.string(),
+      ok: z.boolean(),
+      errorCode: z.string().nullable(),
+      error: z.string().nullable(),
+      exchanges: z.array(z.object({ request: z.string(), status: z.number().int(), correlationId: z.string().nullable(), body: z.string() })),
+    }),
+    mutating: false,
+    roles: ['admin'],
+  }),
+  /** Official catalogue from the target (DVCQG LayDanhSachTTHC/LayThuTuc); commune and province levels only. */
+  'sync.fetchCatalogue': method({
+    params: z.object({ idempotencyKey }).strict(),
+    result: z.object({
+      version: z.string(),
+      procedures: z.number().int(),
+      file: z.string(),
+      skipped: z.array(z.object({ code: z.string(), reason: z.string() })),
+    }),
     mutating: true,
     roles: ['admin'],
   }),

@@ -152,6 +152,7 @@ export class PdfAWriter {
     if (isMask) parts.push('/ImageMask true /BitsPerComponent 1');
     else parts.push(`/ColorSpace /${img.colorSpace ?? 'DeviceGray'} /BitsPerComponent ${img.bitsPerComponent}`);
     if (img.filter === 'DCTDecode') parts.push('/Filter /DCTDecode');
+    else if (img.filter === 'JBIG2Decode') parts.push('/Filter /JBIG2Decode'); // embedded stream, no /JBIG2Globals
     else parts.push(`/Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns ${img.width} /Rows ${img.height} /BlackIs1 false >>`);
     this.stream(n, parts.join(' '), img.data);
     return n;

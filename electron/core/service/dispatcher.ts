@@ -1,4 +1,12 @@
 import { isMethodName, stationApi, type MethodName, type ParsedParamsOf, type ResultOf } from '../../common/api';
+import { accountsMethods } from '../../common/api/accounts';
+import { deviceMethods } from '../../common/api/devices';
+import { documentsMethods } from '../../common/api/documents';
+import { dossierMethods } from '../../common/api/dossiers';
+import { pagesMethods } from '../../common/api/pages';
+import { signingMethods } from '../../common/api/signing';
+import { stationMethods } from '../../common/api/station';
+import { syncMethods } from '../../common/api/sync';
 import { StationError, toErrorPayload } from '../../common/errors';
 import { PATH_NOT_LOCAL_MESSAGE } from '../../common/localPath';
 import type { Result } from '../../common/result';
@@ -7,16 +15,25 @@ import { sql } from '../store/sql';
 import type { Station } from '../station/station';
 import { resolveSession, sessionActive, type ResolvedSession } from '../accounts/service';
 import type { Caller, CallContext, Handler, HandlersFor } from './context';
-import { createAccountsHandlers } from './handlers/accounts';
-import { createDeviceHandlers } from './handlers/devices';
-import { createDocumentsHandlers } from './handlers/documents';
-import { createDossierHandlers } from './handlers/dossiers';
-import { createSigningHandlers } from './handlers/signing';
-import { createStationHandlers } from './handlers/station';
-import { createSyncHandlers } from './handlers/sync';
-import { createPagesHandlers } from './handlers/pages';
 
 const log = createLogger('api');
+
+type AnyHandlers = Partial<HandlersFor<MethodName>>;
+
+/**
+ * Handler groups, one per part of StationApi, each imported when first needed: the handlers pull in image
+ * coding, PDF, signing and sync libraries, which a short CLI call (`sohoa dossier list`) never uses.
+ */
+const GROUPS: { methods: readonly string[]; load: () => Promise<(station: Station) => AnyHandlers> }[] = [
+  { methods: Object.keys(stationMethods), load: async () => (await import('./handlers/station')).createStationHandlers },
+  { methods: Object.keys(accountsMethods), load: async () => (await import('./handlers/accounts')).createAccountsHandlers },
+  { methods: Object.keys(dossierMethods), load: async () => (await import('./handlers/dossiers')).createDossierHandlers },
+  { methods: Object.keys(deviceMethods), load: async () => (await import('./handlers/devices')).createDeviceHandlers },
+  { methods: Object.keys(documentsMethods), load: async () => (await import('./handlers/documents')).createDocumentsHandlers },
+  { methods: Object.keys(signingMethods), load: async () => (await import('./handlers/signing')).createSigningHandlers },
+  { methods: Object.keys(syncMethods), load: async () => (await import('./handlers/sync')).createSyncHandlers },
+  { methods: Object.keys(pagesMethods), load: async () => (await import('./handlers/pages')).createPagesHandlers },
+];
 
 /**
  * The service boundary, the same for every transport (bridge, Electron IPC, CLI in-process): the caller's
@@ -25,19 +42,41 @@ const log = createLogger('api');
  * a mutating call with an idempotency key answers its first result again when retried.
  */
 export class Dispatcher {
-  private readonly handlers: HandlersFor<MethodName>;
+  private readonly handlers: AnyHandlers = {};
+  private readonly loading = new Map<number, Promise<void>>();
+  /** Every group, loaded at construction unless `lazy` (the service starts its background work this way). */
+  private readonly all: Promise<void> | null;
 
-  constructor(private readonly station: Station) {
-    this.handlers = {
-      ...createStationHandlers(station),
-      ...createAccountsHandlers(station),
-      ...createDossierHandlers(station),
-      ...createDeviceHandlers(station),
-      ...createDocumentsHandlers(station),
-      ...createSigningHandlers(station),
-      ...createSyncHandlers(station),
-      ...createPagesHandlers(station),
-    };
+  /**
+   * `lazy`: load a handler group at its first call (the CLI's in-process station). Otherwise every group is
+   * loaded now — the service's background tasks (timestamp retry) start with it — and calls wait for all.
+   */
+  constructor(
+    private readonly station: Station,
+    opts: { lazy?: boolean } = {},
+  ) {
+    this.all = opts.lazy ? null : Promise.all(GROUPS.map((_, i) => this.loadGroup(i))).then(() => undefined);
+    // A failed load is reported by the call that waits for it.
+    this.all?.catch(() => undefined);
+  }
+
+  private loadGroup(index: number): Promise<void> {
+    let p = this.loading.get(index);
+    if (!p) {
+      p = GROUPS[index]!.load().then((create) => {
+        Object.assign(this.handlers, create(this.station));
+      });
+      this.loading.set(index, p);
+    }
+    return p;
+  }
+
+  private async handlerFor(method: MethodName): Promise<Handler<MethodName>> {
+    if (this.all) await this.all;
+    else await this.loadGroup(GROUPS.findIndex((g) => g.methods.includes(method)));
+    const handler = this.handlers[method] as Handler<MethodName> | undefined;
+    if (!handler) throw new StationError('INTERNAL', `no handler for ${method}`);
+    return handler;
   }
 
   /**
@@ -106,7 +145,7 @@ export class Dispatcher {
       }
     }
     try {
-      const handler = this.handlers[methodName] as Handler<MethodName>;
+      const handler = await this.handlerFor(methodName);
       const value = (await handler(params as never, ctx)) as ResultOf<MethodName>;
       if (idemKey !== undefined) {
         this.station.store.run(sql`INSERT OR IGNORE INTO idempotency (key, method, result_json, created_at)

@@ -13,7 +13,10 @@ import fontkit from '@pdf-lib/fontkit';
 import sharp from 'sharp';
 import { StationError } from '../../common/errors';
 import type { IncrementalUpdate } from './incremental';
+import type { PdfFile } from './pdfFile';
 import { dict, n, PdfDict, type PdfRef, PdfStream, PdfString, type PdfValue } from './pdfObjects';
+import { sharedMarkFonts, type SharedMarkFont } from './sharedMarkFonts';
+import { unhintedTrueType } from './unhintedFont';
 
 export const DEFAULT_FONT_FILE = fileURLToPath(new URL('../../../resources/fonts/LiberationSerif-Regular.ttf', import.meta.url));
 
@@ -48,20 +51,37 @@ function hex4(n: number): string {
   return n.toString(16).padStart(4, '0');
 }
 
-/** Embeds `text` lines' glyphs as a font subset; returns the font ref and each line as CID hex + width. */
-async function embedFont(upd: IncrementalUpdate, lines: string[], fontSize: number, fontFile: string): Promise<{ fontRef: PdfRef; encoded: { hex: string; width: number }[] }> {
-  let font: fontkit.Font;
-  try {
-    font = fontkit.create(readFileSync(fontFile));
-  } catch (err) {
-    throw new StationError('TOOL_MISSING', `font ${fontFile} cannot be read: ${(err as Error).message}`, { fontFile });
-  }
+interface EncodedLine {
+  /** Runs of CIDs (hex) each drawn with one font resource. */
+  runs: { font: string; hex: string }[];
+  width: number;
+}
+
+/**
+ * Embeds the glyphs of `lines` as a font subset — except those an earlier mark's subset (`shared`) already
+ * holds, which are drawn with that font. Returns the font resources to use and each line as runs of CID hex.
+ * No new font objects at all when every glyph is shared.
+ */
+async function embedFont(
+  upd: IncrementalUpdate,
+  lines: string[],
+  fontSize: number,
+  font: fontkit.Font,
+  shared: SharedMarkFont[],
+): Promise<{ fonts: PdfDict; encoded: EncodedLine[] }> {
   const subset = font.createSubset();
   const scale = 1000 / font.unitsPerEm;
   const widths = new Map<number, number>([[0, Math.round(font.getGlyph(0).advanceWidth * scale)]]);
   const toUnicode = new Map<number, number>();
+  const fonts = new PdfDict();
+  const sharedName = new Map<SharedMarkFont, string>();
   const encoded = lines.map((line) => {
-    let hex = '';
+    const runs: EncodedLine['runs'] = [];
+    const put = (fontName: string, cid: number): void => {
+      const last = runs.at(-1);
+      if (last?.font === fontName) last.hex += hex4(cid);
+      else runs.push({ font: fontName, hex: hex4(cid) });
+    };
     let width = 0;
     // Control characters (a mis-encoded certificate name can carry C1 bytes) are dropped, and a character the
     // font lacks is drawn as '?': the mark is a human-readable label, the signature itself carries the
@@ -74,25 +94,39 @@ async function embedFont(upd: IncrementalUpdate, lines: string[], fontSize: numb
         g = font.glyphForCodePoint(0x3f);
       }
       const cp = ch.codePointAt(0)!;
+      const reuse = shared.find((s) => s.glyphs.has(cp));
+      if (reuse) {
+        let name = sharedName.get(reuse);
+        if (!name) {
+          name = `S${sharedName.size + 1}`;
+          sharedName.set(reuse, name);
+          fonts.set(name, reuse.ref);
+        }
+        const sg = reuse.glyphs.get(cp)!;
+        put(name, sg.cid);
+        width += (sg.width * fontSize) / 1000;
+        continue;
+      }
       const cid = subset.includeGlyph(g);
       const w = Math.round(g.advanceWidth * scale);
       widths.set(cid, w);
       toUnicode.set(cid, cp);
-      hex += hex4(cid);
+      put('F1', cid);
       width += (w * fontSize) / 1000;
     }
-    return { hex, width };
+    return { runs, width };
   });
-  const program = await collect(subset.encodeStream());
+  if (toUnicode.size === 0) return { fonts, encoded };
+  const program = unhintedTrueType(await collect(subset.encodeStream()));
   const tag = Array.from(randomBytes(6), (b) => String.fromCharCode(65 + (b % 26))).join('');
-  const baseName = `${tag}+${(font.postscriptName ?? 'LiberationSerif').replace(/[^A-Za-z0-9-]/g, '')}`;
+  const baseName = `${tag}+${postscriptName(font)}`;
   const maxCid = Math.max(...widths.keys());
   const cidSet = Buffer.alloc(Math.floor(maxCid / 8) + 1);
   for (const cid of widths.keys()) cidSet[cid >> 3]! |= 0x80 >> (cid & 7);
   const w: PdfValue[] = [];
   for (const cid of [...widths.keys()].sort((a, b) => a - b)) w.push(cid, [widths.get(cid)!]);
   const bb = font.bbox;
-  const fontFileRef = upd.add(new PdfStream(dict({ Length1: program.length, Filter: n('FlateDecode') }), deflateSync(program)));
+  const fontFileRef = upd.add(new PdfStream(dict({ Length1: program.length, Filter: n('FlateDecode') }), deflateSync(program, { level: 9 })));
   const cidSetRef = upd.add(new PdfStream(dict({ Filter: n('FlateDecode') }), deflateSync(cidSet)));
   const descriptor = upd.add(
     dict({
@@ -139,7 +173,8 @@ async function embedFont(upd: IncrementalUpdate, lines: string[], fontSize: numb
   const fontRef = upd.add(
     dict({ Type: n('Font'), Subtype: n('Type0'), BaseFont: n(baseName), Encoding: n('Identity-H'), DescendantFonts: [cidFont], ToUnicode: toUni }),
   );
-  return { fontRef, encoded };
+  fonts.set('F1', fontRef);
+  return { fonts, encoded };
 }
 
 async function sealStencil(png: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
@@ -180,10 +215,39 @@ export function placeMark(box: number[], rotate: number, position: MarkSpec['pos
   return { rect: [x1 + vx, y1 + vy, x1 + vx + w, y1 + vy + h], matrix: null };
 }
 
-export async function buildMark(upd: IncrementalUpdate, mark: MarkSpec, box: number[], rotate = 0): Promise<BuiltAppearance> {
+function loadFont(fontFile: string): fontkit.Font {
+  try {
+    return fontkit.create(readFileSync(fontFile));
+  } catch (err) {
+    throw new StationError('TOOL_MISSING', `font ${fontFile} cannot be read: ${(err as Error).message}`, { fontFile });
+  }
+}
+
+function postscriptName(font: fontkit.Font): string {
+  return (font.postscriptName ?? 'LiberationSerif').replace(/[^A-Za-z0-9-]/g, '');
+}
+
+/**
+ * `earlier`: the document and its existing signature fields, whose marks' font subsets are reused where they
+ * hold the glyphs (sharedMarkFonts.ts).
+ */
+export async function buildMark(
+  upd: IncrementalUpdate,
+  mark: MarkSpec,
+  box: number[],
+  rotate = 0,
+  earlier: { file: PdfFile; fields: PdfValue[] } | null = null,
+): Promise<BuiltAppearance> {
   const fontSize = mark.fontSize ?? 10;
   const leading = fontSize * 1.2;
-  const { fontRef, encoded } = await embedFont(upd, mark.lines, fontSize, mark.fontFile ?? DEFAULT_FONT_FILE);
+  const font = loadFont(mark.fontFile ?? DEFAULT_FONT_FILE);
+  const scale = 1000 / font.unitsPerEm;
+  const widthOf = (cp: number): number | undefined => {
+    const g = font.glyphForCodePoint(cp);
+    return g.id === 0 && cp !== 0x20 ? undefined : Math.round(g.advanceWidth * scale);
+  };
+  const shared = earlier ? sharedMarkFonts(earlier.file, earlier.fields, postscriptName(font), widthOf) : [];
+  const { fonts, encoded } = await embedFont(upd, mark.lines, fontSize, font, shared);
   const textW = Math.max(...encoded.map((e) => e.width), 40);
   const textH = encoded.length * leading;
   // The seal sits at the left, the text overlapping its right third (how seals cover a signature).
@@ -193,7 +257,7 @@ export async function buildMark(upd: IncrementalUpdate, mark: MarkSpec, box: num
   const height = Math.ceil(Math.max(textH, sealSide) + 2 * PAD);
   const place = placeMark(box, rotate, mark.position, width, height);
   let content = '';
-  const resources = new PdfDict().set('Font', dict({ F1: fontRef }));
+  const resources = new PdfDict().set('Font', fonts);
   if (mark.sealPng) {
     const seal = await sealStencil(mark.sealPng);
     const img = upd.add(
@@ -208,9 +272,9 @@ export async function buildMark(upd: IncrementalUpdate, mark: MarkSpec, box: num
     content += `q 1 0 0 rg ${sw.toFixed(2)} 0 0 ${sh.toFixed(2)} ${PAD} ${((height - sh) / 2).toFixed(2)} cm /Seal Do Q\n`;
   }
   const textTop = height - PAD - (height - 2 * PAD - textH) / 2;
-  content += `q 0 0 0 rg BT /F1 ${fontSize} Tf ${leading.toFixed(2)} TL ${textX.toFixed(2)} ${(textTop - fontSize).toFixed(2)} Td\n`;
+  content += `q 0 0 0 rg BT ${leading.toFixed(2)} TL ${textX.toFixed(2)} ${(textTop - fontSize).toFixed(2)} Td\n`;
   encoded.forEach((e, i) => {
-    content += `${i === 0 ? '' : 'T* '}<${e.hex}> Tj\n`;
+    content += `${i === 0 ? '' : 'T* '}${e.runs.map((r) => `/${r.font} ${fontSize} Tf <${r.hex}> Tj`).join(' ')}\n`;
   });
   content += 'ET Q\n';
   const ref = upd.add(

@@ -13,6 +13,7 @@ import { createLogger } from '../log/logger';
 import { buildMark, emptyAppearance, type MarkSpec } from './appearance';
 import { buildChain, certSha256, checkRevocation, checkSigningCertificate, commonName, type RevocationData } from './certs';
 import { buildCms, trimDer, type SignatureScheme, type SigningKey } from './cms';
+import { CMS_MARGIN_TS, forgetTimestampSize, reserveForCms, timestampTokenSize } from './cmsReserve';
 import { IncrementalUpdate } from './incremental';
 import { PdfFile } from './pdfFile';
 import { dict, n, PdfDict, PdfRaw, PdfRef, PdfStream, PdfString, type PdfValue } from './pdfObjects';
@@ -41,7 +42,7 @@ export interface SignPdfOptions {
   reason?: string;
   location?: string;
   now?: Date;
-  /** Bytes reserved for the CMS (default: from the certificate sizes, 16–32 KB; hex doubles it). */
+  /** Bytes reserved for the CMS (default: a dry-run CMS plus a margin, cmsReserve.ts; hex doubles it). */
   reserve?: number;
 }
 
@@ -162,7 +163,7 @@ async function prepareSignatureField(file: PdfFile, sigDict: PdfDict, mark: Mark
   let apRef: PdfRef;
   if (mark) {
     const rotate = file.inherited(page, 'Rotate');
-    const ap = await buildMark(upd, mark, box.map(Number), typeof rotate === 'number' ? rotate : 0);
+    const ap = await buildMark(upd, mark, box.map(Number), typeof rotate === 'number' ? rotate : 0, { file, fields });
     rect = ap.rect;
     apRef = ap.ref;
   } else apRef = emptyAppearance(upd);
@@ -274,83 +275,93 @@ export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
   const pool = [...key.chain, ...(opts.intermediates ?? [])];
   const pre = await precheck(key.certificate, pool, { trustAnchors: opts.trustAnchors, checkRevocation: opts.checkRevocation ?? opts.level === 'B-LT', now });
   const scheme = schemeFor(key, opts.rsaScheme);
-  // Room for the CMS: certificates + signature + a timestamp token (with its TSA chain), at least 16 KB and
-  // below PDF/A-1's 64 KB string limit.
-  const certBytes = [key.certificate, ...pre.known.slice(1)].reduce((a, c) => a + c.length, 0);
-  const reserve = opts.reserve ?? Math.min(32_000, Math.max(16_384, certBytes + 4096 + (opts.level === 'B-B' ? 0 : 12_288)));
+  const wantTs = opts.level !== 'B-B';
   const signerName = commonName(key.certificate);
+  let reserve =
+    opts.reserve ??
+    (await reserveForCms({ key, scheme, extraCerts: pre.known.slice(1), tsa: wantTs ? (opts.tsa ?? null) : null }));
 
-  const file = PdfFile.open(opts.input);
-  let result: SignPdfResult;
-  let signatureContentsHex: string;
-  try {
-    const sigDict = dict({
-      Type: n('Sig'),
-      Filter: n('Adobe.PPKLite'),
-      SubFilter: n('ETSI.CAdES.detached'),
-      ByteRange: new PdfRaw(BR_PLACEHOLDER),
-      Contents: new PdfRaw(`<${'0'.repeat(reserve * 2)}>`),
-      M: PdfString.text(pdfDate(now)),
-      Name: PdfString.text(signerName),
-      Reason: opts.reason ? PdfString.text(opts.reason) : undefined,
-      Location: opts.location ? PdfString.text(opts.location) : undefined,
-    });
-    const slot = await prepareSignatureField(file, sigDict, opts.mark, 'Sig');
-    const { section, digest, hexStart, hexLen } = await layout(slot, reserve);
+  let result: SignPdfResult | null = null;
+  let signatureContentsHex = '';
+  // A real CMS larger than the dry run said (a TSA that changed its certificate between the two requests)
+  // is signed once more with room for it.
+  for (let attempt = 0; !result; attempt++) {
+    const file = PdfFile.open(opts.input);
+    try {
+      const sigDict = dict({
+        Type: n('Sig'),
+        Filter: n('Adobe.PPKLite'),
+        SubFilter: n('ETSI.CAdES.detached'),
+        ByteRange: new PdfRaw(BR_PLACEHOLDER),
+        Contents: new PdfRaw(`<${'0'.repeat(reserve * 2)}>`),
+        M: PdfString.text(pdfDate(now)),
+        Name: PdfString.text(signerName),
+        Reason: opts.reason ? PdfString.text(opts.reason) : undefined,
+        Location: opts.location ? PdfString.text(opts.location) : undefined,
+      });
+      const slot = await prepareSignatureField(file, sigDict, opts.mark, 'Sig');
+      const { section, digest, hexStart, hexLen } = await layout(slot, reserve);
 
-    let dtsPending = false;
-    let timestampTime: string | null = null;
-    const wantTs = opts.level !== 'B-B';
-    const cms = await buildCms({
-      key,
-      scheme,
-      contentDigest: digest,
-      extraCerts: pre.known.slice(1),
-      timestamp:
-        wantTs && opts.tsa
-          ? async (sig) => {
-              try {
-                const ts = await requestTimestamp(opts.tsa!, createHash('sha256').update(sig).digest());
-                timestampTime = ts.time.toISOString();
-                return ts.token;
-              } catch (err) {
-                if (err instanceof StationError && err.code === 'TSA_UNREACHABLE') {
-                  log.warn('TSA unreachable: signing at B-B, document timestamp queued', { url: opts.tsa!.url });
-                  dtsPending = true;
-                  return null;
+      let dtsPending = false;
+      let timestampTime: string | null = null;
+      const cms = await buildCms({
+        key,
+        scheme,
+        contentDigest: digest,
+        extraCerts: pre.known.slice(1),
+        timestamp:
+          wantTs && opts.tsa
+            ? async (sig) => {
+                try {
+                  const ts = await requestTimestamp(opts.tsa!, createHash('sha256').update(sig).digest());
+                  timestampTime = ts.time.toISOString();
+                  return ts.token;
+                } catch (err) {
+                  if (err instanceof StationError && err.code === 'TSA_UNREACHABLE') {
+                    log.warn('TSA unreachable: signing at B-B, document timestamp queued', { url: opts.tsa!.url });
+                    dtsPending = true;
+                    return null;
+                  }
+                  throw err;
                 }
-                throw err;
               }
-            }
-          : undefined,
-    });
-    if (wantTs && !opts.tsa) dtsPending = true;
-    // The key really belongs to the certificate (a token may hold a stale certificate): check before writing.
-    const tbs = signedAttrsDer(cms.der);
-    if (!verifyOwnSignature(key, scheme, tbs, cms.signatureValue)) {
-      throw new StationError('CERT_KEY_MISMATCH', `the private key does not match the certificate of ${signerName}`, { subject: signerName });
+            : undefined,
+      });
+      if (wantTs && !opts.tsa) dtsPending = true;
+      // The key really belongs to the certificate (a token may hold a stale certificate): check before writing.
+      const tbs = signedAttrsDer(cms.der);
+      if (!verifyOwnSignature(key, scheme, tbs, cms.signatureValue)) {
+        throw new StationError('CERT_KEY_MISMATCH', `the private key does not match the certificate of ${signerName}`, { subject: signerName });
+      }
+      const hex = cms.der.toString('hex');
+      if (hex.length > hexLen) {
+        if (opts.reserve !== undefined || attempt > 0) throw new StationError('INTERNAL', `CMS (${cms.der.length} bytes) larger than the reserved ${reserve} bytes`);
+        log.warn('CMS larger than its dry run: signing again with room for it', { cms: cms.der.length, reserved: reserve });
+        forgetTimestampSize(opts.tsa?.url);
+        reserve = cms.der.length + CMS_MARGIN_TS;
+        continue;
+      }
+      section.write(hex, hexStart, 'latin1');
+      signatureContentsHex = hex.padEnd(hexLen, '0');
+      writeOutput(opts.input, section, opts.output);
+      const level: PadesLevel = cms.timestamped ? 'B-T' : 'B-B';
+      result = {
+        level,
+        dtsPending,
+        fieldName: slot.fieldName,
+        signerName,
+        certSha256: certSha256(key.certificate),
+        signingTime: now.toISOString(),
+        timestampTime,
+        chain: pre.chain ? 'trusted' : 'unchecked',
+        revocation: pre.revocation ? pre.revocation.status : 'unchecked',
+      };
+    } finally {
+      file.close();
     }
-    const hex = cms.der.toString('hex');
-    if (hex.length > hexLen) throw new StationError('INTERNAL', `CMS (${cms.der.length} bytes) larger than the reserved ${reserve} bytes`);
-    section.write(hex, hexStart, 'latin1');
-    signatureContentsHex = hex.padEnd(hexLen, '0');
-    writeOutput(opts.input, section, opts.output);
-    const level: PadesLevel = cms.timestamped ? 'B-T' : 'B-B';
-    result = {
-      level,
-      dtsPending,
-      fieldName: slot.fieldName,
-      signerName,
-      certSha256: certSha256(key.certificate),
-      signingTime: now.toISOString(),
-      timestampTime,
-      chain: pre.chain ? 'trusted' : 'unchecked',
-      revocation: pre.revocation ? pre.revocation.status : 'unchecked',
-    };
-  } finally {
-    file.close();
   }
 
+  if (!result) throw new StationError('INTERNAL', 'signature not written');
   if (opts.level === 'B-LT' && result.level === 'B-T' && pre.known.length > 1) {
     const rev = pre.revocation ?? (await checkRevocation(pre.known));
     const tsaCerts = certificatesInTimestamp(Buffer.from(signatureContentsHex, 'hex'));
@@ -411,26 +422,36 @@ export async function addDss(input: string, output: string, data: { certs: Buffe
  * A document timestamp (/SubFilter ETSI.RFC3161): the catch-up for a B-T signature made offline, and what
  * keeps a document's signatures provable later. Invisible field, empty appearance (PDF/A-1 friendly).
  */
-export async function addDocumentTimestamp(input: string, output: string, tsa: TsaOptions, reserve = 12288): Promise<{ fieldName: string; time: string }> {
-  const file = PdfFile.open(input);
-  try {
-    const sigDict = dict({
-      Type: n('DocTimeStamp'),
-      Filter: n('Adobe.PPKLite'),
-      SubFilter: n('ETSI.RFC3161'),
-      ByteRange: new PdfRaw(BR_PLACEHOLDER),
-      Contents: new PdfRaw(`<${'0'.repeat(reserve * 2)}>`),
-    });
-    const slot = await prepareSignatureField(file, sigDict, null, 'DocTS');
-    const { section, digest, hexStart, hexLen } = await layout(slot, reserve);
-    const ts = await requestTimestamp(tsa, digest);
-    const hex = ts.token.toString('hex');
-    if (hex.length > hexLen) throw new StationError('INTERNAL', 'timestamp token larger than reserved');
-    section.write(hex, hexStart, 'latin1');
-    writeOutput(input, section, output);
-    return { fieldName: slot.fieldName, time: ts.time.toISOString() };
-  } finally {
-    file.close();
+export async function addDocumentTimestamp(input: string, output: string, tsa: TsaOptions, reserve?: number): Promise<{ fieldName: string; time: string }> {
+  // The token is all of /Contents: a dry-run token's size plus the margin (none known: the TSA is down, and the
+  // real request below reports it).
+  let room = reserve ?? ((await timestampTokenSize(tsa)) ?? 8192) + CMS_MARGIN_TS;
+  for (let attempt = 0; ; attempt++) {
+    const file = PdfFile.open(input);
+    try {
+      const sigDict = dict({
+        Type: n('DocTimeStamp'),
+        Filter: n('Adobe.PPKLite'),
+        SubFilter: n('ETSI.RFC3161'),
+        ByteRange: new PdfRaw(BR_PLACEHOLDER),
+        Contents: new PdfRaw(`<${'0'.repeat(room * 2)}>`),
+      });
+      const slot = await prepareSignatureField(file, sigDict, null, 'DocTS');
+      const { section, digest, hexStart, hexLen } = await layout(slot, room);
+      const ts = await requestTimestamp(tsa, digest);
+      const hex = ts.token.toString('hex');
+      if (hex.length > hexLen) {
+        if (reserve !== undefined || attempt > 0) throw new StationError('INTERNAL', 'timestamp token larger than reserved');
+        forgetTimestampSize(tsa.url);
+        room = ts.token.length + CMS_MARGIN_TS;
+        continue;
+      }
+      section.write(hex, hexStart, 'latin1');
+      writeOutput(input, section, output);
+      return { fieldName: slot.fieldName, time: ts.time.toISOString() };
+    } finally {
+      file.close();
+    }
   }
 }
 

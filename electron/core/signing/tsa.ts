@@ -19,7 +19,9 @@ export interface TsaOptions {
 
 export async function requestTimestamp(opts: TsaOptions, digest: Buffer): Promise<{ token: Buffer; time: Date }> {
   const nonce = randomBytes(8);
-  nonce[0]! &= 0x7f;
+  // A positive INTEGER in minimal DER: a leading 0x00 byte (1 request in 128 before) is a malformed
+  // request that TSAs (openssl ts) reject with status 2, which looked like an unreachable TSA.
+  nonce[0] = (nonce[0]! & 0x7f) || 1;
   const req = new pkijs.TimeStampReq({
     version: 1,
     messageImprint: new pkijs.MessageImprint({

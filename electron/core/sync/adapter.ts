@@ -90,6 +90,37 @@ export interface UploadOptions {
 export interface Credentials {
   clientId: string;
   clientSecret: string;
+  /** Account of the OIDC password grant (iGate) or the DVCQG body-session login. */
+  username?: string | undefined;
+  password?: string | undefined;
+}
+
+/** Where the provincial adapters keep the MaHoSo of a draft (store/dossierCodes.ts, migration 0016). */
+export interface DossierCodeBook {
+  /** The code reserved (or bound) for this draft, or null. */
+  get(draftId: string): string | null;
+  /** Persists CODE before it is used in a create call; returns the code kept (the first reservation wins). */
+  reserve(draftId: string, code: string): string;
+  /** Next number of this station's own per-agency, per-day sequence (DVCQG: the caller mints MaHoSo). */
+  nextLocalSeq(agency: string, day: string, start: number): number;
+}
+
+/** One procedure as DVCQG `LayThuTuc` returns it (spec §1; only the fields the station uses). */
+export interface RemoteProcedure {
+  MATTHC: string;
+  TENTTHC: string;
+  LINHVUCTHUCHIEN?: { TENLINHVUC?: string }[];
+  COQUANTHUCHIEN?: { CAPTHUCHIEN?: string }[];
+  THANHPHANHOSO?: { MAGIAYTO?: string; TENGIAYTO?: string; BATBUOC?: number | string }[];
+  KETQUATHUCHIEN?: { MAKETQUA?: string; TENKETQUA?: string }[];
+}
+
+/** The server's reply exactly as it came (`sohoa sync test`: IT staff read what the province answered). */
+export interface RawExchange {
+  request: string;
+  status: number;
+  correlationId: string | null;
+  body: string;
 }
 
 export interface OneStopAdapter {
@@ -106,6 +137,10 @@ export interface OneStopAdapter {
   commit(manifest: Manifest): Promise<{ receipt: Receipt; via: 'commit' | 'conflict' }>;
   /** A cheap call that tells online from offline. */
   ping(): Promise<void>;
+  /** The target's official catalogue in the DVCQG LayThuTuc shape (targets that publish one). */
+  procedures?(): Promise<RemoteProcedure[]>;
+  /** Authenticates and makes one harmless call; returns the raw replies (`sohoa sync test`). */
+  test(): Promise<RawExchange[]>;
   close(): void;
 }
 

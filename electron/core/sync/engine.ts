@@ -19,10 +19,14 @@ import {
   stationAgencyCode,
   syncDocuments,
 } from '../store/sync';
-import type { Credentials, OneStopAdapter } from './adapter';
+import { nextLocalSeq, reserveCode, reservedCode } from '../store/dossierCodes';
+import type { Credentials, DossierCodeBook, OneStopAdapter, RawExchange } from './adapter';
+import { fetchCatalogue } from './catalogueFetch';
+import { DvcBoAdapter } from './dvcBo';
+import { DvcqgAdapter } from './dvcqg';
+import { loadTargetConfig } from './targetConfig';
 import { isRetryable } from './errors';
 import { buildManifest } from './manifest';
-import { ProtocolV1Adapter } from './protocolV1';
 import { purgeExpired } from './retention';
 import { inWindow, msUntilWindow, retryDelay } from './schedule';
 import { readCredentials, readSyncSettings, writeCredentials, type SyncSettings } from './settings';
@@ -56,16 +60,35 @@ export interface PassResult {
   purged: number;
 }
 
-export type AdapterFactory = (s: SyncSettings, creds: Credentials | null) => OneStopAdapter;
+export type AdapterFactory = (s: SyncSettings, creds: Credentials | null, station: Station) => OneStopAdapter | Promise<OneStopAdapter>;
 
-const defaultFactory: AdapterFactory = (s, creds) =>
-  new ProtocolV1Adapter({
-    serverUrl: s.server!,
-    caFile: s.caFile,
-    timeoutMs: s.timeoutMs,
-    credentials: creds,
-    bandwidthBytesPerSec: s.bandwidthKBps ? s.bandwidthKBps * 1024 : null,
-  });
+/**
+ * The adapter the settings choose (`sync.adapter`); the provincial ones keep their MaHoSo in the store.
+ * Protocol v1 is imported when a pass or an enrolment first needs it: the tus client costs ≈ 0.1 s to load,
+ * which every short CLI call that only touches the store (`sohoa dossier list`) would otherwise pay.
+ */
+const defaultFactory: AdapterFactory = async (s, creds, station) => {
+  if (s.adapter === 'sohoa-v1') {
+    return new (await import('./protocolV1')).ProtocolV1Adapter({
+      serverUrl: s.server!,
+      caFile: s.caFile,
+      pinCa: s.pinCa,
+      timeoutMs: s.timeoutMs,
+      credentials: creds,
+      bandwidthBytesPerSec: s.bandwidthKBps ? s.bandwidthKBps * 1024 : null,
+    });
+  }
+  const { store } = station;
+  const codes: DossierCodeBook = {
+    get: (draftId) => reservedCode(store, draftId),
+    reserve: (draftId, code) => reserveCode(store, draftId, code, s.adapter, new Date().toISOString()),
+    nextLocalSeq: (agency, day, start) => nextLocalSeq(store, agency, day, start),
+  };
+  const cfg = loadTargetConfig(s.adapter, s.targetConfigFile);
+  const opts = { serverUrl: s.server!, caFile: s.caFile, pinCa: s.pinCa, timeoutMs: s.timeoutMs, credentials: creds, codes };
+  if (cfg.adapter === 'dvc-bo') return new DvcBoAdapter(cfg, opts);
+  return new DvcqgAdapter(cfg, { ...opts, agencyCode: s.agencyCode ?? stationAgencyCode(store) ?? '' });
+};
 
 const engines = new WeakMap<Station, SyncEngine>();
 
@@ -155,7 +178,7 @@ export class SyncEngine {
   async enrol(enrolmentCode: string, by: string | null): Promise<Credentials> {
     const s = readSyncSettings(this.station.store);
     if (!s.server) throw new StationError('INVALID_REQUEST', 'configure the sync server first (sync.configure server=…)');
-    const adapter = this.factory(s, null);
+    const adapter = await this.factory(s, null, this.station);
     try {
       const creds = await adapter.enrol(enrolmentCode, { id: this.station.row.id, name: this.station.row.name });
       writeCredentials(this.station.store, s.server, creds, by);
@@ -163,6 +186,36 @@ export class SyncEngine {
       this.emitState();
       this.kick();
       return creds;
+    } finally {
+      adapter.close();
+    }
+  }
+
+  /** `sync test`: authenticate and make one harmless call with a fresh adapter; the raw replies for IT staff. */
+  async test(): Promise<{ adapter: string; ok: boolean; errorCode: string | null; error: string | null; exchanges: RawExchange[] }> {
+    const s = readSyncSettings(this.station.store);
+    if (!s.server) throw new StationError('INVALID_REQUEST', 'configure the sync server first (sync.configure server=…)');
+    const adapter = await this.factory(s, readCredentials(this.station.store), this.station);
+    try {
+      return { adapter: adapter.protocol, ok: true, errorCode: null, error: null, exchanges: await adapter.test() };
+    } catch (err) {
+      const e = asStationError(err);
+      const exchange = typeof e.details?.serverMessage === 'string' && e.details.serverMessage
+        ? [{ request: String(e.details.path ?? e.details.service ?? ''), status: Number(e.details.status ?? 0), correlationId: (e.details.correlationId as string | null) ?? null, body: e.details.serverMessage }]
+        : [];
+      return { adapter: adapter.protocol, ok: false, errorCode: e.code, error: e.message, exchanges: exchange };
+    } finally {
+      adapter.close();
+    }
+  }
+
+  /** Loads the official catalogue from the configured target (`sohoa catalogue fetch`). */
+  async fetchCatalogue(by: string | null): Promise<Awaited<ReturnType<typeof fetchCatalogue>>> {
+    const s = readSyncSettings(this.station.store);
+    if (!s.server) throw new StationError('INVALID_REQUEST', 'configure the sync server first (sync.configure server=…)');
+    const adapter = await this.factory(s, readCredentials(this.station.store), this.station);
+    try {
+      return await fetchCatalogue(this.station, adapter, s.server, by);
     } finally {
       adapter.close();
     }
@@ -269,11 +322,11 @@ export class SyncEngine {
     return Math.max(25, wait);
   }
 
-  private getAdapter(s: SyncSettings, creds: Credentials): OneStopAdapter {
-    const key = JSON.stringify([s.server, s.caFile, s.timeoutMs, s.bandwidthKBps, creds.clientId, creds.clientSecret]);
+  private async getAdapter(s: SyncSettings, creds: Credentials): Promise<OneStopAdapter> {
+    const key = JSON.stringify([s.adapter, s.targetConfigFile, s.pinCa, s.server, s.caFile, s.timeoutMs, s.bandwidthKBps, s.agencyCode, creds]);
     if (!this.adapter || key !== this.adapterKey) {
       this.adapter?.close();
-      this.adapter = this.factory(s, creds);
+      this.adapter = await this.factory(s, creds, this.station);
       this.adapterKey = key;
     }
     return this.adapter;
@@ -293,7 +346,7 @@ export class SyncEngine {
     const agencyCode = s.agencyCode ?? stationAgencyCode(store);
     let adapter: OneStopAdapter;
     try {
-      adapter = this.getAdapter(s, creds);
+      adapter = await this.getAdapter(s, creds);
     } catch (err) {
       const e = asStationError(err);
       this.lastError = { code: e.code, message: e.message };

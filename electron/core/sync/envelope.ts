@@ -76,3 +76,30 @@ export function statusError(reply: HttpReply, path: string): StationError {
   if (s >= 400) return new StationError('SERVER_REJECTED', `server rejected ${path} (HTTP ${s}): ${message}`, { ...details, errors: (data as { errors?: unknown } | undefined)?.errors });
   return new StationError('SERVER_REPLY_MALFORMED', `unexpected HTTP ${s} on ${path}`, details);
 }
+
+/** A reply as IT staff should see it (`sohoa sync test`): status, correlation id, the body verbatim. */
+export function rawExchange(request: string, reply: HttpReply): { request: string; status: number; correlationId: string | null; body: string } {
+  const header = reply.headers['x-correlation-id'];
+  let correlationId = typeof header === 'string' ? header : null;
+  const body = reply.body.toString('utf8');
+  try {
+    const o = JSON.parse(body) as Record<string, unknown>;
+    if (typeof o.correlationId === 'string') correlationId = o.correlationId;
+  } catch {
+    /* not JSON: shown as it is */
+  }
+  return { request, status: reply.status, correlationId, body: body.slice(0, 64 * 1024) };
+}
+
+/** multipart/form-data with one file part (RFC 7578), for the targets that take uploads that way. */
+export function multipartBody(part: string, fileName: string, contentType: string, data: Buffer): { body: Buffer; contentType: string } {
+  const boundary = `----sohoa${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
+  // RFC 7578 §4.2: the file name goes as UTF-8 in the quoted string (as browsers send it), never as filename*.
+  const safeName = fileName.replace(/["\r\n]/g, '_');
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${part}"; filename="${safeName}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+    'utf8',
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+  return { body: Buffer.concat([head, data, tail]), contentType: `multipart/form-data; boundary=${boundary}` };
+}

@@ -1,8 +1,8 @@
 import { DefaultHttpStack, DetailedError, Upload, type HttpRequest, type HttpResponse, type HttpStack } from 'tus-js-client';
 import { StationError } from '../../common/errors';
-import type { AuthStrategy, Credentials, Manifest, OneStopAdapter, Receipt, RemoteFile, UploadOptions, UploadSource } from './adapter';
+import type { AuthStrategy, Credentials, Manifest, OneStopAdapter, RawExchange, Receipt, RemoteFile, UploadOptions, UploadSource } from './adapter';
 import { ClientCredentialsAuth } from './auth';
-import { parseReply, retryAfterMs, statusError } from './envelope';
+import { parseReply, rawExchange, retryAfterMs, statusError } from './envelope';
 import { networkError } from './errors';
 import { HttpClient, type HttpReply } from './http';
 import { RateLimiter } from './throttle';
@@ -14,6 +14,7 @@ export interface ProtocolV1Options {
   caFile?: string | null;
   timeoutMs?: number;
   credentials?: Credentials | null;
+  pinCa?: boolean;
   /** Upload bandwidth cap, bytes per second (null = unlimited). */
   bandwidthBytesPerSec?: number | null;
 }
@@ -81,7 +82,7 @@ export class ProtocolV1Adapter implements OneStopAdapter {
   private readonly limiter: RateLimiter | null;
 
   constructor(private readonly opts: ProtocolV1Options) {
-    this.http = new HttpClient(new URL(opts.serverUrl), { caFile: opts.caFile ?? null, timeoutMs: opts.timeoutMs ?? 30_000 });
+    this.http = new HttpClient(new URL(opts.serverUrl), { caFile: opts.caFile ?? null, pinCa: opts.pinCa ?? false, timeoutMs: opts.timeoutMs ?? 30_000 });
     this.auth = opts.credentials ? new ClientCredentialsAuth(this.http, opts.credentials) : null;
     this.limiter = opts.bandwidthBytesPerSec ? new RateLimiter(opts.bandwidthBytesPerSec) : null;
   }
@@ -93,6 +94,11 @@ export class ProtocolV1Adapter implements OneStopAdapter {
   async ping(): Promise<void> {
     // Any HTTP answer proves the server is reachable (and its certificate trusted).
     await this.http.request('GET', 'v1/files/by-hash/' + '0'.repeat(64));
+  }
+
+  async test(): Promise<RawExchange[]> {
+    const path = `v1/files/by-hash/${'0'.repeat(64)}`;
+    return [rawExchange(`GET ${path}`, await this.authed('GET', path))];
   }
 
   async enrol(enrolmentCode: string, station: { id: string; name: string }): Promise<Credentials> {

@@ -3,6 +3,10 @@ import type { SyncConfigureInput } from '../../common/api/sync';
 import type { Store } from '../store/db';
 import { getSetting, setSetting } from '../store/settings';
 import type { Credentials } from './adapter';
+import type { AdapterKind } from './targetConfig';
+
+/** A receipt is kept at least this long before local copies may be purged (issue 16: only an admin raises it). */
+export const MIN_RETENTION_DAYS = 7;
 
 /** Sync settings (table `setting`, keys `sync.*`, `retention.days`). */
 
@@ -17,6 +21,12 @@ export const backoffSchema = z.object({
 export type Backoff = z.infer<typeof backoffSchema>;
 
 export interface SyncSettings {
+  /** Which OneStopAdapter speaks to the server (docs/sync.md, Adapters). */
+  adapter: AdapterKind;
+  /** Per-target JSON (paths, enums, formats, limits); null = resources/onestop-targets/<adapter>.json. */
+  targetConfigFile: string | null;
+  /** caFile is the only trust root for the server (system CAs ignored). */
+  pinCa: boolean;
   server: string | null;
   caFile: string | null;
   agencyCode: string | null;
@@ -39,6 +49,9 @@ export type ConfigureInput = SyncConfigureInput;
 
 export function readSyncSettings(store: Store): SyncSettings {
   return {
+    adapter: getSetting<AdapterKind>(store, 'sync.adapter') ?? 'sohoa-v1',
+    targetConfigFile: getSetting<string | null>(store, 'sync.targetConfigFile') ?? null,
+    pinCa: getSetting<boolean>(store, 'sync.pinCa') ?? false,
     server: getSetting<string | null>(store, 'sync.server') ?? null,
     caFile: getSetting<string | null>(store, 'sync.caFile') ?? null,
     agencyCode: getSetting<string | null>(store, 'sync.agencyCode') ?? null,
@@ -50,15 +63,20 @@ export function readSyncSettings(store: Store): SyncSettings {
     paused: getSetting<boolean>(store, 'sync.paused') ?? false,
     pollMs: getSetting<number>(store, 'sync.pollMs') ?? 30_000,
     concurrency: getSetting<number>(store, 'sync.concurrency') ?? 2,
-    retentionDays: getSetting<number>(store, 'retention.days') ?? 90,
+    // Never purge sooner than MIN_RETENTION_DAYS after a receipt, whatever an older setting says.
+    retentionDays: Math.max(MIN_RETENTION_DAYS, getSetting<number>(store, 'retention.days') ?? 90),
   };
 }
 
 export function writeSyncSettings(store: Store, input: ConfigureInput, by: string | null): void {
   store.tx(() => {
+    const previousAdapter = getSetting<AdapterKind>(store, 'sync.adapter') ?? 'sohoa-v1';
     const set = (key: string, v: unknown): void => {
       if (v !== undefined) setSetting(store, key, v, by);
     };
+    set('sync.adapter', input.adapter);
+    set('sync.targetConfigFile', input.targetConfigFile);
+    set('sync.pinCa', input.pinCa);
     set('sync.server', input.server);
     set('sync.caFile', input.caFile);
     set('sync.agencyCode', input.agencyCode);
@@ -73,7 +91,10 @@ export function writeSyncSettings(store: Store, input: ConfigureInput, by: strin
     set('sync.pollMs', input.pollMs);
     set('sync.concurrency', input.concurrency);
     set('retention.days', input.retentionDays);
-    // A different server means different credentials.
+    // A different server or target means different credentials.
+    if (input.adapter !== undefined && input.adapter !== previousAdapter) {
+      setSetting(store, 'sync.credentials', null, by);
+    }
     if (input.server !== undefined) {
       const enrolledFor = getSetting<string>(store, 'sync.enrolledServer');
       if (enrolledFor !== undefined && enrolledFor !== input.server) setSetting(store, 'sync.credentials', null, by);

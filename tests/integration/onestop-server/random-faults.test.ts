@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAULT_KINDS } from '../../onestop-server/faults';
+import { MODE_FAULT_KINDS } from '../../onestop-server/faults';
 import type { OneStopServer } from '../../onestop-server/server';
 import { enrolStation, getJson, makePdf, manifest, postJson, sha256, startServer, tokenFor, tusUpload, type HttpReply, type Station } from './helpers';
+
+// Protocol v1 mode: every kind that mode can fire ('error-code' exists only in the dvcqg mode).
+const FAULT_KINDS = MODE_FAULT_KINDS['sohoa-v1'];
 
 let server: OneStopServer | undefined;
 afterEach(async () => {

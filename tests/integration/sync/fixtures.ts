@@ -6,7 +6,12 @@ import type { Station } from '../../../electron/core/station/station';
 import { createDossier, getDossier } from '../../../electron/core/store/dossiers';
 import { getProcedure } from '../../../electron/core/store/procedures';
 import { sql } from '../../../electron/core/store/sql';
+import { join } from 'node:path';
+import { openStore, type Store } from '../../../electron/core/store/db';
+import { loadMigrations, type Migration } from '../../../electron/core/store/migrations';
+import { syncEngineFor } from '../../../electron/core/sync/engine';
 import { mulberry32, seedFromEnv } from '../../helpers/random';
+import { tempDir } from '../../helpers/tmp';
 
 /** Deterministic PRNG for seeded tests. */
 export const rng = mulberry32;
@@ -79,4 +84,26 @@ export async function addBatch(station: Station, r: () => number, docs: number, 
 
 export function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** Runs passes until nothing is pending (or the deadline). */
+export async function drain(st: Station, ms = 30_000): Promise<void> {
+  const engine = syncEngineFor(st);
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    await engine.syncNow();
+    const s = engine.status();
+    if (s.pendingDossiers === 0 && s.failedDossiers === 0) return;
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  throw new Error(`outbox not drained: ${JSON.stringify(syncEngineFor(st).status())}`);
+}
+
+/** A new database migrated up to the migration just before NAME (a migration test then adds rows and migrates). */
+export function storeBefore(name: string): { list: Migration[]; mine: Migration; file: string; store: Store } {
+  const list = loadMigrations();
+  const mine = list.find((m) => m.name === name)!;
+  const previous = list.filter((m) => m.version < mine.version).at(-1)!.version;
+  const file = join(tempDir(), 'station.db');
+  return { list, mine, file, store: openStore(file, { migrations: list, targetVersion: previous }) };
 }

@@ -1,21 +1,17 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../electron/core/store/db';
-import { loadMigrations } from '../../../electron/core/store/migrations';
 import { sql } from '../../../electron/core/store/sql';
 import { applyReceipt, enqueueDossier } from '../../../electron/core/store/sync';
-import { tempDir } from '../../helpers/tmp';
+import { storeBefore } from './fixtures';
 
 const DOSSIER = 'STAB12CD34-01M8A7JMT1TQVJJ0DZGXTZRP0R';
 const SHA = 'b'.repeat(64);
 
 describe('migration 0005 (dossier lifecycle, sync bookkeeping, retention)', () => {
   it('keeps the rows of the previous schema and lets them sync afterwards', () => {
-    const list = loadMigrations();
-    const mine = list.find((m) => m.name === '0005_sync')!;
-    const previous = list.filter((m) => m.version < mine.version).at(-1)!.version;
-    const file = join(tempDir(), 'station.db');
-    let store = openStore(file, { migrations: list, targetVersion: previous });
+    const before = storeBefore('0005_sync');
+    const { list, mine, file } = before;
+    let store = before.store;
     const at = '2026-03-02T01:00:00.000Z';
     store.db.exec(`
       INSERT INTO station VALUES ('STAB12CD34', 'Quầy 1', 'H15.50', '${at}');

@@ -9,7 +9,7 @@ import { writeSyncSettings } from '../../../electron/core/sync/settings';
 import { startOneStopServer, type OneStopServer } from '../../onestop-server/server';
 import { selfSignedCert } from '../../onestop-server/tls';
 import { tempDir } from '../../helpers/tmp';
-import { addBatch, rng } from './fixtures';
+import { addBatch, drain, rng } from './fixtures';
 
 const CODE = 'TEST-ENROL-0001';
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -41,18 +41,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Runs passes until nothing is pending (or the deadline). */
-async function drain(st: Station, ms = 30_000): Promise<void> {
-  const engine = syncEngineFor(st);
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    await engine.syncNow();
-    const s = engine.status();
-    if (s.pendingDossiers === 0 && s.failedDossiers === 0) return;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-  throw new Error(`outbox not drained: ${JSON.stringify(syncEngineFor(st).status())}`);
-}
 
 describe('sync with the reference one-stop server', () => {
   it('delivers a queued dossier, binds the server code and keeps the draft id', async () => {

@@ -1,4 +1,7 @@
+import { isAbsolute } from 'node:path';
 import type { dossierMethods } from '../../../common/api/dossiers';
+import { reuseCandidates, takeReuse } from '../../dossiers/reuse';
+import { exportDay, exportDossier } from '../../export/dossierExport';
 import { StationError } from '../../../common/errors';
 import { checkOwnerId } from '../../../common/owner';
 import { appendAudit } from '../../store/audit';
@@ -96,6 +99,16 @@ export function createDossierHandlers(station: Station): HandlersFor<keyof typeo
       return d;
     },
     'dossiers.procedures': () => procedureCatalogue(store),
+    'dossiers.reuseCandidates': ({ componentId }) => ({ candidates: reuseCandidates(station, componentId) }),
+    'dossiers.takeReuse': ({ componentId, documentId, replacedResultCode }, ctx) => takeReuse(station, componentId, { documentId, replacedResultCode }, ctx.user?.id ?? null),
+    'dossiers.export': ({ id, out }, ctx) => {
+      if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
+      return exportDossier(station, id, out, ctx.user?.id ?? null);
+    },
+    'dossiers.exportDay': ({ day, out }, ctx) => {
+      if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
+      return exportDay(station, day, out, ctx.user?.id ?? null);
+    },
     'dossiers.loadCatalogue': ({ file }, ctx) => {
       const r = loadCatalogueFile(store, file, ctx.user?.id ?? null);
       appendAudit(store, { actor: ctx.user?.id ?? null, action: 'catalogue.load', details: { file, version: r.version } });

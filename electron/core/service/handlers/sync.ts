@@ -5,7 +5,9 @@ import { appendAudit } from '../../store/audit';
 import { dossierFacts } from '../../store/reports';
 import { getSetting } from '../../store/settings';
 import { syncEngineFor } from '../../sync/engine';
-import { readSyncSettings, setPaused, writeSyncSettings } from '../../sync/settings';
+import { assertSecureUrl } from '../../sync/http';
+import { readSyncSettings, setPaused, writeCredentials, writeSyncSettings } from '../../sync/settings';
+import { loadTargetConfig } from '../../sync/targetConfig';
 import type { Station } from '../../station/station';
 import type { HandlersFor } from '../context';
 
@@ -24,6 +26,12 @@ export function createSyncHandlers(station: Station): HandlersFor<keyof typeof s
       return engine.status();
     },
     'sync.configure': ({ idempotencyKey: _k, ...input }, ctx) => {
+      // Refuse now what the engine would refuse later: clear text to a remote host, a broken target file.
+      if (input.server) assertSecureUrl(new URL(input.server));
+      const next = { ...readSyncSettings(store), ...input };
+      if (next.adapter !== 'sohoa-v1' && (input.adapter !== undefined || input.targetConfigFile !== undefined)) {
+        loadTargetConfig(next.adapter, next.targetConfigFile ?? null);
+      }
       writeSyncSettings(store, input, ctx.user?.id ?? null);
       appendAudit(store, { actor: ctx.user?.id ?? null, action: 'sync.configure', details: { fields: Object.keys(input) } });
       engine.kick();
@@ -35,6 +43,21 @@ export function createSyncHandlers(station: Station): HandlersFor<keyof typeof s
       const creds = await engine.enrol(enrolmentCode, ctx.user?.id ?? null);
       appendAudit(store, { actor: ctx.user?.id ?? null, action: 'sync.enrol', details: { clientId: creds.clientId } });
       return { enrolled: true as const, clientId: creds.clientId, status: engine.status() };
+    },
+    'sync.setCredentials': ({ idempotencyKey: _k, ...c }, ctx) => {
+      const s = readSyncSettings(store);
+      if (!s.server) throw new StationError('INVALID_REQUEST', 'configure the sync server first (sync.configure server=…)');
+      writeCredentials(store, s.server, { clientId: c.clientId ?? c.username ?? '', clientSecret: c.clientSecret ?? '', username: c.username, password: c.password }, ctx.user?.id ?? null);
+      // Which fields were set, never their values.
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'sync.setCredentials', details: { fields: Object.keys(c).filter((k) => c[k as keyof typeof c] !== undefined) } });
+      engine.kick();
+      return engine.status();
+    },
+    'sync.test': () => engine.test(),
+    'sync.fetchCatalogue': async (_p, ctx) => {
+      const r = await engine.fetchCatalogue(ctx.user?.id ?? null);
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'catalogue.fetch', details: { version: r.version, procedures: r.procedures, skipped: r.skipped.length } });
+      return r;
     },
     'reports.digitisation': async (p, ctx) => {
       const s = readSyncSettings(store);
