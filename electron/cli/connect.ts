@@ -5,18 +5,22 @@ import { LocalStationClient } from '../core/service/localClient';
 import { openStationServices, type StationServices } from '../core/service/stationServices';
 import { layout } from '../core/station/dataDir';
 import { DataDirLock } from '../core/station/lock';
+import { readCliSession } from './session';
 import { recoveryKeyNotice } from './output';
 
 /**
  * One writer per data directory: when a service runs (it holds the lock and wrote bridge.json) the CLI
- * talks to it over the bridge; otherwise it opens the station in-process under the same lock.
+ * talks to it over the bridge; otherwise it opens the station in-process under the same lock. Either way
+ * the call carries the CLI user's session (sohoa login).
  */
 export async function withClient<T>(dataDir: string, fn: (client: StationClient, mode: 'bridge' | 'local') => Promise<T>): Promise<T> {
   const l = layout(dataDir);
   // bridge.json only matters while a service holds the lock (a stale file after a crash is ignored).
   const info = DataDirLock.isHeld(l.lockFile) ? readBridgeInfo(l.bridgeFile) : undefined;
+  // The CLI user's session (sohoa login): checked by the dispatcher on either path, like any transport.
+  const session = readCliSession(dataDir);
   if (info) {
-    return fn(new HttpStationClient(info), 'bridge');
+    return fn(new HttpStationClient(info, session), 'bridge');
   }
   let services: StationServices;
   try {
@@ -30,7 +34,7 @@ export async function withClient<T>(dataDir: string, fn: (client: StationClient,
   const { station } = services;
   if (station.protection.recoveryKey) process.stderr.write(`${recoveryKeyNotice(station.protection.recoveryKey)}\n`);
   try {
-    return await fn(new LocalStationClient(services.dispatcher), 'local');
+    return await fn(new LocalStationClient(services.dispatcher, { via: 'cli', session }), 'local');
   } finally {
     await services.close();
   }

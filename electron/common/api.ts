@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Result } from './result';
+import { accountsMethods } from './api/accounts';
 import { deviceMethods } from './api/devices';
 import { documentsMethods } from './api/documents';
 import { dossierMethods } from './api/dossiers';
@@ -18,6 +19,7 @@ export type { MethodSpec } from './api/method';
  */
 export const stationApi = {
   ...stationMethods,
+  ...accountsMethods,
   ...dossierMethods,
   ...deviceMethods,
   ...documentsMethods,

@@ -113,6 +113,19 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   TARGET_CONFIG_INVALID: { vi: 'Tệp cấu hình hệ thống một cửa không hợp lệ.', en: 'The one-stop target configuration file is invalid.' },
   DOSSIER_INCOMPLETE: { vi: 'Hồ sơ còn thiếu thành phần bắt buộc chưa số hóa hoặc chưa ký số.', en: 'Required components are not yet digitised or signed.' },
   DOSSIER_NOT_EDITABLE: { vi: 'Hồ sơ đã gửi, không sửa được thông tin này.', en: 'The dossier was sent; this cannot be changed any more.' },
+  SIGN_IN_REQUIRED: { vi: 'Cần đăng nhập để dùng trạm.', en: 'Sign in to use the station.', actionVi: 'Đăng nhập bằng tài khoản của mình.', actionEn: 'Sign in with your own account.' },
+  SIGN_IN_FAILED: { vi: 'Sai tên đăng nhập hoặc mật khẩu.', en: 'Wrong username or password.' },
+  SIGN_IN_RATE_LIMITED: { vi: 'Đăng nhập sai quá nhiều lần; tạm khóa.', en: 'Too many failed sign-ins; temporarily blocked.', actionVi: 'Chờ vài phút rồi thử lại, hoặc nhờ quản trị đặt lại mật khẩu.', actionEn: 'Wait a few minutes and try again, or ask an admin to reset the password.' },
+  SESSION_EXPIRED: { vi: 'Phiên làm việc đã hết hạn.', en: 'The session has expired.', actionVi: 'Đăng nhập lại.', actionEn: 'Sign in again.' },
+  SESSION_LOCKED: { vi: 'Trạm đã khóa do không thao tác.', en: 'The station locked after inactivity.', actionVi: 'Nhập mật khẩu để mở khóa.', actionEn: 'Enter your password to unlock.' },
+  SETUP_CODE_INVALID: { vi: 'Liên kết cài đặt không đúng hoặc đã dùng.', en: 'The setup link is wrong or already used.', actionVi: 'Dùng liên kết in ra khi khởi động trạm.', actionEn: 'Use the link printed when the station started.' },
+  SETUP_DONE: { vi: 'Trạm đã có tài khoản quản trị.', en: 'The station already has an admin account.' },
+  ACCOUNT_EXISTS: { vi: 'Tên đăng nhập đã có.', en: 'The username is taken.' },
+  PASSWORD_TOO_SHORT: { vi: 'Mật khẩu quá ngắn (tối thiểu 10 ký tự).', en: 'The password is too short (at least 10 characters).' },
+  LAST_ADMIN: { vi: 'Không thể bỏ tài khoản quản trị cuối cùng.', en: 'The last admin account cannot be removed.' },
+  PATH_NOT_LOCAL: { vi: 'Đường dẫn mạng (UNC) không được phép; chỉ dùng tệp trên máy này.', en: 'Network (UNC) paths are not allowed; use a file on this PC.' },
+  SIGNING_KEY_NOT_CONFIGURED: { vi: 'Khóa ký số này chưa được quản trị cấu hình trên trạm.', en: 'This signing key is not configured on the station.', actionVi: 'Nhờ quản trị thêm token hoặc tệp .p12 trong Cài đặt.', actionEn: 'Ask an admin to add the token or .p12 file in Settings.' },
+  TOKEN_MODULE_NOT_ALLOWED: { vi: 'Thư viện token không nằm trong danh sách cho phép.', en: 'The token library is not on the allow-list.', actionVi: 'Quản trị thêm thư viện vào danh sách cho phép trước.', actionEn: 'An admin must add the library to the allow-list first.' },
 };
 
 export function errorText(code: ErrorCode, lang: 'vi' | 'en' = 'vi'): { message: string; action?: string } {

@@ -109,6 +109,21 @@ export const ERROR_CODES = [
   // dossiers
   'DOSSIER_INCOMPLETE',
   'DOSSIER_NOT_EDITABLE',
+  // accounts and sessions
+  'SIGN_IN_REQUIRED',
+  'SIGN_IN_FAILED',
+  'SIGN_IN_RATE_LIMITED',
+  'SESSION_EXPIRED',
+  'SESSION_LOCKED',
+  'SETUP_CODE_INVALID',
+  'SETUP_DONE',
+  'ACCOUNT_EXISTS',
+  'PASSWORD_TOO_SHORT',
+  'LAST_ADMIN',
+  // configuration and paths
+  'PATH_NOT_LOCAL',
+  'SIGNING_KEY_NOT_CONFIGURED',
+  'TOKEN_MODULE_NOT_ALLOWED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

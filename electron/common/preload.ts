@@ -6,7 +6,8 @@ import type { StationEvent } from './events';
  * ElectronTransport consumes it), so a renamed or reshaped function breaks the build on both sides.
  */
 export interface PreloadStation {
-  call(method: string, params: unknown): Promise<unknown>;
+  /** One StationApi call, with the signed-in clerk's session (the dispatcher resolves and checks it). */
+  call(method: string, params: unknown, session?: string | null): Promise<unknown>;
   onEvent(fn: (ev: StationEvent) => void): () => void;
   onState(fn: (state: ConnectionState) => void): () => void;
   state(): ConnectionState;

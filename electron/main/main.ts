@@ -88,19 +88,22 @@ async function ready(): Promise<void> {
       return refuse(404);
     }
   });
+  let windowSession: string | null = null;
   protocol.handle(PAGE_SCHEME, async (req) => {
     const p = parsePageImageUrl(req.url);
     if (!p) return refuse(400);
-    const img = await service.image(p.pageId, p.width);
+    const img = await service.image(p.pageId, p.width, windowSession);
     if ('code' in img) return refuse(img.code === 'NOT_FOUND' ? 404 : 503);
     return new Response(Buffer.from(img.bytes), { status: 200, headers: { ...RESPONSE_HEADERS, 'Content-Type': img.mediaType } });
   });
 
   ipcMain.handle(
     IPC.call,
-    guarded((method: unknown, params: unknown) => {
+    guarded((method: unknown, params: unknown, session: unknown) => {
       if (typeof method !== 'string') return { ok: false, error: { code: 'INVALID_REQUEST', message: 'method must be a string' } };
-      return service.call(method, params);
+      // The window's current session also authorises its station-page: images (an <img> cannot send a header).
+      windowSession = typeof session === 'string' ? session : null;
+      return service.call(method, params, windowSession);
     }),
   );
   ipcMain.handle(

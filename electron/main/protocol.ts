@@ -3,8 +3,8 @@
  * types so both sides and the tests agree.
  */
 export type ToService =
-  | { kind: 'call'; id: number; method: string; params: unknown }
-  | { kind: 'image'; id: number; pageId: string; width: number }
+  | { kind: 'call'; id: number; method: string; params: unknown; session: string | null }
+  | { kind: 'image'; id: number; pageId: string; width: number; session: string | null }
   | { kind: 'shutdown' };
 
 export type FromService =
@@ -21,7 +21,9 @@ export function parseToService(msg: unknown): ToService | null {
   const m = msg as Record<string, unknown>;
   if (m.kind === 'shutdown') return { kind: 'shutdown' };
   if (typeof m.id !== 'number' || !Number.isInteger(m.id)) return null;
-  if (m.kind === 'call' && typeof m.method === 'string' && m.method.length <= 100) return { kind: 'call', id: m.id, method: m.method, params: m.params ?? {} };
-  if (m.kind === 'image' && typeof m.pageId === 'string' && typeof m.width === 'number') return { kind: 'image', id: m.id, pageId: m.pageId, width: m.width };
+  // The clerk's session token travels with every request; the service resolves it (never main).
+  const session = typeof m.session === 'string' && m.session.length <= 200 ? m.session : null;
+  if (m.kind === 'call' && typeof m.method === 'string' && m.method.length <= 100) return { kind: 'call', id: m.id, method: m.method, params: m.params ?? {}, session };
+  if (m.kind === 'image' && typeof m.pageId === 'string' && typeof m.width === 'number') return { kind: 'image', id: m.id, pageId: m.pageId, width: m.width, session };
   return null;
 }

@@ -74,13 +74,13 @@ export class ServiceHost extends EventEmitter {
     });
   }
 
-  async call(method: string, params: unknown): Promise<unknown> {
-    const r = await this.request((id) => ({ kind: 'call', id, method, params }));
+  async call(method: string, params: unknown, session: string | null): Promise<unknown> {
+    const r = await this.request((id) => ({ kind: 'call', id, method, params, session }));
     return r.kind === 'result' ? r.result : { ok: false, error: { code: 'INTERNAL', message: 'unexpected reply' } };
   }
 
-  async image(pageId: string, width: number): Promise<{ bytes: Uint8Array; mediaType: string } | { code: string }> {
-    const r = await this.request((id) => ({ kind: 'image', id, pageId, width }));
+  async image(pageId: string, width: number, session: string | null): Promise<{ bytes: Uint8Array; mediaType: string } | { code: string }> {
+    const r = await this.request((id) => ({ kind: 'image', id, pageId, width, session }));
     if (r.kind === 'image') return r.ok ? { bytes: r.bytes, mediaType: r.mediaType } : { code: r.code };
     return { code: 'SERVICE_UNREACHABLE' };
   }

@@ -5,8 +5,8 @@ import { toErrorPayload } from '../common/errors';
 import { renderPageImage } from '../core/bridge/pageImage';
 import { startBridge } from '../core/bridge/server';
 import { createLogger } from '../core/log/logger';
-import { localCallContext } from '../core/service/context';
 import { openStationServices } from '../core/service/stationServices';
+import { prepareFirstRun, setupLink } from '../core/station/firstRun';
 import { defaultDataDir } from '../core/station/dataDir';
 import type { FromService } from './protocol';
 import { parseToService } from './protocol';
@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   const services = openStationServices({ dataDir: process.env.SOHOA_DATA_DIR ?? defaultDataDir(), demo: process.env.SOHOA_DEMO === '1', holder: 'electron' });
   const { station, dispatcher } = services;
   services.startBackground();
+  const first = await prepareFirstRun(station);
   const bridge = await startBridge(station, dispatcher);
+  // The Electron window opens on the sign-in screen; the first admin is created through the printed setup link.
+  if (first.setupCode !== null) log.info('first run: open the setup link to create the admin', { link: setupLink(`${bridge.info.url}#token=…`, first.setupCode) });
   const scans = scanTracker();
   const listeners = new Set<(type: string, jobId: string) => void>();
   station.events.on('event', (ev: { type: string; at: string; data: Record<string, unknown> }) => {
@@ -54,10 +57,17 @@ async function main(): Promise<void> {
     const msg = parseToService(e.data);
     if (!msg) return;
     if (msg.kind === 'call') {
-      // The window's user: the station's local session (roles per user arrive with sign-in).
-      void dispatcher.invoke(msg.method, msg.params, localCallContext('ipc')).then((result) => post({ kind: 'result', id: msg.id, result }));
+      // The window's clerk: the session the renderer signed in with; the dispatcher resolves and checks it.
+      void dispatcher.invoke(msg.method, msg.params, { via: 'ipc', session: msg.session }).then((result) => post({ kind: 'result', id: msg.id, result }));
     } else if (msg.kind === 'image') {
-      renderPageImage(station, msg.pageId, msg.width, 'local').then(
+      let viewer: string;
+      try {
+        viewer = dispatcher.authenticate(msg.session).user.id;
+      } catch (err) {
+        post({ kind: 'image', id: msg.id, ok: false, code: toErrorPayload(err).code });
+        return;
+      }
+      renderPageImage(station, msg.pageId, msg.width, viewer).then(
         (img) => post({ kind: 'image', id: msg.id, ok: true, bytes: new Uint8Array(img.bytes), mediaType: img.mediaType }),
         (err: unknown) => post({ kind: 'image', id: msg.id, ok: false, code: toErrorPayload(err).code }),
       );

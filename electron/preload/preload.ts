@@ -24,7 +24,8 @@ void ipcRenderer.invoke(IPC.state).then((s: State) => {
 });
 
 const station = {
-  call: (method: string, params: unknown): Promise<unknown> => ipcRenderer.invoke(IPC.call, String(method), params),
+  call: (method: string, params: unknown, session?: string | null): Promise<unknown> =>
+    ipcRenderer.invoke(IPC.call, String(method), params, typeof session === 'string' ? session : null),
   onEvent: (fn: (ev: StationEvent) => void) => {
     eventListeners.add(fn);
     return () => eventListeners.delete(fn);

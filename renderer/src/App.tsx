@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from './api/context';
+import { useSession } from './auth/SessionGate';
 import { Kbd } from './components/Kbd';
 import { ConnectionBanner, OnlineIndicator } from './components/StatusBar';
 import { useI18n } from './i18n/context';
@@ -23,6 +24,7 @@ export function App() {
   const { t, lang, setLang } = useI18n();
   const [screen, setScreen] = useState<Screen>('intake');
   const info = useQuery('station.info', {});
+  const session = useSession();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -74,6 +76,15 @@ export function App() {
           ))}
         </nav>
         <div className="header-right">
+          <span className="session-user" data-testid="session-user" data-role={session.user.role}>
+            {t('auth.user', { name: session.user.name, role: t(`role.${session.user.role}`) })}
+            <button type="button" onClick={session.lock} data-testid="lock-now">
+              {t('auth.lockNow')}
+            </button>
+            <button type="button" onClick={session.signOut} data-testid="sign-out">
+              {t('auth.signOut')}
+            </button>
+          </span>
           <OnlineIndicator />
           <button type="button" className="lang" onClick={() => setLang(lang === 'vi' ? 'en' : 'vi')} aria-keyshortcuts={SHORTCUTS.language} aria-label={t('app.switchLanguage')}>
             {t('app.otherLanguage')} <Kbd keys={SHORTCUTS.language} />

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { SessionGate } from './auth/SessionGate';
 import { StationProvider } from './api/context';
 import { ElectronTransport, type PreloadStation } from './api/electronClient';
 import { takeTokenFromLocation } from './api/fragment';
@@ -12,16 +13,16 @@ import './styles.css';
 
 /** Electron gives `window.station` (preload); a browser gets the token in the URL fragment. */
 function makeTransport(): StationTransport {
-  const preload = (window as Window & { station?: PreloadStation }).station;
-  if (preload) return new ElectronTransport(preload);
   let storage: Storage | undefined;
   try {
     storage = window.sessionStorage;
   } catch {
     storage = undefined;
   }
+  const preload = (window as Window & { station?: PreloadStation }).station;
+  if (preload) return new ElectronTransport(preload, storage);
   const token = takeTokenFromLocation(window.location, (url) => window.history.replaceState(null, '', url), storage) ?? '';
-  const web = new WebTransport(new URL('./', window.location.href), token);
+  const web = new WebTransport(new URL('./', window.location.href), token, storage);
   web.start();
   return web;
 }
@@ -38,7 +39,9 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nProvider initial={initialLang()}>
       <StationProvider transport={makeTransport()}>
-        <App />
+        <SessionGate>
+          <App />
+        </SessionGate>
       </StationProvider>
     </I18nProvider>
   </StrictMode>,

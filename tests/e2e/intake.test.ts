@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/tmp';
 import { TestPki } from '../signing-infra/pki';
 import { SOFTHSM_MODULE, TestToken } from '../signing-infra/softhsm';
 import { buildUi, openBrowser, type Browser } from './support/browser';
-import { eventually, expectShot, shownSeqs, writeProfiles } from './support/station';
+import { eventually, expectShot, shownSeqs, writeProfiles, DEMO, signInUi } from './support/station';
 
 /**
  * A full intake at the counter, in Chromium against `sohoa serve --demo` with the SANE test scanner:
@@ -59,7 +59,7 @@ describe('full intake of a 3-component dossier', () => {
     token.addKey(pki, 'Nguyen Thi Can Bo', '01', 'p256');
     await buildUi(uiDir);
     svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir], { SOHOA_PROFILES_DIR: profiles, SOFTHSM2_CONF: token.conf, TZ: 'Asia/Ho_Chi_Minh' });
-    const cfg = await api(svc, 'signing.setConfig', { pkcs11Modules: [SOFTHSM_MODULE], trustAnchorsPem: readFileSync(pki.caCert, 'utf8'), tsaUrl: null, defaultLevel: 'B-B', idempotencyKey: 'e2e-signing-config' });
+    const cfg = await api(svc, 'signing.setConfig', { allowedTokenModules: [SOFTHSM_MODULE], pkcs11Modules: [SOFTHSM_MODULE], trustAnchorsPem: readFileSync(pki.caCert, 'utf8'), tsaUrl: null, defaultLevel: 'B-B', idempotencyKey: 'e2e-signing-config' });
     expect(cfg.body).toMatchObject({ ok: true });
     // The province's one-stop system: the reference server (the clerk enrols and syncs through the UI).
     onestop = await startOneStopServer({ dataDir: join(workDir, 'onestop'), enrolmentCodes: ['E2E-ENROL-0001'], seed: 1 });
@@ -79,6 +79,8 @@ describe('full intake of a 3-component dossier', () => {
   it('scans, reviews, signs and queues; the PDF/A files on disk verify', async () => {
     const { page } = browser;
     await page.goto(`${svc.url}#token=${svc.token}`);
+    // The admin: this run also enrols the station with the one-stop server (an admin setting).
+    await signInUi(page, DEMO.admin);
     const screen = page.getByTestId('screen-intake');
     const pages = screen.getByTestId('page');
 

@@ -3,7 +3,7 @@ import { startService, type RunningService } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 import { join } from 'node:path';
 import { buildUi, openBrowser, SCREENSHOT_DIR, type Browser } from './support/browser';
-import { eventually, expectShot, shownSeqs, writeProfiles } from './support/station';
+import { eventually, expectShot, shownSeqs, writeProfiles, DEMO, signInUi } from './support/station';
 
 const vi = (await import('../../renderer/i18n/vi.json', { with: { type: 'json' } })).default as Record<string, string>;
 
@@ -43,6 +43,7 @@ describe('scanner jam mid-batch in the browser', () => {
   it('shows the jam in Vietnamese with what to do, keeps the pages before it, and continues the batch in order', async () => {
     const { page } = browser;
     await page.goto(`${svc.url}#token=${svc.token}`);
+    await signInUi(page, DEMO.clerk);
     const screen = page.getByTestId('screen-intake');
     await screen.getByTestId('procedure-search').fill('1.001193');
     await eventually(() => screen.getByTestId('procedure-option').count()).toBe(1);

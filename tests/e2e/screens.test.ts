@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { api, startService, type RunningService } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 import { buildUi, openBrowser, screenshot, type Browser } from './support/browser';
-import { eventually } from './support/station';
+import { eventually, DEMO, signInUi } from './support/station';
 
 const vi = (await import('../../renderer/i18n/vi.json', { with: { type: 'json' } })).default as Record<string, string>;
 const en = (await import('../../renderer/i18n/en.json', { with: { type: 'json' } })).default as Record<string, string>;
@@ -45,6 +45,7 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir], env);
     browser = await openBrowser();
     await browser.page.goto(`${svc.url}#token=${svc.token}`);
+    await signInUi(browser.page, DEMO.admin);
     await browser.page.getByTestId('service-state').and(browser.page.locator('[data-state="online"]')).waitFor();
   });
   afterAll(async () => {

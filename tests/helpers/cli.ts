@@ -45,14 +45,20 @@ export interface RunningService {
   port: number;
   token: string;
   dataDir: string;
+  /** The session of the admin the helper signed in as (demo: quantri; otherwise the test admin); api() sends it. */
+  session: string | null;
   /** SIGTERM and wait (graceful). */
   stop(): Promise<void>;
   /** SIGKILL the whole process group (no clean-up: a power cut). */
   kill(): Promise<void>;
 }
 
-/** Starts `sohoa serve` in its own process group and waits for bridge.json. */
-export async function startService(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<RunningService> {
+/**
+ * Starts `sohoa serve` in its own process group, waits for bridge.json and signs in as an admin (the one
+ * sign-in helper for service tests): demo mode's `quantri`; otherwise the test admin, created through the
+ * printed one-time setup link on a fresh data directory. `{ signIn: false }` leaves the service untouched.
+ */
+export async function startService(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000, opts: { signIn?: boolean } = {}): Promise<RunningService> {
   const child = spawn(process.execPath, [SOHOA_BIN, 'serve', '--json', ...extraArgs], {
     cwd: ROOT,
     env: { ...process.env, SOHOA_DATA_DIR: dataDir, ...env },
@@ -86,6 +92,25 @@ export async function startService(dataDir: string, extraArgs: string[] = [], en
     killGroup(child, 'SIGKILL');
     throw new Error(`sohoa serve did not publish bridge.json in ${timeoutMs} ms: ${stderr}`);
   }
+  const demo = extraArgs.includes('--demo') || env.SOHOA_DEMO === '1';
+  let session: string | null = null;
+  if (opts.signIn !== false) {
+    // serve --json prints one line with the open URL (carrying the setup code while no admin exists).
+    while (!stdout.includes('\n') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    const printed = JSON.parse(stdout.split('\n')[0] ?? '{}') as { openUrl?: string };
+    const setup = /[#&]setup=([^&]+)/.exec(printed.openUrl ?? '')?.[1];
+    const svcInfo = { url: info.url, token: info.token };
+    if (setup !== undefined) {
+      const made = await api(svcInfo, 'auth.setup', { code: decodeURIComponent(setup), username: TEST_ADMIN.username, displayName: TEST_ADMIN.displayName, password: TEST_ADMIN.password });
+      if (made.status !== 200) throw new Error(`auth.setup: ${JSON.stringify(made.body)}`);
+    }
+    const who = demo && setup === undefined ? { username: 'quantri', password: 'demo-quantri' } : TEST_ADMIN_LOGIN;
+    let r = await api(svcInfo, 'auth.signIn', who);
+    // A demo data directory first set up without --demo (or the other way round) has the test admin.
+    if (r.status !== 200 && who !== TEST_ADMIN_LOGIN) r = await api(svcInfo, 'auth.signIn', TEST_ADMIN_LOGIN);
+    if (r.status !== 200) throw new Error(`auth.signIn: ${JSON.stringify(r.body)}`);
+    session = (r.body as { value: { session: string } }).value.session;
+  }
   const waitExit = async (): Promise<void> => {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
   };
@@ -95,6 +120,7 @@ export async function startService(dataDir: string, extraArgs: string[] = [], en
     port: info.port,
     token: info.token,
     dataDir,
+    session,
     stop: async () => {
       if (child.exitCode === null) {
         killGroup(child, 'SIGTERM');
@@ -122,11 +148,15 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** POST /api/<method> on a running service. */
-export async function api(svc: Pick<RunningService, 'url' | 'token'>, method: string, params: unknown = {}, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+/** The admin tests create on a fresh station (setup link, recovery command) and sign in as after a restart. */
+export const TEST_ADMIN = { username: 'test.admin', displayName: 'Quản trị kiểm thử', password: 'test-admin-password' } as const;
+const TEST_ADMIN_LOGIN = { username: TEST_ADMIN.username, password: TEST_ADMIN.password };
+
+/** POST /api/<method> on a running service, with the signed-in session when the service object has one. */
+export async function api(svc: Pick<RunningService, 'url' | 'token'> & { session?: string | null }, method: string, params: unknown = {}, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
   const res = await fetch(new URL(`api/${method}`, svc.url), {
     method: 'POST',
-    headers: { Authorization: `Bearer ${svc.token}`, 'Content-Type': 'application/json', ...headers },
+    headers: { Authorization: `Bearer ${svc.token}`, 'Content-Type': 'application/json', ...(svc.session ? { 'X-Sohoa-Session': svc.session } : {}), ...headers },
     body: JSON.stringify(params),
   });
   const text = await res.text();

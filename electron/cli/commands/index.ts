@@ -42,4 +42,11 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'key recover', load: async () => (await import('./security')).keyRecoverCommand },
   { name: 'cover', load: async () => (await import('./cover')).coverCommand },
   { name: 'cccd read', load: async () => (await import('./cccd')).cccdReadCommand },
+  { name: 'login', load: async () => (await import('./account')).loginCommand },
+  { name: 'logout', load: async () => (await import('./account')).logoutCommand },
+  { name: 'whoami', load: async () => (await import('./account')).whoamiCommand },
+  { name: 'account list', load: async () => (await import('./account')).accountListCommand },
+  { name: 'account add', load: async () => (await import('./account')).accountAddCommand },
+  { name: 'account reset-password', load: async () => (await import('./account')).accountResetCommand },
+  { name: 'admin reset-password', load: async () => (await import('./account')).adminResetCommand },
 ];

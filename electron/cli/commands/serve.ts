@@ -1,5 +1,6 @@
 import { startBridge } from '../../core/bridge/server';
 import { openStationServices } from '../../core/service/stationServices';
+import { prepareFirstRun, setupLink } from '../../core/station/firstRun';
 import { EXIT, type Command } from '../command';
 import { recoveryKeyNotice } from '../output';
 
@@ -24,18 +25,24 @@ export const serveCommand: Command = {
     if (station.protection.recoveryKey) io.err(recoveryKeyNotice(station.protection.recoveryKey));
     services.startBackground(); // outbox worker, timestamp retry (stop when the station closes)
     let bridge;
+    let first;
     try {
+      first = await prepareFirstRun(station);
       const uiDir = args.values['ui-dir'] as string | undefined;
       bridge = await startBridge(station, dispatcher, uiDir === undefined ? { port } : { port, uiDir });
     } catch (err) {
       await station.close();
       throw err;
     }
-    const openUrl = `${bridge.info.url}#token=${bridge.info.token}`;
-    if (args.json) io.out(JSON.stringify({ ...bridge.info, openUrl, dataDir: station.layout.root, bridgeFile: station.layout.bridgeFile }));
+    // While no admin exists the printed link carries the one-time setup code (it creates the first admin).
+    const openUrl = setupLink(`${bridge.info.url}#token=${bridge.info.token}`, first.setupCode);
+    if (args.json) io.out(JSON.stringify({ ...bridge.info, openUrl, setupRequired: first.setupCode !== null, demoAccounts: station.demo, preset: first.preset, dataDir: station.layout.root, bridgeFile: station.layout.bridgeFile }));
     else {
       io.out(`SoHoa Station đang chạy / is running`);
       io.out(`  Mở / open:  ${openUrl}`);
+      if (first.setupCode !== null) io.out(`  Lần đầu / first run: mở liên kết trên để tạo tài khoản quản trị (dùng một lần) / open the link above to create the admin (one-time)`);
+      if (station.demo) io.out(`  Demo: quantri / demo-quantri (admin) · canbo / demo-canbo1 (clerk) · vanthu / demo-vanthu (records clerk)`);
+      if (first.preset) io.out(`  Cấu hình cài đặt / preset applied: ${first.preset.file} (${first.preset.applied.join(', ')})`);
       io.out(`  Token:      ${bridge.info.token}`);
       io.out(`  Dữ liệu / data: ${station.layout.root}`);
       io.out(`  Bridge file: ${station.layout.bridgeFile}`);

@@ -1,5 +1,4 @@
-import { readFileSync, readSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { StationError } from '../../common/errors';
 import { pemToDers } from '../../core/signing/certs';
 import type { SigningKey } from '../../core/signing/cms';
@@ -12,44 +11,7 @@ import { verifyPdf } from '../../core/signing/verify';
 import { EXIT, type Command, type Io } from '../command';
 import { withClient } from '../connect';
 import { printError, table } from '../output';
-
-/** Reads a secret: from the env var NAME (--pin-env), from file descriptor N (--pin-fd), or a hidden TTY prompt. */
-async function readSecret(io: Io, what: string, envName: string | undefined, fd: string | undefined): Promise<string> {
-  if (envName) {
-    const v = process.env[envName];
-    if (v === undefined) throw new StationError('INVALID_REQUEST', `environment variable ${envName} is not set`);
-    return v;
-  }
-  if (fd !== undefined) {
-    const n = Number(fd);
-    if (!Number.isInteger(n) || n < 0) throw new StationError('INVALID_REQUEST', `--${what}-fd needs a file descriptor number`);
-    const buf = Buffer.alloc(1024);
-    let len = 0;
-    for (let tries = 0; ; ) {
-      let r: number;
-      try {
-        r = readSync(n, buf, len, buf.length - len, null);
-      } catch (err) {
-        // A non-blocking pipe not written yet: wait a little (up to ~10 s).
-        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || ++tries > 1000) throw err;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-        continue;
-      }
-      if (r === 0) break;
-      len += r;
-      if (buf.subarray(0, len).includes(0x0a) || len === buf.length) break;
-    }
-    return buf.toString('utf8', 0, len).replace(/\r?\n[\s\S]*$/, '');
-  }
-  if (!process.stdin.isTTY) throw new StationError('INVALID_REQUEST', `no ${what}: give --${what}-env NAME or --${what}-fd N, or run on a terminal`);
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  io.err(`${what === 'pin' ? 'Mã PIN thiết bị ký số / token PIN' : 'Mật khẩu tệp .p12 / .p12 password'}: `);
-  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
-  const answer = await new Promise<string>((resolve) => rl.question('', resolve));
-  rl.close();
-  process.stderr.write('\n');
-  return answer;
-}
+import { readSecret } from '../secret';
 
 function trustFrom(path: string | undefined): Buffer[] {
   if (!path) return [];
@@ -223,15 +185,18 @@ export const signingConfigCommand: Command = {
   summary: "show or change the station's signing settings (TSA, trust anchors, tokens, .p12 files, agency name)",
   usage:
     'sohoa signing config [--tsa URL|none] [--tsa-user NAME] [--trust CA.pem] [--intermediates CAS.pem]\n' +
-    '    [--pkcs11-module LIB]… [--p12 FILE]… [--agency NAME] [--level B-B|B-T|B-LT] [--revocation on|off] [--json]\n' +
+    '    [--pkcs11-module LIB]… [--allow-module LIB]… [--p12 FILE]… [--agency NAME] [--level B-B|B-T|B-LT] [--revocation on|off] [--json]\n' +
     '  Without options prints the settings. --trust/--intermediates replace the PEM bundles; repeated\n' +
-    '  --pkcs11-module/--p12 replace the lists. The TSA password is read from SOHOA_TSA_PASSWORD by the service.',
+    '  --pkcs11-module/--p12 replace the lists. A token library must be a known Vietnamese token module or be\n' +
+    '  on the admin allow-list (--allow-module, replaces it). Admin only. The TSA password is read from\n' +
+    '  SOHOA_TSA_PASSWORD by the service.',
   options: {
     tsa: { type: 'string' },
     'tsa-user': { type: 'string' },
     trust: { type: 'string' },
     intermediates: { type: 'string' },
     'pkcs11-module': { type: 'string', multiple: true },
+    'allow-module': { type: 'string', multiple: true },
     p12: { type: 'string', multiple: true },
     agency: { type: 'string' },
     level: { type: 'string' },
@@ -246,6 +211,7 @@ export const signingConfigCommand: Command = {
     if (v.intermediates !== undefined) patch.intermediatesPem = readFileSync(v.intermediates as string, 'utf8');
     if (v['pkcs11-module'] !== undefined) patch.pkcs11Modules = v['pkcs11-module'];
     if (v.p12 !== undefined) patch.p12Files = v.p12;
+    if (v['allow-module'] !== undefined) patch.allowedTokenModules = v['allow-module'];
     if (v.agency !== undefined) patch.agencyName = v.agency;
     if (v.level !== undefined) {
       if (!['B-B', 'B-T', 'B-LT'].includes(v.level as string)) return usage(io, '--level is B-B, B-T or B-LT');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localPathSchema } from '../localPath';
 import { assembledDocumentSchema, compressionProfileSchema, pdfaLevelSchema } from '../assembly';
 import { importedDocumentSchema } from '../importing';
 import { ulidSchema } from '../schemas';
@@ -24,7 +25,7 @@ export const documentsMethods = {
     params: z
       .object({
         componentId: ulidSchema,
-        path: z.string().min(1).max(4096),
+        path: localPathSchema,
         fileName: z.string().min(1).max(1000).optional(),
         idempotencyKey,
       })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localPathSchema } from '../localPath';
 import { DOSSIER_CODE_PATTERN } from '../owner';
 import {
   componentKindSchema,
@@ -192,7 +193,7 @@ export const dossierMethods = {
   'dossiers.procedures': method({ params: noParams, result: z.array(procedureSchema), mutating: false }),
   /** Replaces the procedure catalogue from a province's file (kept as setting catalogue.file). */
   'dossiers.loadCatalogue': method({
-    params: z.object({ file: z.string().min(1), idempotencyKey }).strict(),
+    params: z.object({ file: localPathSchema, idempotencyKey }).strict(),
     result: z.object({ version: z.string(), procedures: z.number().int() }),
     mutating: true,
     roles: ['admin'],

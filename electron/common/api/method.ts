@@ -2,13 +2,17 @@ import { z } from 'zod';
 
 /**
  * One StationApi method: params and result schemas. `mutating` methods accept an `idempotencyKey` so a
- * call retried after a dropped connection does one thing. `roles` limits who may call (undefined = anyone).
+ * call retried after a dropped connection does one thing. `roles` limits who may call (undefined = any signed-in clerk).
  */
 export interface MethodSpec<P extends z.ZodType, R extends z.ZodType> {
   params: P;
   result: R;
   mutating: boolean;
   roles?: readonly ('clerk' | 'records_clerk' | 'admin')[];
+  /** Callable without a session: sign-in, first-run setup and health only. Every other method needs one. */
+  public?: true;
+  /** Callable on an idle-locked session (unlock, sign-out, who am I). */
+  whileLocked?: true;
 }
 
 export const method = <P extends z.ZodType, R extends z.ZodType>(spec: MethodSpec<P, R>) => spec;

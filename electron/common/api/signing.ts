@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localPathSchema } from '../localPath';
 import { ulidSchema } from '../schemas';
 import { idempotencyKey, method, noParams } from './method';
 
@@ -7,13 +8,13 @@ export const signingKeyRefSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('pkcs11'),
-      module: z.string().min(1).max(4096),
+      module: localPathSchema,
       tokenLabel: z.string().min(1).max(64),
       /** CKA_ID in hex; optional when the token holds one certificate. */
       certId: z.string().regex(/^[0-9a-fA-F]{1,128}$/).optional(),
     })
     .strict(),
-  z.object({ kind: z.literal('p12'), path: z.string().min(1).max(4096) }).strict(),
+  z.object({ kind: z.literal('p12'), path: localPathSchema }).strict(),
 ]);
 export type SigningKeyRef = z.infer<typeof signingKeyRefSchema>;
 
@@ -95,10 +96,15 @@ export const signingConfigSchema = z
     trustAnchorsPem: z.string().max(2_000_000),
     /** Extra intermediates (PEM) for chain building. */
     intermediatesPem: z.string().max(2_000_000),
-    pkcs11Modules: z.array(z.string().min(1).max(4096)).max(50),
-    p12Files: z.array(z.string().min(1).max(4096)).max(200),
+    /** Token libraries the station loads: each must be a known Vietnamese token module or on allowedTokenModules. */
+    pkcs11Modules: z.array(localPathSchema).max(50),
+    /** The admin's own additions to the known-module allow-list (exact paths). */
+    allowedTokenModules: z.array(localPathSchema).max(50),
+    p12Files: z.array(localPathSchema).max(200),
     /** The agency's name in the "SAO Y" mark. */
     agencyName: z.string().max(300),
+    /** The agency seal for the "SAO Y" mark: PNG bytes (base64) uploaded by the admin, drawn red as a stencil. */
+    sealPngBase64: z.string().max(4_000_000),
     checkRevocation: z.boolean(),
     defaultLevel: padesLevelSchema,
   })
@@ -109,14 +115,22 @@ export type SigningConfig = z.infer<typeof signingConfigSchema>;
 export const signingMethods = {
   /** Certificates on tokens of the configured PKCS#11 modules (no PIN needed) and the configured .p12 files. */
   'signing.listCertificates': method({ params: noParams, result: z.array(certificateEntrySchema), mutating: false }),
-  'signing.getConfig': method({ params: noParams, result: signingConfigSchema.omit({ trustAnchorsPem: true, intermediatesPem: true }).extend({ trustAnchors: z.array(z.string()) }), mutating: false }),
+  'signing.getConfig': method({
+    params: noParams,
+    result: signingConfigSchema.omit({ trustAnchorsPem: true, intermediatesPem: true, sealPngBase64: true }).extend({ trustAnchors: z.array(z.string()), sealConfigured: z.boolean() }),
+    mutating: false,
+  }),
   'signing.setConfig': method({
     params: signingConfigSchema.partial().extend({ idempotencyKey }).strict(),
     result: z.object({ ok: z.literal(true) }),
     mutating: true,
     roles: ['admin'],
   }),
-  /** Signs a document: 'clerk' = the clerk's personal signature (top-left mark); 'agency' = "SAO Y" (records clerk only). */
+  /**
+   * Signs a document: 'clerk' = the clerk's personal signature (top-left mark); 'agency' = "SAO Y" (records
+   * clerk only). `key` must name a configured entry (signing.listCertificates): a token of a configured
+   * module or a configured .p12 file — anything else is SIGNING_KEY_NOT_CONFIGURED, never loaded.
+   */
   'documents.sign': method({
     params: z
       .object({
@@ -138,7 +152,7 @@ export const signingMethods = {
             heading: z.enum(['SAO Y', 'SAO LỤC', 'TRÍCH SAO']).default('SAO Y'),
             agencyName: z.string().max(300).optional(),
             /** PNG of the agency seal (path on the station PC), drawn red as a stencil. */
-            sealPath: z.string().max(4096).optional(),
+            sealPath: localPathSchema.optional(),
           })
           .strict()
           .optional(),

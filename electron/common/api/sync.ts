@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localPathSchema } from '../localPath';
 import { AGENCY_CODE_PATTERN } from '../owner';
 import { idempotencyKey, method, noParams } from './method';
 
@@ -17,7 +18,7 @@ export const syncConfigureFields = z
     /** Base URL of the provincial one-stop server (https://…). */
     server: z.string().url().nullable().optional(),
     /** PEM file of the CA that issued the server's certificate (added to the system CAs). */
-    caFile: z.string().min(1).nullable().optional(),
+    caFile: localPathSchema.nullable().optional(),
     agencyCode: z.string().regex(AGENCY_CODE_PATTERN).nullable().optional(),
     /** Sync only inside "HH:MM-HH:MM" local time (may wrap midnight: 17:30-07:30); null = any time. */
     window: z.string().regex(syncWindowPattern, 'window must look like 17:30-07:30').nullable().optional(),

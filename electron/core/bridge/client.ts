@@ -28,14 +28,22 @@ export function readBridgeInfo(file: string): BridgeInfo | undefined {
 
 /** A StationClient over the loopback bridge (used by the CLI when a service runs). */
 export class HttpStationClient implements StationClient {
-  constructor(private readonly info: Pick<BridgeInfo, 'url' | 'token'>) {}
+  constructor(
+    private readonly info: Pick<BridgeInfo, 'url' | 'token'>,
+    private session: string | null = null,
+  ) {}
+
+  /** Uses `session` for the following calls (after auth.signIn). */
+  useSession(session: string | null): void {
+    this.session = session;
+  }
 
   async call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<Result<ResultOf<M>>> {
     let res: Response;
     try {
       res = await fetch(new URL(`api/${method}`, this.info.url), {
         method: 'POST',
-        headers: { Authorization: `Bearer ${this.info.token}`, 'Content-Type': 'application/json' },
+        headers: { Authorization: `Bearer ${this.info.token}`, 'Content-Type': 'application/json', ...(this.session ? { 'X-Sohoa-Session': this.session } : {}) },
         body: JSON.stringify(params ?? {}),
       });
     } catch (err) {

@@ -45,3 +45,11 @@ export function bearer(req: IncomingMessage): string | undefined {
   const m = /^Bearer\s+(\S+)$/i.exec(h);
   return m?.[1];
 }
+
+/** The clerk's session token (from auth.signIn), sent beside the bridge token on every call. */
+export const SESSION_HEADER = 'x-sohoa-session';
+
+export function sessionHeader(req: IncomingMessage): string | undefined {
+  const h = req.headers[SESSION_HEADER];
+  return typeof h === 'string' && h !== '' ? h : undefined;
+}

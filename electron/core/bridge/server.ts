@@ -9,10 +9,9 @@ import type { StationEvent } from '../../common/api';
 import { toErrorPayload } from '../../common/errors';
 import type { Result } from '../../common/result';
 import { createLogger } from '../log/logger';
-import { localCallContext } from '../service/context';
 import type { Dispatcher } from '../service/dispatcher';
 import type { Station } from '../station/station';
-import { bearer, checkPeer, tokenMatches } from './guard';
+import { bearer, checkPeer, sessionHeader, tokenMatches } from './guard';
 import { renderPageImage } from './pageImage';
 import { serveStatic } from './static';
 
@@ -93,10 +92,18 @@ function statusFor(code: string): number {
   switch (code) {
     case 'INVALID_REQUEST':
       return 400;
+    case 'PATH_NOT_LOCAL':
+      return 400;
     case 'UNAUTHORIZED':
+    case 'SIGN_IN_REQUIRED':
+    case 'SESSION_EXPIRED':
+    case 'SESSION_LOCKED':
+    case 'SIGN_IN_FAILED':
       return 401;
     case 'FORBIDDEN':
       return 403;
+    case 'SIGN_IN_RATE_LIMITED':
+      return 429;
     case 'UNKNOWN_METHOD':
       return 404;
     default:
@@ -159,8 +166,8 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
         sendJson(res, 400, { ok: false, error: { code: 'INVALID_REQUEST', message: `request body: ${(err as Error).message}` } });
         return;
       }
-      // The bridge token is handed only to the local user who started the service or the station window.
-      const result = await dispatcher.invoke(method, params, localCallContext('http'));
+      // The bridge token only proves the caller is on this PC; who is calling is the clerk's session.
+      const result = await dispatcher.invoke(method, params, { via: 'http', session: sessionHeader(req) });
       sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
       return;
     }
@@ -185,6 +192,14 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
    */
   async function servePageImage(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
     if (!authorised(req, res, 'GET')) return;
+    let viewer: string;
+    try {
+      viewer = dispatcher.authenticate(sessionHeader(req)).user.id;
+    } catch (err) {
+      const payload = toErrorPayload(err);
+      sendJson(res, statusFor(payload.code), { ok: false, error: payload });
+      return;
+    }
     const m = /^\/pages\/([0-9A-Z]{26})\/image(?:\?(.*))?$/.exec(url);
     if (!m) {
       sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'no such route' } });
@@ -192,7 +207,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
     }
     const width = Number(new URLSearchParams(m[2] ?? '').get('w') ?? '240');
     try {
-      const img = await renderPageImage(station, m[1]!, width, 'local');
+      const img = await renderPageImage(station, m[1]!, width, viewer);
       res.writeHead(200, { 'Content-Type': img.mediaType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Length': img.bytes.length });
       res.end(img.bytes);
     } catch (err) {
@@ -234,7 +249,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
       const params: Record<string, unknown> = { componentId: m[1], path: tmp };
       if (fileName !== undefined) params.fileName = fileName.slice(0, 1000);
       if (typeof key === 'string' && key.length >= 8) params.idempotencyKey = key.slice(0, 100);
-      const result = await dispatcher.invoke('documents.import', params, localCallContext('http'));
+      const result = await dispatcher.invoke('documents.import', params, { via: 'http', session: sessionHeader(req) });
       sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
     } finally {
       rmSync(dir, { recursive: true, force: true });

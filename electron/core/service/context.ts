@@ -1,22 +1,23 @@
 import type { MethodName, ParsedParamsOf, ResultOf } from '../../common/api';
-import type { Role } from '../../common/schemas';
 import type { CaptureService } from '../capture/service';
+import type { ResolvedSession, SessionUser } from '../accounts/service';
 import type { Station } from '../station/station';
 import type { SyncEngine } from '../sync/engine';
 
-export interface CallContext {
-  /** The signed-in user, when the transport knows one. */
-  user: { id: string; role: Role } | null;
+/** What a transport knows about a call: its name and the session token the caller presented, if any. */
+export interface Caller {
   /** Transport name for logs: 'http', 'ipc', 'cli'. */
   via: string;
+  /** The clerk's session token (from auth.signIn); the dispatcher resolves it, never the transport. */
+  session?: string | null | undefined;
 }
 
-/**
- * The caller of every transport until clerks sign in: the station's local session (whoever started the
- * service or the station window, or ran the CLI), with every role. The one place sign-in replaces.
- */
-export function localCallContext(via: string): CallContext {
-  return { user: { id: 'local', role: 'admin' }, via };
+/** What a handler gets: the signed-in user the dispatcher resolved from the session. */
+export interface CallContext {
+  /** Null only for public methods called without a session. */
+  user: SessionUser | null;
+  via: string;
+  session: ResolvedSession | null;
 }
 
 export type Handler<M extends MethodName> = (

@@ -1,4 +1,5 @@
 import { isMethodName, stationApi, type MethodName, type ParsedParamsOf, type ResultOf } from '../../common/api';
+import { accountsMethods } from '../../common/api/accounts';
 import { deviceMethods } from '../../common/api/devices';
 import { documentsMethods } from '../../common/api/documents';
 import { dossierMethods } from '../../common/api/dossiers';
@@ -8,11 +9,13 @@ import { signingMethods } from '../../common/api/signing';
 import { stationMethods } from '../../common/api/station';
 import { syncMethods } from '../../common/api/sync';
 import { StationError, toErrorPayload } from '../../common/errors';
+import { PATH_NOT_LOCAL_MESSAGE } from '../../common/localPath';
 import type { Result } from '../../common/result';
 import { createLogger } from '../log/logger';
 import { idempotentResult, recordIdempotentResult } from '../store/idempotency';
 import type { Station } from '../station/station';
-import type { CallContext, Handler, HandlersFor, ServiceDeps } from './context';
+import { resolveSession, sessionActive, type ResolvedSession } from '../accounts/service';
+import type { Caller, CallContext, Handler, HandlersFor, ServiceDeps } from './context';
 
 const log = createLogger('api');
 
@@ -24,6 +27,7 @@ type AnyHandlers = Partial<HandlersFor<MethodName>>;
  */
 const GROUPS: { methods: readonly string[]; load: () => Promise<(station: Station, deps: ServiceDeps) => AnyHandlers> }[] = [
   { methods: Object.keys(stationMethods), load: async () => (await import('./handlers/station')).createStationHandlers },
+  { methods: Object.keys(accountsMethods), load: async () => (await import('./handlers/accounts')).createAccountsHandlers },
   { methods: Object.keys(dossierMethods), load: async () => (await import('./handlers/dossiers')).createDossierHandlers },
   { methods: Object.keys(deviceMethods), load: async () => (await import('./handlers/devices')).createDeviceHandlers },
   { methods: Object.keys(documentsMethods), load: async () => (await import('./handlers/documents')).createDocumentsHandlers },
@@ -34,8 +38,10 @@ const GROUPS: { methods: readonly string[]; load: () => Promise<(station: Statio
 ];
 
 /**
- * The service boundary: every call is validated against StationApi's schema, run, and answered as a
- * Result; a mutating call with an idempotency key answers its first result again when retried.
+ * The service boundary, the same for every transport (bridge, Electron IPC, CLI in-process): the caller's
+ * session is resolved to a signed-in clerk (public methods aside), the role is checked against the method
+ * map, the params are validated against StationApi's schema, the handler runs, and the answer is a Result;
+ * a mutating call with an idempotency key answers its first result again when retried.
  */
 export class Dispatcher {
   private readonly handlers: AnyHandlers = {};
@@ -76,24 +82,57 @@ export class Dispatcher {
     return handler;
   }
 
-  async invoke(methodName: string, rawParams: unknown, ctx: CallContext): Promise<Result<unknown>> {
+  /**
+   * The clerk behind a session token, for routes outside StationApi (page images, uploads): the same
+   * refusals as a call (SIGN_IN_REQUIRED, SESSION_EXPIRED, SESSION_LOCKED).
+   */
+  authenticate(session: string | null | undefined): ResolvedSession {
+    const s = resolveSession(this.station, session);
+    if (s.locked) throw new StationError('SESSION_LOCKED', 'the session is locked; unlock with your password');
+    sessionActive(this.station, s);
+    return s;
+  }
+
+  private context(spec: { public?: true; whileLocked?: true }, caller: Caller): CallContext {
+    if (spec.public) {
+      // A public method runs without a session; a valid one still names the caller (audit).
+      let session: ResolvedSession | null = null;
+      if (caller.session) {
+        try {
+          session = resolveSession(this.station, caller.session);
+        } catch {
+          session = null;
+        }
+      }
+      return { user: session?.user ?? null, via: caller.via, session };
+    }
+    const session = resolveSession(this.station, caller.session);
+    if (session.locked && !spec.whileLocked) throw new StationError('SESSION_LOCKED', 'the session is locked; unlock with your password');
+    if (!session.locked) sessionActive(this.station, session);
+    return { user: session.user, via: caller.via, session };
+  }
+
+  async invoke(methodName: string, rawParams: unknown, caller: Caller): Promise<Result<unknown>> {
     if (!isMethodName(methodName)) {
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method ${methodName}` } };
     }
     const spec = stationApi[methodName];
-    const parsed = spec.params.safeParse(rawParams ?? {});
-    if (!parsed.success) {
-      return {
-        ok: false,
-        error: {
-          code: 'INVALID_REQUEST',
-          message: `invalid params for ${methodName}`,
-          details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-        },
-      };
+    let ctx: CallContext;
+    try {
+      ctx = this.context(spec, caller);
+    } catch (err) {
+      return { ok: false, error: toErrorPayload(err) };
     }
     if (spec.roles && (!ctx.user || !spec.roles.includes(ctx.user.role))) {
-      return { ok: false, error: { code: 'FORBIDDEN', message: `${methodName} needs role ${spec.roles.join('|')}` } };
+      return { ok: false, error: { code: 'FORBIDDEN', message: `${methodName} needs role ${spec.roles.join('|')}`, details: { role: ctx.user?.role ?? null } } };
+    }
+    const parsed = spec.params.safeParse(rawParams ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      // A network path anywhere in the params has its own code (one check: common/localPath.ts).
+      const network = issues.find((i) => i.message === PATH_NOT_LOCAL_MESSAGE);
+      if (network) return { ok: false, error: { code: 'PATH_NOT_LOCAL', message: `${methodName}: ${network.path} is a network path`, details: { param: network.path } } };
+      return { ok: false, error: { code: 'INVALID_REQUEST', message: `invalid params for ${methodName}`, details: { issues } } };
     }
     const params = parsed.data as ParsedParamsOf<MethodName> & { idempotencyKey?: string };
     const idemKey = spec.mutating && typeof params.idempotencyKey === 'string' ? params.idempotencyKey : undefined;

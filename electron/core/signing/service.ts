@@ -7,6 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CertificateEntry, SigningConfig, SigningKeyRef } from '../../common/api/signing';
 import { backoff } from '../../common/backoff';
+import { tokenModuleAllowed } from '../../common/tokenModules';
 import { StationError } from '../../common/errors';
 import type { Role } from '../../common/schemas';
 import { createLogger } from '../log/logger';
@@ -33,7 +34,9 @@ export const DEFAULT_SIGNING_CONFIG: SigningConfig = {
   intermediatesPem: '',
   pkcs11Modules: [],
   p12Files: [],
+  allowedTokenModules: [],
   agencyName: '',
+  sealPngBase64: '',
   checkRevocation: true,
   defaultLevel: 'B-T',
 };
@@ -45,6 +48,14 @@ export function signingConfig(station: Station): SigningConfig {
 }
 
 export function setSigningConfig(station: Station, patch: Partial<SigningConfig>, by: string | null): void {
+  const allowed = patch.allowedTokenModules ?? signingConfig(station).allowedTokenModules;
+  for (const m of patch.pkcs11Modules ?? []) {
+    if (!tokenModuleAllowed(m, allowed)) throw new StationError('TOKEN_MODULE_NOT_ALLOWED', `${m} is not a known token library nor on the allow-list`, { module: m });
+  }
+  if (patch.sealPngBase64) {
+    const png = Buffer.from(patch.sealPngBase64, 'base64');
+    if (png.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a') throw new StationError('IMAGE_UNSUPPORTED', 'the seal image must be a PNG');
+  }
   for (const pem of [patch.trustAnchorsPem, patch.intermediatesPem]) {
     if (pem) {
       for (const der of pemToDers(pem)) {
@@ -88,6 +99,7 @@ export async function listCertificates(station: Station, factory?: Pkcs11Factory
   const cfg = signingConfig(station);
   const out: CertificateEntry[] = [];
   for (const module of cfg.pkcs11Modules) {
+    if (!tokenModuleAllowed(module, cfg.allowedTokenModules)) continue;
     try {
       for (const c of await listTokenCertificates(module, factory)) {
         const x = new X509Certificate(c.certificate);
@@ -128,6 +140,15 @@ export async function openKey(ref: SigningKeyRef, secret: { pin?: string | undef
   return openPkcs11Key(ref, secret.pin, { ...(factory ? { factory } : {}), precheck: (cert) => checkSigningCertificate(cert) });
 }
 
+/**
+ * Keys only from configuration: a token module the admin configured (and the allow-list still admits) or a
+ * configured .p12 file. A request naming anything else is refused before a library is loaded or a file read.
+ */
+export function assertConfiguredKey(cfg: SigningConfig, key: SigningKeyRef): void {
+  const ok = key.kind === 'pkcs11' ? cfg.pkcs11Modules.includes(key.module) && tokenModuleAllowed(key.module, cfg.allowedTokenModules) : cfg.p12Files.includes(key.path);
+  if (!ok) throw new StationError('SIGNING_KEY_NOT_CONFIGURED', `the ${key.kind === 'pkcs11' ? 'token module' : '.p12 file'} is not configured on this station`, { kind: key.kind });
+}
+
 export interface SignDocumentInput {
   documentId: string;
   role: 'clerk' | 'agency';
@@ -156,6 +177,7 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
   if (!doc) throw new StationError('NOT_FOUND', `no document ${p.documentId}`, { documentId: p.documentId });
   if (doc.state === 'purged') throw new StationError('CONFLICT', `document ${p.documentId} was purged`);
   const cfg = signingConfig(station);
+  assertConfiguredKey(cfg, p.key);
   const level = p.level ?? cfg.defaultLevel;
   const now = new Date();
   if (p.key.kind === 'p12') assertDemoKeyAllowed(station, p.key.path);
@@ -172,7 +194,7 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
       } else {
         const agency = m.agencyName ?? cfg.agencyName;
         if (!agency) throw new StationError('INVALID_REQUEST', 'the agency name for the "SAO Y" mark is not configured');
-        let sealPng: Buffer | undefined;
+        let sealPng: Buffer | undefined = cfg.sealPngBase64 ? Buffer.from(cfg.sealPngBase64, 'base64') : undefined;
         if (m.sealPath) {
           try {
             sealPng = readFileSync(m.sealPath);

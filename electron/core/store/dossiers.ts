@@ -148,6 +148,8 @@ export interface DossierFilter {
   purpose?: DossierRow['purpose'];
   limit: number;
   before?: string;
+  /** This clerk's dossiers come first (a shared counter PC: the clerk's own drafts on top). */
+  ownFirst?: string | undefined;
 }
 
 export function listDossiers(store: Store, f: DossierFilter): DossierSummary[] {
@@ -160,7 +162,7 @@ export function listDossiers(store: Store, f: DossierFilter): DossierSummary[] {
       (SELECT count(*) FROM component c WHERE c.dossier_id = d.id AND c.required = 1
          AND NOT EXISTS (SELECT 1 FROM document x WHERE x.component_id = c.id AND x.state IN ('signed', 'synced', 'purged'))) AS missing_required
     FROM dossier d JOIN procedure p ON p.code = d.procedure_code
-    WHERE ${join(where, ' AND ')} ORDER BY d.created_at DESC, d.id DESC LIMIT ${f.limit}`);
+    WHERE ${join(where, ' AND ')} ORDER BY ${f.ownFirst !== undefined ? sql`(d.created_by IS ${f.ownFirst}) DESC, ` : raw('')}d.created_at DESC, d.id DESC LIMIT ${f.limit}`);
   return rows.map((r) => {
     const { components: _c, ...rest } = toDossier(r, []);
     return { ...rest, componentCount: r.component_count, missingRequired: r.missing_required };

@@ -1,13 +1,21 @@
 import type { MethodName, ParamsOf, ResultOf, StationEvent } from '../../../electron/common/api';
 import type { Result } from '../../../electron/common/result';
 import type { PreloadStation } from '../../../electron/common/preload';
+import { SessionHolder } from './session';
 import type { ConnectionState, StationTransport } from './transport';
 
 export type { PreloadStation };
 
 /** StationTransport over Electron's preload bridge (IPC to the main process, which relays to the service). */
 export class ElectronTransport implements StationTransport {
-  constructor(private readonly station: PreloadStation) {}
+  readonly session: SessionHolder;
+
+  constructor(
+    private readonly station: PreloadStation,
+    storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
+  ) {
+    this.session = new SessionHolder(storage);
+  }
 
   get state(): ConnectionState {
     return this.station.state();
@@ -15,7 +23,9 @@ export class ElectronTransport implements StationTransport {
 
   async call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<Result<ResultOf<M>>> {
     try {
-      return (await this.station.call(method, params)) as Result<ResultOf<M>>;
+      const result = (await this.station.call(method, params, this.session.current)) as Result<ResultOf<M>>;
+      this.session.observe(result);
+      return result;
     } catch (err) {
       return { ok: false, error: { code: 'SERVICE_UNREACHABLE', message: (err as Error).message } };
     }

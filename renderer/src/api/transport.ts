@@ -1,5 +1,6 @@
 import type { MethodName, ParamsOf, ResultOf, StationEvent } from '../../../electron/common/api';
 import type { Result } from '../../../electron/common/result';
+import type { SessionHolder } from './session';
 
 import type { ConnectionState } from '../../../electron/common/connection';
 
@@ -20,4 +21,6 @@ export interface StationTransport {
   releaseImage(url: string): void;
   /** Imports a citizen's file into a component (documents.import), with the action's idempotency key. */
   importFile(componentId: string, file: File, idempotencyKey: string): Promise<Result<ResultOf<'documents.import'>>>;
+  /** The signed-in clerk's session, sent with every call (docs/accounts.md). */
+  readonly session: SessionHolder;
 }

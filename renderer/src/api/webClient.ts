@@ -1,6 +1,7 @@
 import type { MethodName, ParamsOf, ResultOf, StationEvent } from '../../../electron/common/api';
 import type { Result } from '../../../electron/common/result';
 import { reconnectDelay } from './backoff';
+import { SessionHolder } from './session';
 import type { ConnectionState, StationTransport } from './transport';
 
 type Listener<T> = (value: T) => void;
@@ -20,10 +21,21 @@ export class WebTransport implements StationTransport {
   private current: ConnectionState = 'connecting';
   private closed = false;
 
+  readonly session: SessionHolder;
+
   constructor(
     private readonly base: URL,
     private readonly token: string,
-  ) {}
+    storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
+  ) {
+    this.session = new SessionHolder(storage);
+  }
+
+  /** The bridge token (this PC) and the clerk's session (who). */
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    const s = this.session.current;
+    return { Authorization: `Bearer ${this.token}`, ...(s ? { 'X-Sohoa-Session': s } : {}), ...extra };
+  }
 
   get state(): ConnectionState {
     return this.current;
@@ -103,7 +115,7 @@ export class WebTransport implements StationTransport {
     try {
       res = await fetch(new URL(`api/${method}`, this.base), {
         method: 'POST',
-        headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' },
+        headers: this.headers({ 'Content-Type': 'application/json' }),
         body: JSON.stringify(params ?? {}),
         cache: 'no-store',
       });
@@ -112,7 +124,9 @@ export class WebTransport implements StationTransport {
       return { ok: false, error: { code: 'SERVICE_UNREACHABLE', message: (err as Error).message } };
     }
     try {
-      return (await res.json()) as Result<ResultOf<M>>;
+      const result = (await res.json()) as Result<ResultOf<M>>;
+      this.session.observe(result);
+      return result;
     } catch {
       this.suspectDown();
       return { ok: false, error: { code: 'SERVICE_UNREACHABLE', message: `HTTP ${res.status} without JSON` } };
@@ -133,7 +147,7 @@ export class WebTransport implements StationTransport {
   async pageImage(pageId: string, width: number, signal?: AbortSignal): Promise<string> {
     const url = new URL(`pages/${encodeURIComponent(pageId)}/image`, this.base);
     url.searchParams.set('w', String(width));
-    const init: RequestInit = { headers: { Authorization: `Bearer ${this.token}` }, cache: 'no-store' };
+    const init: RequestInit = { headers: this.headers(), cache: 'no-store' };
     if (signal) init.signal = signal;
     const res = await fetch(url, init);
     if (!res.ok) throw new Error(`page image HTTP ${res.status}`);
@@ -149,12 +163,11 @@ export class WebTransport implements StationTransport {
     try {
       const res = await fetch(new URL(`import/${encodeURIComponent(componentId)}`, this.base), {
         method: 'POST',
-        headers: {
-          Authorization: `Bearer ${this.token}`,
+        headers: this.headers({
           'Content-Type': 'application/octet-stream',
           'X-File-Name': encodeURIComponent(file.name),
           'Idempotency-Key': idempotencyKey,
-        },
+        }),
         body: file,
       });
       return (await res.json()) as Result<ResultOf<'documents.import'>>;

@@ -2,10 +2,12 @@ import { useEffect, useRef, useState } from 'react';
 import type { ErrorPayload } from '../../../electron/common/errors';
 import { useAction, useQuery } from '../api/context';
 import { ErrorBox } from '../components/ErrorBox';
+import { useSession } from '../auth/SessionGate';
 import { useI18n } from '../i18n/context';
+import { Accounts } from './Accounts';
 
-type Tab = 'scanners' | 'certificates' | 'server' | 'storage';
-type TabLabel = 'settings.scanners' | 'settings.certificates' | 'settings.server' | 'settings.storage';
+type Tab = 'scanners' | 'certificates' | 'server' | 'storage' | 'accounts';
+type TabLabel = 'settings.scanners' | 'settings.certificates' | 'settings.server' | 'settings.storage' | 'accounts.title';
 
 /** Scanners and profiles, certificates/tokens, server and enrolment, storage and retention. */
 export function Settings() {
@@ -16,6 +18,8 @@ export function Settings() {
     { id: 'certificates', label: 'settings.certificates' },
     { id: 'server', label: 'settings.server' },
     { id: 'storage', label: 'settings.storage' },
+    // Accounts are the admin's: other roles do not see the tab (and the service refuses them anyway).
+    ...(useSession().user.role === 'admin' ? [{ id: 'accounts' as const, label: 'accounts.title' as const }] : []),
   ];
   return (
     <section className="screen" aria-labelledby="settings-title" data-testid="screen-settings">
@@ -51,6 +55,7 @@ export function Settings() {
         {tab === 'certificates' && <Certificates />}
         {tab === 'server' && <Server />}
         {tab === 'storage' && <Storage />}
+        {tab === 'accounts' && <Accounts />}
       </div>
     </section>
   );

@@ -3,6 +3,7 @@ import type { CertificateEntry } from '../../../electron/common/api/signing';
 import type { ErrorPayload } from '../../../electron/common/errors';
 import type { Component } from '../../../electron/common/schemas';
 import { useAction, useStation } from '../api/context';
+import { useSession } from '../auth/SessionGate';
 import { ErrorBox } from '../components/ErrorBox';
 import { useI18n } from '../i18n/context';
 
@@ -26,6 +27,10 @@ export function SignDialog({ component, documentId, onClose, onSigned }: { compo
   const [index, setIndex] = useState(0);
   const [secret, setSecret] = useState('');
   const [error, setError] = useState<ErrorPayload | null>(null);
+  // TT 01/2023: the agency's "SAO Y" is the records clerk's (văn thư) act; a clerk signs as clerk only.
+  const { user } = useSession();
+  const canAgency = user.role === 'records_clerk';
+  const [role, setRole] = useState<'clerk' | 'agency'>(canAgency ? 'agency' : 'clerk');
   const dialog = useRef<HTMLDialogElement>(null);
 
   const [listing, setListing] = useState(0);
@@ -47,7 +52,7 @@ export function SignDialog({ component, documentId, onClose, onSigned }: { compo
   const sign = async () => {
     if (!cert || secret === '' || !documentId) return;
     setError(null);
-    const params = cert.key.kind === 'pkcs11' ? { documentId, role: 'clerk' as const, key: cert.key, pin: secret } : { documentId, role: 'clerk' as const, key: cert.key, password: secret };
+    const params = cert.key.kind === 'pkcs11' ? { documentId, role, key: cert.key, pin: secret } : { documentId, role, key: cert.key, password: secret };
     const r = await run('documents.sign', params, 'sign');
     if (!r) return;
     setSecret('');
@@ -67,6 +72,17 @@ export function SignDialog({ component, documentId, onClose, onSigned }: { compo
         <h2 id="sign-title">{t('sign.title')}</h2>
         <p className="muted">{t('sign.what', { name: component.name })}</p>
         {!documentId && <ErrorBox error={{ code: 'NOT_FOUND', message: 'no document for this component yet' }} />}
+        {canAgency && (
+          <fieldset className="field" data-testid="sign-role">
+            <legend>{t('sign.as')}</legend>
+            <label>
+              <input type="radio" name="sign-role" value="agency" checked={role === 'agency'} onChange={() => setRole('agency')} data-testid="sign-role-agency" /> {t('sign.asAgency')}
+            </label>
+            <label>
+              <input type="radio" name="sign-role" value="clerk" checked={role === 'clerk'} onChange={() => setRole('clerk')} data-testid="sign-role-clerk" /> {t('sign.asClerk')}
+            </label>
+          </fieldset>
+        )}
         <label className="field">
           <span>{t('sign.certificate')}</span>
           <select value={index} onChange={(e) => setIndex(Number(e.target.value))} data-testid="sign-cert">

@@ -28,3 +28,20 @@ export async function shownSeqs(page: Page): Promise<number[]> {
 export function eventually<T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) {
   return expect.poll(fn, { interval: 100, timeout: opts.timeout ?? 15_000 });
 }
+
+/** Demo mode's accounts (README, docs/accounts.md): the e2e tests sign in as a real clerk through the UI. */
+export const DEMO = {
+  admin: { username: 'quantri', password: 'demo-quantri' },
+  clerk: { username: 'canbo', password: 'demo-canbo1' },
+  records: { username: 'vanthu', password: 'demo-vanthu' },
+} as const;
+
+/** Signs in on the sign-in screen and waits for the station's header to name the clerk. */
+export async function signInUi(page: Page, who: { username: string; password: string } = DEMO.clerk): Promise<void> {
+  const form = page.getByTestId('sign-in');
+  await form.waitFor({ timeout: 30_000 });
+  await form.getByTestId('sign-in-username').fill(who.username);
+  await form.getByTestId('sign-in-password').fill(who.password);
+  await form.getByTestId('sign-in-submit').click();
+  await page.getByTestId('session-user').waitFor({ timeout: 30_000 });
+}

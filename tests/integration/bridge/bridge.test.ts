@@ -4,7 +4,9 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METHOD_NAMES, stationApi } from '../../../electron/common/api';
 import { api, runCli, startService, type RunningService } from '../../helpers/cli';
+import { cliSignIn } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
 
 /** A raw HTTP request, so tests can send the Host and Origin headers a browser or attacker would. */
@@ -49,6 +51,42 @@ describe('loopback bridge of `sohoa serve`', () => {
     expect(wrong.status).toBe(401);
   });
 
+  it('the bridge token alone opens only sign-in, setup and health: every other method is 401 with a code', async () => {
+    const tokenOnly = { url: svc.url, token: svc.token, session: null };
+    const open = METHOD_NAMES.filter((m) => (stationApi[m] as { public?: true }).public);
+    expect(open.sort()).toEqual(['auth.setup', 'auth.signIn', 'station.health']);
+    for (const m of METHOD_NAMES.filter((x) => !open.includes(x))) {
+      const r = await api(tokenOnly, m, {});
+      expect([m, r.status, (r.body as { error: { code: string } }).error.code]).toEqual([m, 401, 'SIGN_IN_REQUIRED']);
+    }
+    const bogus = await api({ ...tokenOnly, session: 'not-a-session' }, 'dossiers.list', {});
+    expect([bogus.status, (bogus.body as { error: { code: string } }).error.code]).toEqual([401, 'SESSION_EXPIRED']);
+    expect((await api(tokenOnly, 'station.health', {})).body).toMatchObject({ ok: true, value: { setupRequired: false } });
+    // Page images and uploads need the session too.
+    const img = await raw(svc.port, '/pages/01ARZ3NDEKTSV4RRFFQ69G5FAV/image', { host: `127.0.0.1:${svc.port}`, authorization: `Bearer ${svc.token}` }, undefined, 'GET');
+    expect([img.status, JSON.parse(img.text).error.code]).toEqual([401, 'SIGN_IN_REQUIRED']);
+    const up = await raw(svc.port, '/import/01ARZ3NDEKTSV4RRFFQ69G5FAV', { host: `127.0.0.1:${svc.port}`, authorization: `Bearer ${svc.token}` }, 'x');
+    expect([up.status, JSON.parse(up.text).error.code]).toEqual([401, 'SIGN_IN_REQUIRED']);
+  });
+
+  it('a clerk session gets 403 FORBIDDEN on admin methods; wrong passwords are rate-limited (429)', async () => {
+    const made = await api(svc, 'accounts.create', { username: 'bridge.clerk', displayName: 'Cán bộ cầu', role: 'clerk', password: 'bridge-clerk-pw' });
+    expect(made.status).toBe(200);
+    const si = await api({ url: svc.url, token: svc.token }, 'auth.signIn', { username: 'bridge.clerk', password: 'bridge-clerk-pw' });
+    const clerk = { url: svc.url, token: svc.token, session: (si.body as { value: { session: string } }).value.session };
+    for (const m of METHOD_NAMES.filter((x) => stationApi[x].roles?.length === 1 && stationApi[x].roles?.[0] === 'admin')) {
+      const r = await api(clerk, m, {});
+      expect([m, r.status, (r.body as { error: { code: string } }).error.code]).toEqual([m, 403, 'FORBIDDEN']);
+    }
+    expect((await api(clerk, 'dossiers.list', {})).status).toBe(200);
+    const codes: string[] = [];
+    for (let i = 0; i < 6; i++) codes.push(((await api({ url: svc.url, token: svc.token }, 'auth.signIn', { username: 'bridge.clerk', password: 'wrong-password' })).body as { error: { code: string } }).error.code);
+    expect(codes).toEqual(['SIGN_IN_FAILED', 'SIGN_IN_FAILED', 'SIGN_IN_FAILED', 'SIGN_IN_FAILED', 'SIGN_IN_FAILED', 'SIGN_IN_RATE_LIMITED']);
+    // Even the right password waits out the block.
+    const blocked = await api({ url: svc.url, token: svc.token }, 'auth.signIn', { username: 'bridge.clerk', password: 'bridge-clerk-pw' });
+    expect([blocked.status, (blocked.body as { error: { code: string; details: { retryAfterSeconds: number } } }).error.code]).toEqual([429, 'SIGN_IN_RATE_LIMITED']);
+  });
+
   it('answers station.info with the token', async () => {
     const r = await api(svc, 'station.info', {});
     expect(r.status).toBe(200);
@@ -73,7 +111,7 @@ describe('loopback bridge of `sohoa serve`', () => {
     const same = await raw(
       svc.port,
       '/api/dossiers.list',
-      { host: `localhost:${svc.port}`, origin: `http://localhost:${svc.port}`, authorization: `Bearer ${svc.token}` },
+      { host: `localhost:${svc.port}`, origin: `http://localhost:${svc.port}`, authorization: `Bearer ${svc.token}`, 'x-sohoa-session': svc.session! },
       '{}',
     );
     expect(same.status).toBe(200);
@@ -169,6 +207,7 @@ describe('one writer per data directory', () => {
 
   it('a CLI command while no service runs takes the lock in-process and releases it', () => {
     const dir = tempDir();
+    cliSignIn(dir);
     expect(runCli(['dossier', 'list'], { SOHOA_DATA_DIR: dir }).code).toBe(0);
     expect(runCli(['dossier', 'list'], { SOHOA_DATA_DIR: dir }).code).toBe(0);
   });

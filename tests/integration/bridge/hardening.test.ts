@@ -103,7 +103,8 @@ describe('bridge hardening against local processes', () => {
     } finally {
       writeFileSync(file, original, { mode: 0o600 });
     }
-    const ok = runCli(['dossier', 'list', '--json'], { SOHOA_DATA_DIR: svc.dataDir });
+    // The admin's session for this one command (SOHOA_SESSION), as a script would pass it.
+    const ok = runCli(['dossier', 'list', '--json'], { SOHOA_DATA_DIR: svc.dataDir, SOHOA_SESSION: svc.session! });
     expect(ok.code).toBe(0);
   });
 });

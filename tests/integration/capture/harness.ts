@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import type { StationClient } from '../../../electron/common/api';
 import type { ScanJobDetail, ScanProfileInput } from '../../../electron/common/capture';
 import { createStationServices } from '../../../electron/core/service/stationServices';
-import { LocalStationClient } from '../../../electron/core/service/localClient';
 import { readKeys } from '../../../electron/core/security/keys';
 import { Station } from '../../../electron/core/station/station';
 import { BlobStore } from '../../../electron/core/store/blobs';
 import { sql } from '../../../electron/core/store/sql';
 import { findProcesses } from '../../../native-bridge/processes';
+import { signedInClient } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
 
 // Only the test backend: listing every system backend probes the network (~3 s per list).
@@ -34,7 +34,7 @@ export async function createDossier(client: StationClient, procedureCode: string
 
 export async function openDemoStation(dataDir = tempDir('sohoa-capture-')): Promise<DemoStation> {
   const station = Station.open({ dataDir, demo: true, holder: 'test' });
-  const client = new LocalStationClient(createStationServices(station).dispatcher);
+  const client = await signedInClient(station, createStationServices(station).dispatcher, 'clerk');
   const proc = station.store.get<{ code: string }>(sql`SELECT code FROM procedure WHERE active = 1 ORDER BY code LIMIT 1`)!;
   const { dossierId, componentId } = await createDossier(client, proc.code);
   return { station, client, dataDir, dossierId, componentId, close: () => station.close() };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Capabilities } from '../../../electron/common/capture';
 import { ROOT, runCli } from '../../helpers/cli';
+import { cliSignIn } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
 import { getJob, lowRes, openDemoStation, range, scanimagesUnder, seqs, tornBlobs, waitJob, type DemoStation } from './harness';
 
@@ -18,6 +19,7 @@ describe('sohoa devices / sohoa scan in demo mode (real SANE test backend)', () 
   it('lists the test device with its capabilities, and stores a 10-sheet ADF load at 200 dpi colour as 10 A4 pages in order', () => {
     const dataDir = tempDir('sohoa-capture-cli-');
     const env = { SOHOA_DATA_DIR: dataDir, SOHOA_DEMO: '1', SOHOA_SANE_BACKENDS: '' };
+    cliSignIn(dataDir, env);
     const dev = runCli(['devices', '--json'], env);
     expect(dev.code, dev.stderr).toBe(0);
     const devices = JSON.parse(dev.stdout) as { id: string; driver: string; capabilities: Capabilities }[];

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, runCli, startService, type RunningService } from '../../helpers/cli';
+import { api, ROOT, runCli, SOHOA_BIN, startService, TEST_ADMIN, type RunningService } from '../../helpers/cli';
+import { cliSignIn } from '../../helpers/session';
 import { openStationDb } from '../../helpers/stationDb';
 import { tempDir } from '../../helpers/tmp';
 
@@ -68,6 +69,7 @@ describe('sohoa CLI', () => {
   it('creates, lists and shows a dossier in-process, printing the ids later commands take', () => {
     const dir = tempDir();
     const env = { SOHOA_DATA_DIR: dir };
+    cliSignIn(dir);
     const created = runCli(['dossier', 'create', '--procedure', '1.001193', '--owner', '001099012345', '--owner-name', 'Lê Thị Hoa', '--json'], env);
     expect(created.code, created.stderr).toBe(0);
     const d = JSON.parse(created.stdout) as { id: string; components: { id: string; typeCode: string }[] };
@@ -84,6 +86,7 @@ describe('sohoa CLI', () => {
 
   it('answers a bad owner id with a coded error (exit 1) and stores nothing', () => {
     const dir = tempDir();
+    cliSignIn(dir);
     const r = runCli(['dossier', 'create', '--procedure', '1.001193', '--owner', '999099012345', '--json'], { SOHOA_DATA_DIR: dir });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'INVALID_OWNER_ID' } });
@@ -92,13 +95,13 @@ describe('sohoa CLI', () => {
 
   it('goes through the running service when one holds the data directory (one writer)', async () => {
     const dir = tempDir();
+    cliSignIn(dir);
     const svc = await startService(dir);
     services.push(svc);
     const r = runCli(['dossier', 'create', '--procedure', '1.000894', '--owner', '0101234567', '--json'], { SOHOA_DATA_DIR: dir });
     expect(r.code, r.stderr).toBe(0);
     const id = (JSON.parse(r.stdout) as { id: string }).id;
-    const res = await fetch(new URL('api/dossiers.list', svc.url), { method: 'POST', headers: { Authorization: `Bearer ${svc.token}` }, body: '{}' });
-    const body = (await res.json()) as { ok: boolean; value: { id: string }[] };
+    const body = (await api(svc, 'dossiers.list', {})).body as { ok: boolean; value: { id: string }[] };
     expect(body.value.map((x) => x.id)).toContain(id);
   });
 
@@ -144,5 +147,57 @@ describe('sohoa CLI', () => {
     expect(r.status, r.stderr).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'DATA_DIR_UNWRITABLE' } });
     expect(readdirSync(ro)).toEqual([]);
+  });
+});
+
+describe('sohoa CLI sign-in', () => {
+  it('refuses StationApi commands without a session (exit 1, SIGN_IN_REQUIRED) in-process and over the bridge', async () => {
+    const dir = tempDir();
+    const inProcess = runCli(['dossier', 'list', '--json'], { SOHOA_DATA_DIR: dir });
+    expect(inProcess.code).toBe(1);
+    expect(JSON.parse(inProcess.stdout)).toMatchObject({ ok: false, error: { code: 'SIGN_IN_REQUIRED' } });
+    const svc = await startService(dir);
+    services.push(svc);
+    const viaBridge = runCli(['dossier', 'create', '--procedure', '1.001193', '--owner', '001099012345', '--json'], { SOHOA_DATA_DIR: dir });
+    expect(viaBridge.code).toBe(1);
+    expect(JSON.parse(viaBridge.stdout)).toMatchObject({ ok: false, error: { code: 'SIGN_IN_REQUIRED' } });
+    expect(JSON.parse(runCli(['report', '--from', '2026-01-01', '--to', '2026-01-02', '--json'], { SOHOA_DATA_DIR: dir }).stdout)).toMatchObject({ error: { code: 'SIGN_IN_REQUIRED' } });
+  });
+
+  it('signs in with the password from a file descriptor, keeps the session in a 0600 file, and never takes a password flag', () => {
+    const dir = tempDir();
+    const env = { SOHOA_DATA_DIR: dir, PW: TEST_ADMIN.password };
+    expect(runCli(['admin', 'reset-password', '--user', TEST_ADMIN.username, '--password-env', 'PW'], env).code).toBe(0);
+    expect(runCli(['login', '--user', TEST_ADMIN.username, '--password', TEST_ADMIN.password], env).code).toBe(2);
+    const wrong = spawnSync(process.execPath, [SOHOA_BIN, 'login', '--user', TEST_ADMIN.username, '--password-fd', '0', '--json'], { cwd: ROOT, env: { ...process.env, ...env }, input: 'not-the-password\n', encoding: 'utf8' });
+    expect(wrong.status).toBe(1);
+    expect(JSON.parse(wrong.stdout)).toMatchObject({ error: { code: 'SIGN_IN_FAILED' } });
+    const ok = spawnSync(process.execPath, [SOHOA_BIN, 'login', '--user', TEST_ADMIN.username, '--password-fd', '0', '--json'], { cwd: ROOT, env: { ...process.env, ...env }, input: `${TEST_ADMIN.password}\n`, encoding: 'utf8' });
+    expect(ok.status, ok.stderr).toBe(0);
+    const file = (JSON.parse(ok.stdout) as { sessionFile: string }).sessionFile;
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).not.toContain(TEST_ADMIN.password);
+    const who = JSON.parse(runCli(['whoami', '--json'], env).stdout) as { user: { login: string; role: string } };
+    expect(who.user).toMatchObject({ login: TEST_ADMIN.username, role: 'admin' });
+    expect(runCli(['dossier', 'list'], env).code).toBe(0);
+    expect(runCli(['logout'], env).code).toBe(0);
+    expect(JSON.parse(runCli(['dossier', 'list', '--json'], env).stdout)).toMatchObject({ error: { code: 'SIGN_IN_REQUIRED' } });
+  });
+
+  it('a clerk signed in on the CLI is refused admin commands (403 FORBIDDEN as exit 1)', () => {
+    const dir = tempDir();
+    cliSignIn(dir);
+    const env = { SOHOA_DATA_DIR: dir, PW: 'clerk-password-1' };
+    expect(runCli(['account', 'add', '--user', 'canbo1', '--name', 'Lê Văn Cán', '--role', 'clerk', '--password-env', 'PW'], env).code).toBe(0);
+    expect(runCli(['login', '--user', 'canbo1', '--password-env', 'PW'], env).code).toBe(0);
+    for (const args of [
+      ['sync', 'configure', '--agency', 'H15.50', '--json'],
+      ['account', 'list', '--json'],
+      ['catalogue', 'load', join(ROOT, 'resources', 'catalogue', 'procedures.json'), '--json'],
+    ]) {
+      const r = runCli(args, env);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(JSON.parse(r.stdout), args.join(' ')).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    }
   });
 });

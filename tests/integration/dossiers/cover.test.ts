@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { preflightFiles } from '../../../electron/core/pdf/preflight';
 import { runCli } from '../../helpers/cli';
+import { cliSignIn } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
 
 /** What an independent reader (Debian's zbarimg) reads from a page image. */
@@ -23,6 +24,7 @@ describe('receipt cover and separator sheets', () => {
   it('`sohoa cover DRAFT` writes a PDF/A-1b sheet whose QR zbarimg reads as the draft id, in poppler and Ghostscript renders', async () => {
     const dataDir = tempDir('sohoa-cover-');
     const env = { SOHOA_DATA_DIR: dataDir };
+    cliSignIn(dataDir);
     const created = runCli(['dossier', 'create', '--procedure', '1.001193', '--owner', '079203004567', '--owner-name', 'Trần Văn An', '--json'], env);
     expect(created.code, created.stderr).toBe(0);
     const d = JSON.parse(created.stdout) as { id: string; components: { id: string; typeCode: string }[] };
@@ -53,6 +55,7 @@ describe('receipt cover and separator sheets', () => {
   it('refuses an unknown component with a coded error and writes nothing', () => {
     const dataDir = tempDir('sohoa-cover-bad-');
     const env = { SOHOA_DATA_DIR: dataDir };
+    cliSignIn(dataDir);
     const d = JSON.parse(runCli(['dossier', 'create', '--procedure', '1.001193', '--owner', '079203004567', '--json'], env).stdout) as { id: string };
     const out = join(tempDir(), 'x.pdf');
     const r = runCli(['cover', d.id, '--component', '01J00000000000000000000000', '--out', out, '--json'], env);

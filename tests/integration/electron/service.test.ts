@@ -7,6 +7,7 @@ import { Station } from '../../../electron/core/station/station';
 import { buildElectron } from '../../../scripts/build-electron';
 import { sql } from '../../../electron/core/store/sql';
 import { ROOT } from '../../helpers/cli';
+import { DEMO_ADMIN } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
 
 /**
@@ -66,12 +67,18 @@ describe('bundled station service of the Electron shell (fork as a stand-in for 
       // The one writer publishes its bridge too, so the CLI talks to it instead of failing on the lock.
       expect(existsSync(join(dataDir, 'bridge.json'))).toBe(true);
       let id = 0;
+      let session: string | null = null;
       const call = async (method: string, params: unknown) => {
         const my = ++id;
-        svc.send({ kind: 'call', id: my, method, params });
+        svc.send({ kind: 'call', id: my, method, params, session });
         const m = await svc.next((x) => x.kind === 'result' && x.id === my);
         return (m as { result: { ok: boolean; value?: unknown; error?: { code: string } } }).result;
       };
+      // The window's calls carry the clerk's session like the bridge's: none, and only health and sign-in answer.
+      expect(await call('station.info', {})).toMatchObject({ ok: false, error: { code: 'SIGN_IN_REQUIRED' } });
+      expect(await call('station.health', {})).toMatchObject({ ok: true, value: { demoMode: true, setupRequired: false } });
+      const signedIn = (await call('auth.signIn', { username: DEMO_ADMIN.username, password: DEMO_ADMIN.password })) as { ok: boolean; value: { session: string } };
+      session = signedIn.value.session;
       expect(await call('station.info', {})).toMatchObject({ ok: true, value: { demoMode: true } });
       expect(await call('no.such', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
       const d = (await call('dossiers.create', { procedureCode: '1.001193', ownerId: '001099012345' })) as { value: { components: { id: string }[] } };
@@ -80,11 +87,13 @@ describe('bundled station service of the Electron shell (fork as a stand-in for 
       expect(job.ok).toBe(true);
       const first = (await svc.next((m) => m.kind === 'event' && m.event.type === 'scan.page')) as Extract<FromService, { kind: 'event' }>;
 
-      svc.send({ kind: 'image', id: 999, pageId: String(first.event.data.id), width: 120 });
+      svc.send({ kind: 'image', id: 998, pageId: String(first.event.data.id), width: 120, session: null });
+      expect(await svc.next((m) => m.kind === 'image' && m.id === 998)).toMatchObject({ ok: false, code: 'SIGN_IN_REQUIRED' });
+      svc.send({ kind: 'image', id: 999, pageId: String(first.event.data.id), width: 120, session });
       const img = (await svc.next((m) => m.kind === 'image' && m.id === 999)) as { ok: boolean; bytes: Uint8Array; mediaType: string };
       expect(img).toMatchObject({ ok: true, mediaType: 'image/jpeg' });
       expect([img.bytes[0], img.bytes[1]]).toEqual([0xff, 0xd8]);
-      svc.send({ kind: 'image', id: 1000, pageId: '../../station.db', width: 120 });
+      svc.send({ kind: 'image', id: 1000, pageId: '../../station.db', width: 120, session });
       expect(await svc.next((m) => m.kind === 'image' && m.id === 1000)).toMatchObject({ ok: false, code: 'INVALID_REQUEST' });
 
       // Quit while the feeder is still going: the page in flight is finished, then the service stops.

@@ -10,10 +10,10 @@ import { IMPORT_LIMITS } from '../../../electron/common/importing';
 import { importFile } from '../../../electron/core/importing/importFile';
 import { preflightFiles } from '../../../electron/core/pdf/preflight';
 import { createStationServices } from '../../../electron/core/service/stationServices';
-import { LocalStationClient } from '../../../electron/core/service/localClient';
 import { Station } from '../../../electron/core/station/station';
 import { sql } from '../../../electron/core/store/sql';
 import { textPdf, writeImportFiles, type ImportFiles } from '../../fixtures/import/files';
+import { cliSignIn, signedInClient } from '../../helpers/session';
 import { runCli } from '../../helpers/cli';
 import { plainBlobCopy } from '../../helpers/stationDb';
 import { tempDir } from '../../helpers/tmp';
@@ -44,7 +44,7 @@ beforeAll(async () => {
   mkdirSync(join(root, 'files'));
   files = await writeImportFiles(join(root, 'files'));
   station = Station.open({ dataDir: join(root, 'data'), holder: 'test' });
-  client = new LocalStationClient(createStationServices(station).dispatcher);
+  client = await signedInClient(station, createStationServices(station).dispatcher, 'clerk');
   const r = await client.call('dossiers.create', { procedureCode: '1.001193', ownerId: '001086012345', ownerName: 'Nguyễn Thị Hồng Nhung' });
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   dossier = r.value;
@@ -174,6 +174,7 @@ describe('sohoa import (CLI)', () => {
   it('imports by component code with --json, and exits 1 with the code on a JavaScript PDF', async () => {
     const dataDir = join(root, 'cli-data');
     const env = { SOHOA_DATA_DIR: dataDir };
+    cliSignIn(dataDir);
     const created = runCli(['dossier', 'create', '--procedure', '1.001193', '--owner', '001086012345', '--json'], env);
     expect(created.code, created.stderr).toBe(0);
     const d = JSON.parse(created.stdout) as Dossier;

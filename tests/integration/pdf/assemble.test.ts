@@ -7,12 +7,12 @@ import type { StationClient, StationEvent } from '../../../electron/common/api';
 import type { Dossier } from '../../../electron/common/schemas';
 import { preflightFiles } from '../../../electron/core/pdf/preflight';
 import { createStationServices } from '../../../electron/core/service/stationServices';
-import { LocalStationClient } from '../../../electron/core/service/localClient';
 import { Station } from '../../../electron/core/station/station';
 import { insertScanJob, recordPage } from '../../../electron/core/store/capture';
 import { setPageBlankFlag } from '../../../electron/core/store/reviewPages';
 import { sql } from '../../../electron/core/store/sql';
 import { encodeAs, renderPage, type PageSpec } from '../../fixtures/analysis/pages';
+import { signedInClient } from '../../helpers/session';
 import { runCli } from '../../helpers/cli';
 
 let root: string;
@@ -51,7 +51,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'sohoa-assemble-'));
   station = Station.open({ dataDir: join(root, 'data'), holder: 'test' });
   station.events.on('event', (e: StationEvent) => events.push(e));
-  client = new LocalStationClient(createStationServices(station).dispatcher);
+  client = await signedInClient(station, createStationServices(station).dispatcher, 'clerk');
   const r = await client.call('dossiers.create', { procedureCode: '1.001193', ownerId: '001086012345', ownerName: 'Lê Văn Hùng' });
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   dossier = r.value;

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallContext } from '../../../electron/core/service/context';
+import type { Caller } from '../../../electron/core/service/context';
 import { preflightFiles } from '../../../electron/core/pdf/preflight';
 import type { Dispatcher } from '../../../electron/core/service/dispatcher';
 import { createStationServices } from '../../../electron/core/service/stationServices';
 import { Station } from '../../../electron/core/station/station';
 import { sql } from '../../../electron/core/store/sql';
+import { signInAs } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
 import { makePdfA } from '../../signing-infra/pdfs';
 import { TestPki, type IssuedCert } from '../../signing-infra/pki';
@@ -21,9 +22,12 @@ let token: TestToken;
 let clerkP12: IssuedCert;
 let expiredP12: IssuedCert;
 
-const clerk: CallContext = { user: { id: 'u-clerk', role: 'clerk' }, via: 'test' };
-const records: CallContext = { user: { id: 'u-records', role: 'records_clerk' }, via: 'test' };
-const admin: CallContext = { user: { id: 'local', role: 'admin' }, via: 'test' };
+// Real accounts signed in on each test's station (tests/helpers/session.ts): the dispatcher resolves them.
+let clerk: Caller;
+let records: Caller;
+let admin: Caller;
+let clerkId: string;
+let recordsId: string;
 
 beforeAll(async () => {
   pki = new TestPki();
@@ -46,8 +50,10 @@ async function openStationWithDocument(opts: { background?: boolean } = {}): Pro
   // The long-running service's background work (timestamp retry), as `sohoa serve` starts it.
   if (opts.background) services.startBackground();
   const d = services.dispatcher;
-  const at = new Date().toISOString();
-  station.store.run(sql`INSERT INTO user (id, login, full_name, role, created_at) VALUES ('u-clerk', 'clerk', 'Phạm Thị Clerk', 'clerk', ${at}), ('u-records', 'vanthu', 'Văn thư', 'records_clerk', ${at})`);
+  const c = await signInAs(station, 'clerk', 'Phạm Thị Clerk');
+  const r = await signInAs(station, 'records_clerk', 'Văn thư');
+  admin = (await signInAs(station, 'admin')).caller;
+  [clerk, clerkId, records, recordsId] = [c.caller, c.userId, r.caller, r.userId];
   const proc = station.store.get<{ code: string }>(sql`SELECT code FROM procedure WHERE active = 1 ORDER BY code LIMIT 1`)!;
   const dossier = await d.invoke('dossiers.create', { procedureCode: proc.code, ownerId: '001099012345', ownerName: 'Nguyễn Văn A', purpose: 'intake' }, admin);
   if (!dossier.ok) throw new Error(JSON.stringify(dossier.error));
@@ -59,7 +65,7 @@ async function openStationWithDocument(opts: { background?: boolean } = {}): Pro
   const documentId = (imported.value as { documentId?: string; id?: string }).documentId ?? (imported.value as { id: string }).id;
   const cfg = await d.invoke(
     'signing.setConfig',
-    { tsaUrl: pki.tsaUrl, trustAnchorsPem: readFileSync(pki.caCert, 'utf8'), agencyName: 'UBND phường Bến Nghé', pkcs11Modules: [SOFTHSM_MODULE], p12Files: [clerkP12.p12] },
+    { tsaUrl: pki.tsaUrl, trustAnchorsPem: readFileSync(pki.caCert, 'utf8'), agencyName: 'UBND phường Bến Nghé', allowedTokenModules: [SOFTHSM_MODULE], pkcs11Modules: [SOFTHSM_MODULE], p12Files: [clerkP12.p12, expiredP12.p12] },
     admin,
   );
   if (!cfg.ok) throw new Error(JSON.stringify(cfg.error));
@@ -91,6 +97,7 @@ describe('documents.sign and documents.verify', () => {
       expect(entries.map((e) => [e.source, e.commonName])).toEqual([
         ['pkcs11', 'UBND Phuong Ben Nghe'],
         ['p12', 'signer.p12'],
+        ['p12', 'signer.p12'],
       ]);
 
       const s1 = await d.invoke('documents.sign', { documentId, role: 'clerk', key: { kind: 'p12', path: clerkP12.p12 }, password: clerkP12.p12Password, level: 'B-T', idempotencyKey: 'sign-clerk-0001' }, clerk);
@@ -118,8 +125,8 @@ describe('documents.sign and documents.verify', () => {
         sql`SELECT role, level, signed_by, chain_status FROM signature WHERE document_id = ${documentId} ORDER BY signed_at, rowid`,
       );
       expect(rows).toEqual([
-        { role: 'clerk', level: 'B-T', signed_by: 'u-clerk', chain_status: 'trusted' },
-        { role: 'agency', level: 'B-T', signed_by: 'u-records', chain_status: 'trusted' },
+        { role: 'clerk', level: 'B-T', signed_by: clerkId, chain_status: 'trusted' },
+        { role: 'agency', level: 'B-T', signed_by: recordsId, chain_status: 'trusted' },
       ]);
 
       const v = await d.invoke('documents.verify', { documentId }, clerk);
@@ -148,6 +155,31 @@ describe('documents.sign and documents.verify', () => {
       await station.close();
     }
   }, 120_000);
+
+  it('refuses a key that is not configured (token module or .p12 named in the request) and a module off the allow-list', async () => {
+    const { station, d, documentId } = await openStationWithDocument();
+    try {
+      const other = pki.issue('Someone Else', 'rsa');
+      const p12 = await d.invoke('documents.sign', { documentId, role: 'clerk', key: { kind: 'p12', path: other.p12 }, password: other.p12Password }, clerk);
+      expect(p12.ok ? 'ok' : p12.error.code).toBe('SIGNING_KEY_NOT_CONFIGURED');
+      // A library the admin never configured is never loaded, whatever the caller names.
+      const lib = await d.invoke('documents.sign', { documentId, role: 'agency', key: { kind: 'pkcs11', module: '/usr/lib/x86_64-linux-gnu/libz.so.1', tokenLabel: token.label }, pin: token.pin }, records);
+      expect(lib.ok ? 'ok' : lib.error.code).toBe('SIGNING_KEY_NOT_CONFIGURED');
+      // Configuring one needs the allow-list: a known Vietnamese token library by name, or the admin's own entry.
+      const bad = await d.invoke('signing.setConfig', { pkcs11Modules: ['/opt/evil/libevil.so'] }, admin);
+      expect(bad.ok ? 'ok' : bad.error.code).toBe('TOKEN_MODULE_NOT_ALLOWED');
+      const known = await d.invoke('signing.setConfig', { pkcs11Modules: [SOFTHSM_MODULE, 'C:\\Windows\\System32\\eTPKCS11.dll'] }, admin);
+      expect(known.ok).toBe(true);
+      // Admin settings are refused to a clerk and to the records clerk.
+      for (const who of [clerk, records]) {
+        const r = await d.invoke('signing.setConfig', { pkcs11Modules: [SOFTHSM_MODULE] }, who);
+        expect(r.ok ? 'ok' : r.error.code).toBe('FORBIDDEN');
+      }
+      expect(station.store.get<{ n: number }>(sql`SELECT count(*) AS n FROM signature`)!.n).toBe(0);
+    } finally {
+      await station.close();
+    }
+  }, 60_000);
 
   it('refuses an expired certificate before writing anything: no new blob, document unchanged', async () => {
     const { station, d, documentId, dataDir } = await openStationWithDocument();

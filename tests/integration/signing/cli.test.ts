@@ -7,6 +7,7 @@ import { ROOT, SOHOA_BIN, type CliResult } from '../../helpers/cli';
 import { makePdfA } from '../../signing-infra/pdfs';
 import { TestPki, type IssuedCert } from '../../signing-infra/pki';
 import { SOFTHSM_MODULE, TestToken } from '../../signing-infra/softhsm';
+import { cliSignIn } from '../../helpers/session';
 
 // `sohoa sign`, `sohoa verify`, `sohoa timestamp` as IT staff type them. Children run asynchronously (the
 // loopback TSA lives in this process), in their own process group, killed on timeout.
@@ -129,7 +130,10 @@ describe('sohoa sign / verify', () => {
 
   it('configures the station (signing config) and lists token certificates without a PIN (signing certs)', async () => {
     const dataDir = join(work, 'station');
-    const c = await sohoa(['signing', 'config', '--data-dir', dataDir, '--tsa', pki.tsaUrl, '--trust', pki.caCert, '--pkcs11-module', SOFTHSM_MODULE, '--agency', 'UBND xã Tân Phú', '--json']);
+    cliSignIn(dataDir);
+    const refused = await sohoa(['signing', 'config', '--data-dir', dataDir, '--pkcs11-module', SOFTHSM_MODULE, '--json']);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'TOKEN_MODULE_NOT_ALLOWED' } });
+    const c = await sohoa(['signing', 'config', '--data-dir', dataDir, '--tsa', pki.tsaUrl, '--trust', pki.caCert, '--allow-module', SOFTHSM_MODULE, '--pkcs11-module', SOFTHSM_MODULE, '--agency', 'UBND xã Tân Phú', '--json']);
     expect(c.code, c.stderr).toBe(0);
     expect(JSON.parse(c.stdout)).toMatchObject({ tsaUrl: pki.tsaUrl, agencyName: 'UBND xã Tân Phú', pkcs11Modules: [SOFTHSM_MODULE] });
     expect((JSON.parse(c.stdout) as { trustAnchors: string[] }).trustAnchors).toHaveLength(1);

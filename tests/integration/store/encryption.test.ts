@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StationError } from '../../../electron/common/errors';
 import { createStationServices } from '../../../electron/core/service/stationServices';
-import { LocalStationClient } from '../../../electron/core/service/localClient';
 import { readKeys, recoveryFile } from '../../../electron/core/security/keys';
 import { Station } from '../../../electron/core/station/station';
 import { appendAudit } from '../../../electron/core/store/audit';
@@ -13,6 +12,7 @@ import { BlobStore } from '../../../electron/core/store/blobs';
 import { sql } from '../../../electron/core/store/sql';
 import { runCli, SOHOA_BIN, ROOT } from '../../helpers/cli';
 import { filesContaining, openStationDb } from '../../helpers/stationDb';
+import { cliSignIn, signedInClient } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
 
 const CCCD = '079203004567';
@@ -35,7 +35,7 @@ async function plaintextStation(n: number): Promise<{ dataDir: string; dossierId
   const dataDir = tempDir('sohoa-plain-');
   const st = Station.open({ dataDir, holder: 'test', keys: null });
   try {
-    const client = new LocalStationClient(createStationServices(st).dispatcher);
+    const client = await signedInClient(st, createStationServices(st).dispatcher);
     const d = await client.call('dossiers.create', { procedureCode: '1.001193', ownerId: CCCD, ownerName: NAME });
     if (!d.ok) throw new Error(JSON.stringify(d.error));
     const blobs: string[] = [];
@@ -55,7 +55,7 @@ async function expectWhole(dataDir: string, dossierId: string, blobs: string[]):
   const st = Station.open({ dataDir, holder: 'test' });
   try {
     expect(st.protection.encrypted).toBe(true);
-    const client = new LocalStationClient(createStationServices(st).dispatcher);
+    const client = await signedInClient(st, createStationServices(st).dispatcher);
     const d = await client.call('dossiers.get', { id: dossierId });
     expect(d.ok && d.value.ownerId).toBe(CCCD);
     for (const b of blobs) expect(sha(st.blobs.get(b, { verify: true }))).toBe(b);
@@ -97,9 +97,11 @@ describe('encryption at rest', () => {
 
   it('a new station encrypts its database and keeps a 0600 key beside (not inside) the data directory', async () => {
     const dataDir = tempDir('sohoa-enc-');
+    // The first command (here IT's sign-in set-up) creates the station and shows the recovery key once.
+    expect(cliSignIn(dataDir).stderr).toMatch(/RECOVERY KEY[\s\S]*[A-Z2-9]{4}(-[A-Z2-9]{4}){12}/);
     const r = runCli(['dossier', 'create', '--procedure', '1.001193', '--owner', CCCD, '--owner-name', NAME, '--json'], { SOHOA_DATA_DIR: dataDir });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/RECOVERY KEY[\s\S]*[A-Z2-9]{4}(-[A-Z2-9]{4}){12}/); // shown once, at creation
+    expect(r.stderr).not.toMatch(/RECOVERY KEY/);
     const again = runCli(['dossier', 'list', '--json'], { SOHOA_DATA_DIR: dataDir });
     expect(again.code).toBe(0);
     expect(again.stderr).not.toMatch(/RECOVERY KEY/);
@@ -116,8 +118,8 @@ describe('encryption at rest', () => {
 
   it('without its key an encrypted station refuses to open (KEY_MISSING), and `sohoa key recover` restores it', () => {
     const dataDir = tempDir('sohoa-enc-lost-');
-    const first = runCli(['dossier', 'create', '--procedure', '1.001193', '--owner', CCCD, '--json'], { SOHOA_DATA_DIR: dataDir });
-    expect(first.code).toBe(0);
+    const first = cliSignIn(dataDir);
+    expect(runCli(['dossier', 'create', '--procedure', '1.001193', '--owner', CCCD, '--json'], { SOHOA_DATA_DIR: dataDir }).code).toBe(0);
     const recovery = /([A-Z2-9]{4}(?:-[A-Z2-9]{4}){12})/.exec(first.stderr)![1]!;
     const keyFile = `${dataDir}.key`;
     const original = readFileSync(keyFile);
@@ -170,6 +172,7 @@ describe('encryption at rest', () => {
     for (let i = 0; i < 5; i++) appendAudit(st.store, { actor: 'u-lan', action: 'page.view', subjectType: 'page', subjectId: `P${i}` });
     expect(st.protection.auditBrokenAt).toBeNull();
     await st.close();
+    cliSignIn(dataDir); // the export below is an admin's StationApi call
     expect(JSON.parse(runCli(['doctor', '--json'], { SOHOA_DATA_DIR: dataDir }).stdout).checks.find((c: { id: string }) => c.id === 'audit-chain')).toMatchObject({ status: 'ok' });
 
     // The intruder opens the database with its key, drops the append-only trigger, rewrites a row and
@@ -190,7 +193,7 @@ describe('encryption at rest', () => {
     const reopened = Station.open({ dataDir, holder: 'test' });
     try {
       expect(reopened.protection.auditBrokenAt).not.toBeNull();
-      const info = await new LocalStationClient(createStationServices(reopened).dispatcher).call('station.info', {});
+      const info = await (await signedInClient(reopened, createStationServices(reopened).dispatcher)).call('station.info', {});
       expect(info.ok && info.value.auditBrokenAt).toBeGreaterThan(0);
     } finally {
       await reopened.close();
@@ -209,6 +212,7 @@ describe('encryption at rest', () => {
     appendAudit(st.store, { actor: 'u-lan', action: 'dossier.view', subjectType: 'dossier', subjectId: 'D1' }, '2026-03-02T01:00:00.000Z');
     appendAudit(st.store, { actor: 'u-lan', action: 'dossier.view', subjectType: 'dossier', subjectId: 'D2' }, '2026-03-05T01:00:00.000Z');
     await st.close();
+    cliSignIn(dataDir);
     expect(runCli(['dossier', 'list', '--json'], { SOHOA_DATA_DIR: dataDir }).code).toBe(0); // a read of personal data
     const out = join(tempDir(), 'audit.jsonl');
     const r = runCli(['audit', 'export', '--from', '2026-03-01', '--to', '2026-03-02', '--out', out], { SOHOA_DATA_DIR: dataDir });
@@ -218,7 +222,9 @@ describe('encryption at rest', () => {
     expect(lines.slice(1).map((l) => l.subject_id)).toEqual(['D1']);
     const st2 = Station.open({ dataDir, holder: 'test' });
     try {
-      expect(st2.store.all<{ action: string }>(sql`SELECT action FROM audit_event WHERE seq > 2 ORDER BY seq`).map((r) => r.action)).toEqual(['dossier.list', 'audit.export']);
+      // After the sign-in's own events (account, session): the list and the export, in order.
+      const later = st2.store.all<{ action: string }>(sql`SELECT action FROM audit_event WHERE seq > 2 ORDER BY seq`).map((r) => r.action);
+      expect(later.filter((x) => !x.startsWith('account.') && !x.startsWith('session.'))).toEqual(['dossier.list', 'audit.export']);
       expect(readKeys(dataDir)).toBeDefined();
     } finally {
       await st2.close();

@@ -89,6 +89,25 @@ describe('migrations', () => {
     }
   });
 
+  it('0017 (accounts) keeps the clerks and their dossiers; old accounts cannot sign in until a password is set', () => {
+    const list = loadMigrations();
+    const file = join(tempDir(), 'station.db');
+    let store = openStore(file, { migrations: list, targetVersion: 1 });
+    seed0001(store.db);
+    store.close();
+    store = openStore(file, { migrations: list, targetVersion: 5 });
+    store.close();
+    store = openStore(file, { migrations: list, targetVersion: 17 });
+    expect(store.get(sql`SELECT id, login, full_name, role, active, password_hash, must_change_password FROM user WHERE id = 'u1'`)).toEqual({
+      id: 'u1', login: 'clerk1', full_name: 'Nguyễn Thị Bình', role: 'clerk', active: 1, password_hash: null, must_change_password: 0,
+    });
+    expect(store.get<{ created_by: string }>(sql`SELECT created_by FROM dossier`)!.created_by).toBe('u1');
+    // Sessions belong to real users (foreign key) and go with them.
+    store.run(sql`INSERT INTO session VALUES (${'c'.repeat(64)}, 'u1', 'http', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z', 0, '2026-12-02T00:00:00Z')`);
+    expect(() => store.run(sql`INSERT INTO session VALUES (${'d'.repeat(64)}, 'nobody', 'http', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z', 0, '2026-12-02T00:00:00Z')`)).toThrow(/FOREIGN KEY/);
+    store.close();
+  });
+
   it('refuses a database newer than the code and leaves the file byte-identical', () => {
     const file = join(tempDir(), 'station.db');
     openStore(file).close();

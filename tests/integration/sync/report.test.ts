@@ -5,6 +5,7 @@ import { Station } from '../../../electron/core/station/station';
 import { createDossier } from '../../../electron/core/store/dossiers';
 import { getProcedure } from '../../../electron/core/store/procedures';
 import { runCli } from '../../helpers/cli';
+import { cliSignIn } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
 import { addBatch, addSignedDocument, rng, smallPdf } from './fixtures';
 
@@ -23,6 +24,7 @@ describe('sohoa report (real database, CLI)', () => {
     addSignedDocument(st, d3.components[0]!.id, await smallPdf('r3'), 'r3.pdf');
     await st.close();
     const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    cliSignIn(dataDir);
 
     const csv = runCli(['report', '--from', today, '--to', today, '--period', 'all', '--format', 'csv', '--data-dir', dataDir]);
     expect(csv.code, csv.stderr).toBe(0);

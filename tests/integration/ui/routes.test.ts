@@ -103,18 +103,20 @@ describe('UI routes and page review on `sohoa serve --demo`', () => {
     const path = `/pages/${p.id}/image?w=200`;
     expect((await get(svc.port, path, {})).status).toBe(401);
     expect((await get(svc.port, path, { authorization: 'Bearer wrong' })).status).toBe(401);
-    const ok = await get(svc.port, path, { authorization: `Bearer ${svc.token}` });
+    // The bridge token alone does not show a citizen's page: the clerk's session is needed too.
+    expect((await get(svc.port, path, { authorization: `Bearer ${svc.token}` })).status).toBe(401);
+    const ok = await get(svc.port, path, { authorization: `Bearer ${svc.token}`, 'x-sohoa-session': svc.session! });
     expect(ok.status).toBe(200);
     expect(ok.type).toBe('image/jpeg');
     const m1 = await sharp(ok.body).metadata();
     expect(m1.width).toBe(Math.min(200, p.width));
     await value(api(svc, 'pages.rotate', { pageId: p.id, rotation: 90 }));
-    const turned = await sharp((await get(svc.port, `/pages/${p.id}/image?w=2000`, { authorization: `Bearer ${svc.token}` })).body).metadata();
-    const upright = await sharp((await get(svc.port, `/pages/${pages[1]!.id}/image?w=2000`, { authorization: `Bearer ${svc.token}` })).body).metadata();
+    const turned = await sharp((await get(svc.port, `/pages/${p.id}/image?w=2000`, { authorization: `Bearer ${svc.token}`, 'x-sohoa-session': svc.session! })).body).metadata();
+    const upright = await sharp((await get(svc.port, `/pages/${pages[1]!.id}/image?w=2000`, { authorization: `Bearer ${svc.token}`, 'x-sohoa-session': svc.session! })).body).metadata();
     expect(turned.width! > turned.height!).toBe(upright.width! < upright.height!);
     // Ids only: paths, traversal and unknown ids are refused.
     for (const bad of ['/pages/../station.db/image', `/pages/${p.id.toLowerCase()}/image`, '/pages/%2e%2e%2fstation.db/image', '/pages/01ARZ3NDEKTSV4RRFFQ69G5FAV/image'])
-      expect((await get(svc.port, bad, { authorization: `Bearer ${svc.token}` })).status, bad).toBe(404);
+      expect((await get(svc.port, bad, { authorization: `Bearer ${svc.token}`, 'x-sohoa-session': svc.session! })).status, bad).toBe(404);
   });
 
   it('imports a file posted by the browser once per idempotency key; the name reaches the importer (which sanitises it)', async () => {
@@ -122,7 +124,7 @@ describe('UI routes and page review on `sohoa serve --demo`', () => {
     const post = (key: string, token = svc.token) =>
       fetch(new URL(`import/${otherComponent}`, svc.url), {
         method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream', 'X-File-Name': encodeURIComponent('<b>giấy</b>\u202Eexe.png'), 'Idempotency-Key': key },
+        headers: { Authorization: `Bearer ${token}`, 'X-Sohoa-Session': svc.session!, 'Content-Type': 'application/octet-stream', 'X-File-Name': encodeURIComponent('<b>giấy</b>\u202Eexe.png'), 'Idempotency-Key': key },
         body: png,
       });
     expect((await post('import-key-0001', 'wrong')).status).toBe(401);

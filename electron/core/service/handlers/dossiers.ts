@@ -47,7 +47,8 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       return dossier;
     },
     'dossiers.list': (p, ctx) => {
-      const rows = listDossiers(store, p);
+      // A clerk sees their own drafts first; the records clerk and the admin see the station's in time order.
+      const rows = listDossiers(store, { ...p, ownFirst: ctx.user?.role === 'clerk' ? ctx.user.id : undefined });
       // A list shows citizens' names and CCCDs: a read of personal data (Law 91/2025), logged with its filter.
       appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.list', details: { filter: p, shown: rows.length } });
       return rows;

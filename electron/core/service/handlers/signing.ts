@@ -8,8 +8,8 @@ export function createSigningHandlers(station: Station): HandlersFor<keyof typeo
   return {
     'signing.listCertificates': () => listCertificates(station),
     'signing.getConfig': () => {
-      const { trustAnchorsPem, intermediatesPem: _i, ...rest } = signingConfig(station);
-      return { ...rest, trustAnchors: pemToDers(trustAnchorsPem).map((d) => d.toString('base64')) };
+      const { trustAnchorsPem, intermediatesPem: _i, sealPngBase64, ...rest } = signingConfig(station);
+      return { ...rest, trustAnchors: pemToDers(trustAnchorsPem).map((d) => d.toString('base64')), sealConfigured: sealPngBase64 !== '' };
     },
     'signing.setConfig': (p, ctx) => {
       const { idempotencyKey: _k, ...patch } = p;
