@@ -7,7 +7,7 @@ import { tempDir } from '../helpers/tmp';
 import { TestPki } from '../signing-infra/pki';
 import { SOFTHSM_MODULE, TestToken } from '../signing-infra/softhsm';
 import { buildUi, COUNTER_VIEWPORT, FULL_HD_VIEWPORT, openBrowser, screenshot, type Browser } from './support/browser';
-import { eventually, writeProfiles } from './support/station';
+import { DEMO, eventually, signInUi, writeProfiles } from './support/station';
 
 const CCCD = '079199012345';
 const MARRIAGE = '1.000894';
@@ -56,7 +56,7 @@ describe('the counter workflow at 1366×768', () => {
     token.addKey(pki, 'Tran Van Mot Cua', '01', 'p256');
     await buildUi(uiDir);
     svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir], { SOHOA_PROFILES_DIR: profiles, SOFTHSM2_CONF: token.conf, SOHOA_SANE_BACKENDS: '', TZ: 'Asia/Ho_Chi_Minh' });
-    const cfg = await api(svc, 'signing.setConfig', { pkcs11Modules: [SOFTHSM_MODULE], trustAnchorsPem: readFileSync(pki.caCert, 'utf8'), tsaUrl: null, defaultLevel: 'B-B', idempotencyKey: 'e2e-counter-signing' });
+    const cfg = await api(svc, 'signing.setConfig', { allowedTokenModules: [SOFTHSM_MODULE], pkcs11Modules: [SOFTHSM_MODULE], trustAnchorsPem: readFileSync(pki.caCert, 'utf8'), tsaUrl: null, defaultLevel: 'B-B', idempotencyKey: 'e2e-counter-signing' });
     expect(cfg.body).toMatchObject({ ok: true });
     // An English browser: dates must still read dd/mm/yyyy.
     browser = await openBrowser({ viewport: COUNTER_VIEWPORT, locale: 'en-US' });
@@ -72,6 +72,7 @@ describe('the counter workflow at 1366×768', () => {
   it('resumes a half-scanned dossier after a reload, flags blank pages while scanning, keeps the action bar on screen, finds the dossier by CCCD', async () => {
     const { page } = browser;
     await page.goto(`${svc.url}#token=${svc.token}`);
+    await signInUi(page, DEMO.admin);
     const screen = page.getByTestId('screen-intake');
     const pages = screen.getByTestId('page');
     await shot(page, 'counter-1366-01-start');

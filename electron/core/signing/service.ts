@@ -18,7 +18,7 @@ import type { Station } from '../station/station';
 import type { MarkSpec } from './appearance';
 import { agencyMark, clerkMark } from './legalMark';
 import { certSha256, checkSigningCertificate, commonName, pemToDers } from './certs';
-import { assertDemoKeyAllowed, DEMO_CERT_NAME, demoCertificateAllowed, ensureDemoCertificate } from './demoCert';
+import { assertDemoKeyAllowed, demoP12Path, DEMO_CERT_NAME, demoCertificateAllowed, ensureDemoCertificate } from './demoCert';
 import type { SigningKey } from './cms';
 import { openP12Key } from './p12';
 import { addDocumentTimestamp, signPdf, type PadesLevel } from './pades';
@@ -177,10 +177,12 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
   if (!doc) throw new StationError('NOT_FOUND', `no document ${p.documentId}`, { documentId: p.documentId });
   if (doc.state === 'purged') throw new StationError('CONFLICT', `document ${p.documentId} was purged`);
   const cfg = signingConfig(station);
-  assertConfiguredKey(cfg, p.key);
+  // The station's own demo certificate (demo mode, no server) is configured by being the station's; it is
+  // refused with its own code once a server is set. Every other key must be in the configuration.
+  if (p.key.kind === 'p12') assertDemoKeyAllowed(station, p.key.path);
+  if (!(p.key.kind === 'p12' && p.key.path === demoP12Path(station))) assertConfiguredKey(cfg, p.key);
   const level = p.level ?? cfg.defaultLevel;
   const now = new Date();
-  if (p.key.kind === 'p12') assertDemoKeyAllowed(station, p.key.path);
   const key = await openKey(p.key, p, factory);
   const out = join(station.layout.tmp, `sign-${randomBytes(8).toString('hex')}.pdf`);
   try {

@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StationClient } from '../../../electron/common/api';
 import type { ScanJobDetail, ScanProfileInput } from '../../../electron/common/capture';
+import type { Dispatcher } from '../../../electron/core/service/dispatcher';
 import { createStationServices } from '../../../electron/core/service/stationServices';
 import { readKeys } from '../../../electron/core/security/keys';
 import { Station } from '../../../electron/core/station/station';
@@ -23,6 +24,8 @@ export interface DemoStation {
   dataDir: string;
   dossierId: string;
   componentId: string;
+  /** The station's dispatcher (another signed-in client, e.g. an admin's, calls through it). */
+  dispatcher: Dispatcher;
   close(): Promise<void>;
 }
 
@@ -34,10 +37,11 @@ export async function createDossier(client: StationClient, procedureCode: string
 
 export async function openDemoStation(dataDir = tempDir('sohoa-capture-')): Promise<DemoStation> {
   const station = Station.open({ dataDir, demo: true, holder: 'test' });
-  const client = await signedInClient(station, createStationServices(station).dispatcher, 'clerk');
+  const { dispatcher } = createStationServices(station);
+  const client = await signedInClient(station, dispatcher, 'clerk');
   const proc = station.store.get<{ code: string }>(sql`SELECT code FROM procedure WHERE active = 1 ORDER BY code LIMIT 1`)!;
   const { dossierId, componentId } = await createDossier(client, proc.code);
-  return { station, client, dataDir, dossierId, componentId, close: () => station.close() };
+  return { station, client, dataDir, dossierId, componentId, dispatcher, close: () => station.close() };
 }
 
 /** A low-resolution profile for tests about durability and faults (marked as an explicit exception). */

@@ -8,6 +8,7 @@ import { buildCli } from '../../../scripts/build-cli';
 // @ts-expect-error plain ESM helper of bin/sohoa.mjs (no types)
 import { currentBundle } from '../../../bin/cli-bundle.mjs';
 import { ROOT, SOHOA_BIN } from '../../helpers/cli';
+import { cliSignIn } from '../../helpers/session';
 
 let work: string;
 
@@ -52,6 +53,7 @@ describe('the prebuilt sohoa bundle', () => {
     expect(fromBundle.stdout).toContain('dossier list');
     expect(sohoa(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const dataDir = join(work, 'data');
+    cliSignIn(dataDir); // every station command needs a signed-in clerk (docs/accounts.md)
     const created = sohoa(['dossier', 'create', '--procedure', '1.001193', '--owner', '001099012345', '--owner-name', 'Nguyễn Văn A', '--json'], { SOHOA_DATA_DIR: dataDir });
     expect(created.code, created.stderr).toBe(0);
     const id = (JSON.parse(created.stdout) as { id: string }).id;

@@ -6,6 +6,7 @@ import { EsclDriver, memoryDeviceStore } from '../../../native-bridge/escl/drive
 import { startEsclScanner, type EsclFault, type EsclScanner } from '../../escl-scanner/server';
 import { selfSignedCert } from '../../onestop-server/tls';
 import { tempDir } from '../../helpers/tmp';
+import { signedInClient } from '../../helpers/session';
 import { getJob, lowRes, openDemoStation, range, seqs, tornBlobs, waitJob, type DemoStation } from '../capture/harness';
 
 /**
@@ -27,7 +28,9 @@ const profile = (extra: Record<string, unknown> = {}): Record<string, unknown> =
 async function station(faults: EsclFault[], sheets = 6, opts: { pageMs?: number } = {}): Promise<{ s: DemoStation; deviceId: string }> {
   scanner = await startEsclScanner({ sheets, faults, ...opts });
   open = await openDemoStation();
-  const added = await open.client.call('devices.addEscl', { url: scanner.url });
+  // Adding a network scanner is an admin's setting; the clerk then scans with it.
+  const admin = await signedInClient(open.station, open.dispatcher, 'admin');
+  const added = await admin.call('devices.addEscl', { url: scanner.url });
   if (!added.ok) throw new Error(JSON.stringify(added.error));
   return { s: open, deviceId: added.value.id };
 }

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEsclScanner, type EsclFault, type EsclScanner } from '../../escl-scanner/server';
 import { runCliAsync } from '../../helpers/cli';
+import { cliSignIn } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
 import { selfSignedCert } from '../../onestop-server/tls';
 import { cornerColour, identifyColour } from '../../escl-scanner/pages';
@@ -33,6 +34,7 @@ async function setup(sheets: number, faults: EsclFault[] = [], duplex = false): 
   scanner = await startEsclScanner({ sheets, faults, duplex });
   const dataDir = tempDir('sohoa-escl-scan-');
   const env = { SOHOA_DATA_DIR: dataDir, SOHOA_ESCL_DISCOVERY: '0', SOHOA_SANE_BACKENDS: '' };
+  cliSignIn(dataDir, env); // sohoa login (an admin: adding a scanner is an admin setting)
   const added = await runCliAsync(['devices', 'add-escl', scanner.url.replace(/\/$/, ''), '--json'], env);
   expect(added.code, added.stderr).toBe(0);
   const device = JSON.parse(added.stdout) as { id: string; driver: string; name: string };
@@ -82,6 +84,7 @@ describe('sohoa devices with a network scanner', () => {
     const cert = selfSignedCert(dir);
     scanner = await startEsclScanner({ tls: { cert: readFileSync(cert.certFile, 'utf8'), key: readFileSync(cert.keyFile, 'utf8') } });
     const env = { SOHOA_DATA_DIR: tempDir('sohoa-escl-devices-'), SOHOA_ESCL_DISCOVERY: '0', SOHOA_SANE_BACKENDS: '' };
+    cliSignIn(env.SOHOA_DATA_DIR, env);
     const first = await runCliAsync(['devices', 'add-escl', scanner.url], env);
     expect(first.code).toBe(1);
     expect(first.stderr).toContain('SCANNER_CERT_NOT_TRUSTED');

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertNoDemoSignature, DEMO_CERT_NAME, DEMO_P12_PASSWORD } from '../../../electron/core/signing/demoCert';
 import { verifyPdf } from '../../../electron/core/signing/verify';
+import { signedInClient } from '../../helpers/session';
 import { lowRes, openDemoStation, waitJob, type DemoStation } from '../capture/harness';
 
 let demo: DemoStation | undefined;
@@ -36,7 +37,8 @@ describe('the demo signing certificate', () => {
     expect(() => assertNoDemoSignature(station, dossierId)).toThrowError(expect.objectContaining({ code: 'DEMO_CERTIFICATE' }) as Error);
 
     // Once a one-stop server is configured: not offered, and a call naming it is refused.
-    const cfg = await client.call('sync.configure', { server: 'https://motcua.example.gov.vn', agencyCode: 'H15.50' });
+    const admin = await signedInClient(station, demo.dispatcher, 'admin'); // the server is an admin's setting
+    const cfg = await admin.call('sync.configure', { server: 'https://motcua.example.gov.vn', agencyCode: 'H15.50' });
     expect(cfg.ok, JSON.stringify(cfg)).toBe(true);
     const again = await client.call('signing.listCertificates', {});
     expect(again.ok && again.value.some((c) => c.demo === true)).toBe(false);

@@ -9,6 +9,7 @@ import { sql } from '../../../electron/core/store/sql';
 import { writeSyncSettings } from '../../../electron/core/sync/settings';
 import { startOneStopServer, type OneStopServer, type ServerMode } from '../../onestop-server/server';
 import { runCliAsync } from '../../helpers/cli';
+import { cliSignIn } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
 import { addBatch, rng, syncEngineFor, type Batch } from './fixtures';
 
@@ -42,6 +43,7 @@ async function stationWith(n: number): Promise<{ dataDir: string; batches: Batch
   } finally {
     await st.close();
   }
+  cliSignIn(dataDir); // the admin's `sohoa login` (sync settings and exports are an admin's)
   return { dataDir, batches };
 }
 

@@ -78,7 +78,10 @@ describe('graceful shutdown of the station service (fake service process: test d
   });
 
   it('the service accepts only well-formed messages from main', () => {
-    expect(parseToService({ kind: 'call', id: 1, method: 'station.info', params: {} })).toEqual({ kind: 'call', id: 1, method: 'station.info', params: {} });
+    expect(parseToService({ kind: 'call', id: 1, method: 'station.info', params: {} })).toEqual({ kind: 'call', id: 1, method: 'station.info', params: {}, session: null });
+    // The clerk's session travels with the call (the service resolves it); an oversized one is dropped.
+    expect(parseToService({ kind: 'call', id: 1, method: 'station.info', params: {}, session: 'S1' })).toMatchObject({ session: 'S1' });
+    expect(parseToService({ kind: 'call', id: 1, method: 'station.info', params: {}, session: 'x'.repeat(201) })).toMatchObject({ session: null });
     expect(parseToService({ kind: 'image', id: 2, pageId: 'X', width: 200 })).toMatchObject({ kind: 'image' });
     expect(parseToService({ kind: 'shutdown' })).toEqual({ kind: 'shutdown' });
     for (const bad of [null, 'x', { kind: 'call', id: 1.5, method: 'a' }, { kind: 'call', id: 1, method: 5 }, { kind: 'eval', id: 1 }, { kind: 'call', id: 1, method: 'x'.repeat(101) }])
