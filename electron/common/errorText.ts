@@ -80,6 +80,7 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   PDF_NORMALISE_FAILED: { vi: 'Không chuyển được tệp PDF sang PDF/A.', en: 'Could not normalise the PDF to PDF/A.' },
   PDFA_INVALID: { vi: 'Tệp không đạt chuẩn PDF/A.', en: 'The file is not valid PDF/A.' },
   TOOL_MISSING: { vi: 'Thiếu công cụ hệ thống cần thiết.', en: 'A required system tool is missing.', actionVi: 'Chạy "sohoa doctor" và báo bộ phận CNTT.', actionEn: 'Run "sohoa doctor" and call IT.' },
+  TOOL_TOO_OLD: { vi: 'Phiên bản Ghostscript trên máy quá cũ, không an toàn để mở tệp của công dân.', en: 'The installed Ghostscript is too old to open citizens\' files safely.', actionVi: 'Nhờ cán bộ CNTT cài Ghostscript mới (10.03.1 trở lên trên Windows); chạy sohoa doctor để kiểm tra.', actionEn: 'Ask IT staff to install a current Ghostscript (10.03.1 or later on Windows); run sohoa doctor to check.' },
   PIN_INCORRECT: { vi: 'Mã PIN không đúng.', en: 'Incorrect PIN.', actionVi: 'Nhập lại cẩn thận: token sẽ bị khóa sau vài lần sai.', actionEn: 'Re-enter carefully: the token locks after a few wrong tries.' },
   PIN_LOCKED: { vi: 'Token đã bị khóa PIN.', en: 'The token PIN is locked.', actionVi: 'Liên hệ nhà cung cấp chứng thư số để mở khóa.', actionEn: 'Contact the certificate provider to unlock it.' },
   TOKEN_NOT_FOUND: { vi: 'Không tìm thấy USB token.', en: 'USB token not found.', actionVi: 'Cắm token rồi thử lại.', actionEn: 'Insert the token and try again.' },

@@ -76,6 +76,7 @@ export const ERROR_CODES = [
   'PDF_NORMALISE_FAILED',
   'PDFA_INVALID',
   'TOOL_MISSING',
+  'TOOL_TOO_OLD',
   // signing
   'PIN_INCORRECT',
   'PIN_LOCKED',

@@ -11,6 +11,20 @@ export interface SpawnOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   os?: ProcessPlatform;
+  /**
+   * Address-space ceiling for a converter fed untrusted input (Ghostscript, qpdf on an imported PDF): on
+   * Linux the program runs under `prlimit --as=N`, so a decompression bomb fails inside the tool instead of
+   * exhausting the counter PC. Elsewhere (Windows needs a job object, macOS has no prlimit) the watchdog and
+   * the output bounds remain the only limits.
+   */
+  memoryLimitBytes?: number;
+}
+
+/** The program and arguments actually started: wrapped by prlimit when a memory ceiling applies here. */
+export function withMemoryLimit(cmd: string, args: string[], opts: Pick<SpawnOptions, 'memoryLimitBytes' | 'os'>): [string, string[]] {
+  const platform = (opts.os ?? hostPlatform).platform;
+  if (opts.memoryLimitBytes === undefined || platform !== 'linux') return [cmd, args];
+  return ['prlimit', [`--as=${Math.floor(opts.memoryLimitBytes)}`, '--', cmd, ...args]];
 }
 
 /**
@@ -20,7 +34,8 @@ export interface SpawnOptions {
  */
 export function spawnChild(cmd: string, args: string[], opts: SpawnOptions = {}): Child {
   const os = opts.os ?? hostPlatform;
-  return spawn(cmd, args, {
+  const [program, argv] = withMemoryLimit(cmd, args, opts);
+  return spawn(program, argv, {
     env: childEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: ownGroup(os.platform),

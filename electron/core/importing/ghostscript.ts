@@ -65,6 +65,52 @@ function prefixPs(icc: string): string {
 `;
 }
 
+/**
+ * The oldest Ghostscript a citizen's PDF may be fed to. The -dSAFER sandbox escapes (CVE-2023-36664, fixed
+ * in 10.01.2; CVE-2024-29510 and CVE-2024-33871, fixed in 10.03.1) are the reason. Distributions backport
+ * those fixes without changing the upstream number (Debian 12's gs reports 10.00.0 with them applied), so on
+ * Linux 10.0 is the floor and 9.x is refused; on Windows, where the admin installs Artifex's own build,
+ * the fixed upstream release itself is required.
+ */
+export function minimumGhostscript(platform: NodeJS.Platform = process.platform): [number, number, number] {
+  return platform === 'win32' ? [10, 3, 1] : [10, 0, 0];
+}
+
+/** `gs --version` → [major, minor, patch]; null for anything that is not a version. */
+export function parseGhostscriptVersion(text: string): [number, number, number] | null {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?\s*$/.exec(text.trim());
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
+}
+
+export function ghostscriptAcceptable(version: [number, number, number], platform: NodeJS.Platform = process.platform): boolean {
+  const min = minimumGhostscript(platform);
+  for (let i = 0; i < 3; i++) if (version[i]! !== min[i]!) return version[i]! > min[i]!;
+  return true;
+}
+
+const checkedVersions = new Map<string, Promise<string>>();
+
+/** Refuses (TOOL_TOO_OLD) a Ghostscript older than the floor; asked once per program per process. */
+export function assertGhostscriptVersion(cmd: string = ghostscriptCommand()): Promise<string> {
+  let p = checkedVersions.get(cmd);
+  if (!p) {
+    p = runProcess(cmd, ['--version'], { timeoutMs: 30_000, missing: 'Ghostscript is not installed' }).then((r) => {
+      const v = parseGhostscriptVersion(r.stdout);
+      const min = minimumGhostscript().join('.');
+      if (!v || !ghostscriptAcceptable(v)) {
+        throw new StationError('TOOL_TOO_OLD', `Ghostscript ${r.stdout.trim() || '(no version)'} is older than ${min} (its -dSAFER sandbox can be escaped)`, { tool: 'gs', version: r.stdout.trim().slice(0, 40), minimum: min });
+      }
+      return v.join('.');
+    });
+    p.catch(() => checkedVersions.delete(cmd)); // a fixed installation is picked up at the next import
+    checkedVersions.set(cmd, p);
+  }
+  return p;
+}
+
+/** Address-space ceiling for Ghostscript and qpdf on an imported file (a PDF bomb fails inside the tool). */
+export const CONVERTER_MEMORY_LIMIT = 2 * 1024 ** 3;
+
 export interface NormaliseOptions {
   workDir: string;
   timeoutMs?: number;
@@ -98,7 +144,8 @@ export async function normaliseWithGhostscript(input: string, output: string, op
     input,
   ];
   const tz = opts.tz ?? (process.env.TZ && !/^(UTC|Etc\/UTC|GMT|Z)?$/i.test(process.env.TZ) ? process.env.TZ : 'Asia/Ho_Chi_Minh');
-  const r = await runProcess(ghostscriptCommand(), args, { timeoutMs: opts.timeoutMs ?? 300_000, env: { TZ: tz } });
+  await assertGhostscriptVersion();
+  const r = await runProcess(ghostscriptCommand(), args, { timeoutMs: opts.timeoutMs ?? 300_000, env: { TZ: tz }, memoryLimitBytes: CONVERTER_MEMORY_LIMIT });
   const bad = r.output
     .split('\n')
     .map((l) => l.trim())
@@ -120,7 +167,7 @@ export async function checkNormalised(path: string, expectedPages: number): Prom
   const fail = (why: string, details: Record<string, unknown> = {}): never => {
     throw new StationError('PDF_NORMALISE_FAILED', `normalised PDF rejected: ${why}`, details);
   };
-  const check = await runProcess('qpdf', ['--check', path], { timeoutMs: 120_000 });
+  const check = await runProcess('qpdf', ['--check', path], { timeoutMs: 120_000, memoryLimitBytes: CONVERTER_MEMORY_LIMIT });
   if (check.code !== 0) fail('qpdf --check found problems', { output: check.output.split('\n').slice(0, 5) });
   const np = await runProcess('qpdf', ['--show-npages', path], { timeoutMs: 60_000 });
   const n = Number(np.output.trim());
