@@ -3,6 +3,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { StationError } from '../../common/errors';
+import { fsyncDir } from '../store/durable';
 
 /**
  * The station's master key and where it is kept. The data directory is shared by every clerk of the PC,
@@ -89,19 +90,6 @@ function checkPrivate(path: string, platform: NodeJS.Platform): void {
   const st = statSync(path);
   if ((st.mode & 0o077) !== 0) {
     throw new StationError('KEY_INSECURE', `${path} is readable by others (mode ${(st.mode & 0o777).toString(8)}); it must be 0600`, { path });
-  }
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    /* directory fsync is not possible everywhere (Windows); the file itself was synced */
   }
 }
 

@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3-multiple-ciphers';
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StationError } from '../../common/errors';
 import { createLogger } from '../log/logger';
+import { fsyncDir, fsyncFile } from './durable';
 import { pausePoint } from './testSeam';
 import { codeSchemaVersion, loadMigrations, type Migration } from './migrations';
 import type { Sql } from './sql';
@@ -101,19 +102,6 @@ export function peekSchemaVersion(file: string, key?: Buffer | null): HeaderInfo
   }
 }
 
-function fsyncPath(path: string): void {
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    /* a directory cannot be synced on every platform */
-  }
-}
-
 /**
  * Encrypts a plaintext station database, crash-safe: checkpoint the WAL into the file, copy it, encrypt
  * the copy (`PRAGMA rekey`, rollback-journal mode), fsync, then rename the copy over the original. A power
@@ -139,13 +127,13 @@ export function encryptDatabaseInPlace(file: string, key: Buffer): void {
   } finally {
     enc.close();
   }
-  fsyncPath(work);
+  fsyncFile(work); // through a writable handle: Windows refuses to flush a read-only one
   pausePoint('encrypt-db-before-rename');
   // The plaintext WAL/SHM were emptied by the checkpoint; they must not sit beside the encrypted file.
   rmSync(`${file}-wal`, { force: true });
   rmSync(`${file}-shm`, { force: true });
   renameSync(work, file);
-  fsyncPath(dirname(file));
+  fsyncDir(dirname(file));
   log.info('database encrypted in place', { file });
 }
 
