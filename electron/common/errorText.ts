@@ -114,6 +114,10 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   TARGET_CONFIG_INVALID: { vi: 'Tệp cấu hình hệ thống một cửa không hợp lệ.', en: 'The one-stop target configuration file is invalid.' },
   DOSSIER_INCOMPLETE: { vi: 'Hồ sơ còn thiếu thành phần bắt buộc chưa số hóa hoặc chưa ký số.', en: 'Required components are not yet digitised or signed.' },
   DOSSIER_NOT_EDITABLE: { vi: 'Hồ sơ đã gửi, không sửa được thông tin này.', en: 'The dossier was sent; this cannot be changed any more.' },
+  DOSSIER_ABANDONED: {
+    vi: 'Hồ sơ này đã bị bỏ: không quét, ký hay sửa thêm được. Các trang đã quét vẫn được giữ; quản trị viên có thể khôi phục hồ sơ.',
+    en: 'This dossier was abandoned: it cannot be scanned, signed or edited. Its pages are kept; an administrator can restore it.',
+  },
   SIGN_IN_REQUIRED: { vi: 'Cần đăng nhập để dùng trạm.', en: 'Sign in to use the station.', actionVi: 'Đăng nhập bằng tài khoản của mình.', actionEn: 'Sign in with your own account.' },
   SIGN_IN_FAILED: { vi: 'Sai tên đăng nhập hoặc mật khẩu.', en: 'Wrong username or password.' },
   SIGN_IN_RATE_LIMITED: { vi: 'Đăng nhập sai quá nhiều lần; tạm khóa.', en: 'Too many failed sign-ins; temporarily blocked.', actionVi: 'Chờ vài phút rồi thử lại, hoặc nhờ quản trị đặt lại mật khẩu.', actionEn: 'Wait a few minutes and try again, or ask an admin to reset the password.' },

@@ -110,6 +110,7 @@ export const ERROR_CODES = [
   // dossiers
   'DOSSIER_INCOMPLETE',
   'DOSSIER_NOT_EDITABLE',
+  'DOSSIER_ABANDONED',
   // accounts and sessions
   'SIGN_IN_REQUIRED',
   'SIGN_IN_FAILED',
