@@ -6,19 +6,13 @@ import { api, startService, type RunningService } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 import { TestPki } from '../signing-infra/pki';
 import { SOFTHSM_MODULE, TestToken } from '../signing-infra/softhsm';
-import { buildUi, COUNTER_VIEWPORT, FULL_HD_VIEWPORT, openBrowser, screenshot, type Browser } from './support/browser';
-import { DEMO, eventually, signInUi, writeProfiles } from './support/station';
+import { buildUi, COUNTER_VIEWPORT, FULL_HD_VIEWPORT, openBrowser, type Browser } from './support/browser';
+import { DEMO, eventually, expectViewportShot, signInUi, writeProfiles } from './support/station';
 
 const CCCD = '079199012345';
 const MARRIAGE = '1.000894';
 
-/** A screenshot at the size the page has now, checked not blank (the 1366×768 counter screen is below expectShot's 800). */
-async function shot(page: Page, name: string): Promise<void> {
-  const s = await screenshot(page, name);
-  const v = page.viewportSize()!;
-  expect({ width: s.width, height: s.height }, name).toEqual(v);
-  expect(s.stdev, `${name} is not blank`).toBeGreaterThan(10);
-}
+const shot = expectViewportShot;
 
 /** True when the element's box lies inside the viewport (no scrolling needed to see or press it). */
 async function inViewport(page: Page, el: Locator): Promise<boolean> {

@@ -1,10 +1,10 @@
-import type { Page, Route } from 'playwright-core';
+import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_P12_PASSWORD } from '../../electron/core/signing/demoCert';
 import { api, startService, type RunningService } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
-import { buildUi, COUNTER_VIEWPORT, openBrowser, screenshot, type Browser } from './support/browser';
-import { DEMO, eventually, signInUi } from './support/station';
+import { buildUi, COUNTER_VIEWPORT, openBrowser, type Browser } from './support/browser';
+import { DEMO, eventually, expectViewportShot, signInUi } from './support/station';
 
 const MARRIAGE = '1.000894';
 /** The citizen whose signed document is reused, and whose half-scanned draft is abandoned (two dossiers). */
@@ -56,11 +56,7 @@ async function lastSeq(svc: RunningService): Promise<number> {
   return (await auditAfter(svc, 0)).reduce((m, r) => Math.max(m, r.seq), 0);
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  const s = await screenshot(page, name);
-  expect({ width: s.width, height: s.height }, name).toEqual(page.viewportSize());
-  expect(s.stdev, `${name} is not blank`).toBeGreaterThan(10);
-}
+const shot = expectViewportShot;
 
 /**
  * The rest of the counter workflow at 1366×768 in Chromium against `sohoa serve --demo`, signed in as the demo
