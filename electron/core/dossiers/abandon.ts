@@ -40,7 +40,10 @@ export function restoreDossier(store: Store, id: string, actor: string | null): 
 /** Scanning, importing, assembling, signing and editing stop at an abandoned dossier (restore it first). */
 export function assertNotAbandoned(store: Store, componentId: string): void {
   const s = dossierStateOfComponent(store, componentId);
-  if (s?.state === 'abandoned') {
-    throw new StationError('DOSSIER_ABANDONED', `dossier ${s.dossierId} was abandoned; an admin can restore it`, { dossierId: s.dossierId });
-  }
+  if (s) refuseAbandoned({ id: s.dossierId, state: s.state });
+}
+
+/** The same for a dossier already read (completing it, adding components or results). */
+export function refuseAbandoned(d: { id: string; state: string }): void {
+  if (d.state === 'abandoned') throw new StationError('DOSSIER_ABANDONED', `dossier ${d.id} was abandoned; an admin can restore it`, { dossierId: d.id });
 }

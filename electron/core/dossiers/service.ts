@@ -15,7 +15,7 @@ import {
 import { createDossier, findComponent, requireDossier } from '../store/dossiers';
 import { getProcedure, listProcedures, procedureComponents } from '../store/procedures';
 import { enqueueDossier } from '../store/sync';
-import { assertNotAbandoned } from './abandon';
+import { assertNotAbandoned, refuseAbandoned } from './abandon';
 import { checklist, type Checklist } from './checklist';
 
 /**
@@ -62,6 +62,7 @@ export function editComponent(store: Store, componentId: string, patch: Componen
 
 export function addComponent(store: Store, dossierId: string, c: NewComponent, actor: string | null): Dossier {
   const d = mustGet(store, dossierId);
+  refuseAbandoned(d);
   if (c.kind === 'intake' && INTAKE_LOCKED_STATES.has(d.state)) {
     throw new StationError('DOSSIER_NOT_EDITABLE', `dossier ${d.id} is ${d.state}`, { id: d.id, state: d.state });
   }
@@ -75,6 +76,7 @@ export function addComponent(store: Store, dossierId: string, c: NewComponent, a
 
 export function addResults(store: Store, dossierId: string, actor: string | null): Dossier {
   const d = mustGet(store, dossierId);
+  refuseAbandoned(d);
   if (d.purpose !== 'intake') throw new StationError('INVALID_REQUEST', `${dossierId} is already a result dossier`);
   const n = addResultComponents(store, dossierId, d.procedureCode, new Date().toISOString());
   if (n > 0) appendAudit(store, { actor, action: 'dossier.results.add', subjectType: 'dossier', subjectId: dossierId, details: { components: n } });
@@ -122,7 +124,7 @@ export function createResultDossier(store: Store, n: NewResultDossier): Dossier 
 /** complete: refuses while a required component is unscanned or unsigned; then (by default) queues it. */
 export function completeDossier(store: Store, id: string, queue: boolean, actor: string | null): Dossier {
   const d = mustGet(store, id);
-  if (d.state === 'abandoned') throw new StationError('DOSSIER_ABANDONED', `dossier ${id} was abandoned; an admin can restore it`, { dossierId: id });
+  refuseAbandoned(d);
   const list = checklist(d);
   if (!list.complete) {
     throw new StationError('DOSSIER_INCOMPLETE', `${list.missingRequired.length} required component(s) missing`, {

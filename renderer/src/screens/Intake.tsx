@@ -34,7 +34,8 @@ export function Intake({ purpose, active }: { purpose: 'intake' | 'result'; acti
   /** Opens a dossier found in the drafts or the search; on the results screen an intake dossier gets its result components. */
   const open = async (d: DossierSummary) => {
     setError(null);
-    if (purpose === 'result' && d.purpose === 'intake') {
+    // An abandoned dossier opens as it is (who abandoned it and why; an admin may restore it), nothing is added.
+    if (purpose === 'result' && d.purpose === 'intake' && d.state !== 'abandoned') {
       const r =
         d.serverCode !== null
           ? await run('dossiers.createResult', { procedureCode: d.procedureCode, resultFor: d.serverCode, ownerId: d.ownerId, ownerIdType: d.ownerIdType, ownerName: d.ownerName }, `result-${d.id}`)

@@ -59,6 +59,8 @@ describe('abandoning a draft ("Bỏ hồ sơ")', () => {
     expect(assemble).toMatchObject({ ok: false, error: { code: 'DOSSIER_ABANDONED' } });
     const complete = await client.call('dossiers.complete', { id: dossierId, queue: true });
     expect(complete).toMatchObject({ ok: false, error: { code: 'DOSSIER_ABANDONED' } });
+    const results = await client.call('dossiers.addResults', { id: dossierId });
+    expect(results).toMatchObject({ ok: false, error: { code: 'DOSSIER_ABANDONED' } });
     const twice = await client.call('dossiers.abandon', { id: dossierId, reason: 'lần hai' });
     expect(twice.ok && twice.value.abandoned?.reason).toBe('Công dân không bổ sung giấy tờ');
 
