@@ -15,6 +15,12 @@ const coreUpward = upward(['renderer', 'main', 'preload', 'cli']);
 // SQL only in electron/core/store (house style: one data layer): no driver, no sql template elsewhere.
 const sqlBan = ['better-sqlite3', 'better-sqlite3-multiple-ciphers'].map((name) => ({ name, message: 'SQL lives in electron/core/store only: call its typed functions.' }));
 const stationBan = { group: ['**/station/**'], message: 'store/ and pdf/ must not import station/ (it builds on them)' };
+// imaging/ is the bottom of the service: pixels in, pixels and facts out. What it needs from policy (the compression
+// profiles, the capture rule) lives in common; pdf/ and the rest of the service build on it, never the reverse.
+const imagingBan = {
+  group: ['pdf', 'store', 'station', 'capture', 'importing', 'signing', 'sync', 'service', 'dossiers', 'bridge'].flatMap((d) => [`**/core/${d}`, `**/core/${d}/**`, `../${d}`, `../${d}/**`]),
+  message: 'imaging/ sits below pdf/ and the station: move what it needs down into electron/common or imaging/',
+};
 const sqlPatterns = [{ group: ['**/store/sql', '**/store/sql.ts'], message: 'SQL lives in electron/core/store only: call its typed functions.' }];
 
 export default tseslint.config(
@@ -67,6 +73,12 @@ export default tseslint.config(
     files: ['electron/core/store/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [electronBan], patterns: [...coreUpward, stationBan] }],
+    },
+  },
+  {
+    files: ['electron/core/imaging/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronBan, ...sqlBan], patterns: [...coreUpward, ...sqlPatterns, imagingBan] }],
     },
   },
   // (assembleComponent.ts is the capture→PDF use case over an open station, not part of the writer.)

@@ -10,7 +10,7 @@ import { IMPORT_LIMITS, importKindOf, type ImportedDocument } from '../../common
 import { decodeImage, probeImage } from '../imaging/decode';
 import { encodePage } from '../pdf/encode';
 import { PdfAWriter } from '../pdf/writer';
-import type { ProfileId } from '../pdf/profiles';
+import type { ProfileId } from '../../common/compressionProfiles';
 import { createLogger } from '../log/logger';
 import type { Station } from '../station/station';
 import { appendAudit } from '../store/audit';

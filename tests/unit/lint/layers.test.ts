@@ -69,4 +69,11 @@ describe('layer rules added with the consolidation (issue 11)', () => {
     expect(restricted(await lintAs('sql-outside-store.ts', 'electron/core/store/fixture.ts'))).toEqual([]);
     expect(restricted(await lintAs('sql-outside-store.ts', 'electron/core/station/lock.ts'))).toEqual([]);
   });
+
+  it('rejects imaging importing pdf/ (or any folder that builds on it); pdf/ may import imaging', async () => {
+    const msgs = restricted(await lintAs('imaging-imports-pdf.ts', 'electron/core/imaging/fixture.ts'));
+    expect(msgs.filter((m) => m.includes('imaging/ sits below pdf/')).length).toBe(2);
+    expect(restricted(await lintAs('imaging-imports-pdf.ts', 'electron/core/capture/fixture.ts'))).toEqual([]);
+    expect(restricted(await lintAs('imaging-imports-pdf.ts', 'electron/core/pdf/fixture.ts'))).toEqual([]);
+  });
 });
