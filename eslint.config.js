@@ -101,6 +101,23 @@ export default tseslint.config(
     ignores: ['electron/cli/**'],
     rules: { 'no-console': 'error' },
   },
+  // One process runner (native-bridge/process: watchdog, process-tree kill, allow-listed child environment):
+  // nothing else starts programs itself. (A separate rule name, so the layer rules above keep their own lists.)
+  {
+    files: ['electron/**/*.ts', 'native-bridge/**/*.ts'],
+    ignores: ['native-bridge/process/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['child_process', 'node:child_process'].map((name) => ({
+            name,
+            message: 'start programs through native-bridge/process/run.ts (runProcess, spawnChild, spawnInteractive, runProcessSync): watchdog, tree kill, allow-listed environment',
+          })),
+        },
+      ],
+    },
+  },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     ignores: ['renderer/vite.config.ts'],

@@ -1,10 +1,12 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { StationError } from '../../electron/common/errors';
 import { childEnv } from './childEnv';
 import { hostPlatform, killTree, ownGroup, type ProcessPlatform } from './killTree';
 
 export type Child = ChildProcessByStdio<null, Readable, Readable>;
+/** A child that reads a request (and later a `cancel`) on stdin: the Windows scan helpers. */
+export type InteractiveChild = ChildProcessByStdio<Writable, Readable, Readable>;
 
 export interface SpawnOptions {
   /** Variables set on purpose on top of the allow-listed environment (see childEnv). */
@@ -38,6 +40,18 @@ export function spawnChild(cmd: string, args: string[], opts: SpawnOptions = {})
   return spawn(program, argv, {
     env: childEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownGroup(os.platform),
+    windowsHide: true,
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+  });
+}
+
+/** As spawnChild, with stdin piped for a program that is talked to while it runs (the Windows scan helpers). */
+export function spawnInteractive(cmd: string, args: string[], opts: Omit<SpawnOptions, 'memoryLimitBytes'> = {}): InteractiveChild {
+  const os = opts.os ?? hostPlatform;
+  return spawn(cmd, args, {
+    env: childEnv(opts.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
     detached: ownGroup(os.platform),
     windowsHide: true,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
@@ -124,4 +138,41 @@ export function runProcess(cmd: string, args: string[], opts: RunOptions): Promi
       resolve({ code, signal, stdout, stderr, output, timedOut });
     });
   });
+}
+
+export interface RunSyncOptions extends Omit<SpawnOptions, 'memoryLimitBytes'> {
+  /** Watchdog: past this the child is killed and `timedOut` set. */
+  timeoutMs: number;
+  /** Written to the child's stdin, which is then closed (a secret is never put on the command line). */
+  input?: string;
+}
+
+export interface RunSyncResult extends Omit<RunResult, 'output'> {
+  /** Why the program did not run or was stopped (ENOENT when it is not installed, ETIMEDOUT). */
+  error?: NodeJS.ErrnoException;
+}
+
+/**
+ * Runs a short program synchronously, for the few callers that cannot wait on a promise (the key sealed by
+ * Windows DPAPI is read while the station opens; the doctor's version probes). Same allow-listed
+ * environment as every child; no process group (it cannot outlive the call: the timeout kills it).
+ */
+export function runProcessSync(cmd: string, args: string[], opts: RunSyncOptions): RunSyncResult {
+  const r = spawnSync(cmd, args, {
+    env: childEnv(opts.env),
+    encoding: 'utf8',
+    timeout: opts.timeoutMs,
+    windowsHide: true,
+    ...(opts.input !== undefined ? { input: opts.input } : { stdio: ['ignore', 'pipe', 'pipe'] }),
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+  });
+  const error = r.error as NodeJS.ErrnoException | undefined;
+  return {
+    code: r.status,
+    signal: r.signal,
+    stdout: r.stdout ?? '',
+    stderr: r.stderr ?? '',
+    timedOut: error?.code === 'ETIMEDOUT',
+    ...(error ? { error } : {}),
+  };
 }
