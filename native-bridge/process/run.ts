@@ -35,27 +35,23 @@ export function withMemoryLimit(cmd: string, args: string[], opts: Pick<SpawnOpt
  * bad arguments; a missing program arrives as the child's 'error' event (ENOENT).
  */
 export function spawnChild(cmd: string, args: string[], opts: SpawnOptions = {}): Child {
-  const os = opts.os ?? hostPlatform;
   const [program, argv] = withMemoryLimit(cmd, args, opts);
-  return spawn(program, argv, {
-    env: childEnv(opts.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: ownGroup(os.platform),
-    windowsHide: true,
-    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-  });
+  return spawn(program, argv, { ...groupedOptions(opts), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** As spawnChild, with stdin piped for a program that is talked to while it runs (the Windows scan helpers). */
 export function spawnInteractive(cmd: string, args: string[], opts: Omit<SpawnOptions, 'memoryLimitBytes'> = {}): InteractiveChild {
-  const os = opts.os ?? hostPlatform;
-  return spawn(cmd, args, {
+  return spawn(cmd, args, { ...groupedOptions(opts), stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** What every started program gets: the allow-listed environment, its own process group (POSIX), no console window. */
+function groupedOptions(opts: SpawnOptions): { env: NodeJS.ProcessEnv; detached: boolean; windowsHide: true; cwd?: string } {
+  return {
     env: childEnv(opts.env),
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: ownGroup(os.platform),
+    detached: ownGroup((opts.os ?? hostPlatform).platform),
     windowsHide: true,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-  });
+  };
 }
 
 export interface RunOptions extends SpawnOptions {

@@ -7,10 +7,10 @@ import type { Dossier } from '../../../electron/common/schemas';
 import { completeDossier } from '../../../electron/core/dossiers/service';
 import { createStationServices } from '../../../electron/core/service/stationServices';
 import { Station } from '../../../electron/core/station/station';
-import { insertScanJob, recordPage } from '../../../electron/core/store/capture';
 import { getDossier } from '../../../electron/core/store/dossiers';
 import { listReviewPages } from '../../../electron/core/store/reviewPages';
 import { sql } from '../../../electron/core/store/sql';
+import { storeCapturedPages } from '../../helpers/capturedPages';
 import { signedInClient } from '../../helpers/session';
 import { addSignedDocument, smallPdf } from '../sync/fixtures';
 
@@ -31,26 +31,10 @@ function failAuditWrites(): void {
   station.store.run(sql`CREATE TEMP TRIGGER forced_audit_failure BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'forced audit failure'); END`);
 }
 
+/** `n` tiny gray pages of one scan job. */
 function capturePages(componentId: string, n: number): string[] {
-  const job = insertScanJob(station.store, { componentId, deviceId: 'test:0', profileJson: '{}' });
-  return Array.from({ length: n }, (_, i) => {
-    const pnm = Buffer.concat([Buffer.from(`P5\n2 2\n255\n`), Buffer.from([i, i, i, i])]);
-    const put = station.blobs.putBuffer(pnm);
-    const { page } = recordPage(station.store, {
-      jobId: job.id,
-      componentId,
-      seq: i + 1,
-      sha256: put.sha256,
-      size: put.size,
-      mediaType: 'image/x-portable-anymap',
-      width: 2,
-      height: 2,
-      dpi: 200,
-      pixelType: 'gray',
-      compliant: true,
-    });
-    return page.id;
-  });
+  const pnm = (i: number): Buffer => Buffer.concat([Buffer.from('P5\n2 2\n255\n'), Buffer.from([i, i, i, i])]);
+  return storeCapturedPages(station, componentId, Array.from({ length: n }, (_, i) => ({ bytes: pnm(i), width: 2, height: 2, dpi: 200, pixelType: 'gray' as const })));
 }
 
 beforeAll(async () => {
