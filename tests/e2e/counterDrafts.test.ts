@@ -1,10 +1,10 @@
 import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_P12_PASSWORD } from '../../electron/core/signing/demoCert';
-import { api, startService, type RunningService } from '../helpers/cli';
-import { tempDir } from '../helpers/tmp';
-import { buildUi, COUNTER_VIEWPORT, openBrowser, type Browser } from './support/browser';
+import { api, type RunningService } from '../helpers/cli';
+import { COUNTER_VIEWPORT, type Browser } from './support/browser';
 import { DEMO, eventually, expectViewportShot, signInUi } from './support/station';
+import { startUiStation, type UiStation } from './support/uiStation';
 
 const MARRIAGE = '1.000894';
 /** The citizen whose signed document is reused, and whose half-scanned draft is abandoned (two dossiers). */
@@ -65,6 +65,7 @@ const shot = expectViewportShot;
  * with a reason, pages kept, found again, restored by the admin).
  */
 describe('the counter: queue loading, settled search, reuse, abandon', () => {
+  let station: UiStation | undefined;
   let svc: RunningService;
   let browser: Browser;
   let clerkId: string;
@@ -73,10 +74,8 @@ describe('the counter: queue loading, settled search, reuse, abandon', () => {
   let draft: Seeded;
 
   beforeAll(async () => {
-    const uiDir = tempDir('sohoa-ui-', { scope: 'file' });
-    const dataDir = tempDir('sohoa-e2e-drafts-', { scope: 'file' });
-    await buildUi(uiDir);
-    svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir], { SOHOA_SANE_BACKENDS: '', TZ: 'Asia/Ho_Chi_Minh' });
+    station = await startUiStation({ name: 'drafts', profiles: [], env: { SOHOA_SANE_BACKENDS: '' }, browser: { viewport: COUNTER_VIEWPORT } });
+    ({ svc, browser } = station);
     const accounts = await call<{ id: string; username: string }[]>(svc, 'accounts.list');
     clerkId = accounts.find((a) => a.username === DEMO.clerk.username)!.id;
     adminId = accounts.find((a) => a.username === DEMO.admin.username)!.id;
@@ -93,12 +92,10 @@ describe('the counter: queue loading, settled search, reuse, abandon', () => {
 
     // A half-scanned draft the clerk will abandon.
     draft = await seedScanned(svc, ABANDON_CCCD, 'Đỗ Thị Bỏ Dở');
-    browser = await openBrowser({ viewport: COUNTER_VIEWPORT });
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await svc?.stop();
+    await station?.stop();
   });
 
   it('shows "loading" on the queue screen until the list arrives, never "nothing waits" before it', async () => {

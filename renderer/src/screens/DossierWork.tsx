@@ -9,6 +9,7 @@ import { SHORTCUTS, matches } from '../lib/keys';
 import { useSession } from '../auth/SessionGate';
 import { formatDate } from '../lib/dates';
 import { AbandonDialog } from './AbandonDialog';
+import { useKeydown } from '../lib/useKeydown';
 import { ComponentPanel } from './ComponentPanel';
 
 /** One dossier: the component checklist on the left, the chosen component (scan, review, sign) on the right. */
@@ -73,16 +74,11 @@ export function DossierWork({
     } else setError(r.error);
   };
 
-  useEffect(() => {
-    if (!active) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (matches(e, SHORTCUTS.finish)) {
-        e.preventDefault();
-        void finish();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  useKeydown(active, (e) => {
+    if (matches(e, SHORTCUTS.finish)) {
+      e.preventDefault();
+      void finish();
+    }
   });
 
   const comp = components.find((c) => c.id === current) ?? null;
