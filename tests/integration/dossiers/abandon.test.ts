@@ -25,11 +25,22 @@ describe('abandoning a draft ("Bỏ hồ sơ")', () => {
     const noReason = await client.call('dossiers.abandon', { id: dossierId, reason: '   ' });
     expect(noReason).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
 
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const received = async () => {
+      const rep = await client.call('reports.digitisation', { from: today, to: today, period: 'all', byProcedure: false, byClerk: false });
+      if (!rep.ok) throw new Error(JSON.stringify(rep.error));
+      return (rep.value as { rows: { received: number }[] }).rows.reduce((n, x) => n + x.received, 0);
+    };
+    expect(await received()).toBe(1);
+
     const r = await client.call('dossiers.abandon', { id: dossierId, reason: 'Công dân không bổ sung giấy tờ' });
     expect(r.ok, JSON.stringify(r)).toBe(true);
     if (!r.ok) return;
     expect(r.value.state).toBe('abandoned');
     expect(r.value.abandoned).toMatchObject({ by: client.who.userId, byName: client.who.displayName, reason: 'Công dân không bổ sung giấy tờ' });
+
+    // Never handed in: the digitisation report no longer counts it as received.
+    expect(await received()).toBe(0);
 
     // Nothing deleted: the same page rows and their blobs are still there.
     const pagesAfter = station.store.all<{ id: string; raw_sha256: string }>(sql`SELECT id, raw_sha256 FROM page WHERE component_id = ${componentId} ORDER BY id`);
