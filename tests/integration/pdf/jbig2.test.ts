@@ -11,6 +11,7 @@ import { jbig2GenericStream } from '../../../electron/core/pdf/jbig2/genericRegi
 import { preflightFiles } from '../../../electron/core/pdf/preflight';
 import { PdfAWriter } from '../../../electron/core/pdf/writer';
 import { prng, renderPage } from '../../fixtures/pages/generate';
+import { checkImageXObjects } from '../../helpers/pdfImages';
 
 const exec = promisify(execFile);
 let work: string;
@@ -114,6 +115,53 @@ describe('JBIG2 generic-region coding', () => {
       }
       expect(ink).toBeGreaterThan(10_000);
       expect(wrong / ink).toBeLessThan(0.01);
+    }
+  }, 120_000);
+  it('codes the MRC text mask of a colour page as JBIG2: jbig2dec and poppler decode the same mask, poppler and Ghostscript paint it in the text colour, Preflight passes', async () => {
+    const page = await renderPage({ seed: 47, dpi: 200, seal: true, skewDeg: 0 });
+    const enc = await encodePage({ width: page.width, height: page.height, channels: 3, data: page.pixels, dpi: 200, bitonal: false }, 'mrc');
+    expect(enc.method).toBe('mrc');
+    const mask = enc.mask!;
+    expect(mask.image.filter).toBe('JBIG2Decode');
+    expect([mask.image.width, mask.image.height]).toEqual([page.width, page.height]);
+    const fromJbig2dec = await jbig2dec(mask.image.data, page.width, page.height);
+    const ink = fromJbig2dec.reduce((a, v) => a + v, 0);
+    expect(ink).toBeGreaterThan(10_000); // the text is in the mask…
+    expect(ink).toBeLessThan(page.width * page.height * 0.3); // …and the paper is not
+
+    const pdf = join(work, 'mrc.pdf');
+    const w = await PdfAWriter.open(pdf, { title: 'MRC JBIG2' });
+    await w.addPage(enc);
+    await w.close();
+    expect((await checkImageXObjects(readFileSync(pdf))).flatMap((x) => x.problems)).toEqual([]);
+    const [pf] = await preflightFiles([pdf]);
+    expect(pf!.errors).toEqual([]);
+    expect(pf!.valid).toBe(true);
+    // poppler's JBIG2 decoder on the stencil mask: the same bits. pdfimages writes a mask's decoded samples as
+    // they are — 0 (JBIG2's black) is where the mask paints, shown black — hence ink = light in its PNG.
+    await exec('pdfimages', ['-png', pdf, join(work, 'mrc-extracted')]);
+    const ex = await sharp(join(work, 'mrc-extracted-001.png')).greyscale().raw().toBuffer({ resolveWithObject: true });
+    expect([ex.info.width, ex.info.height]).toEqual([page.width, page.height]);
+    expect(differing(Uint8Array.from(ex.data, (v) => (v >= 128 ? 1 : 0)), fromJbig2dec)).toBe(0);
+    // Readers: where the mask has ink the page is drawn dark (the text colour, not the paper of the background).
+    await exec('pdftoppm', ['-r', '200', '-gray', '-png', '-singlefile', pdf, join(work, 'mrc-poppler')]);
+    await exec('gs', ['-dSAFER', '-dBATCH', '-dNOPAUSE', '-sDEVICE=pnggray', '-r200', `-sOutputFile=${join(work, 'mrc-gs.png')}`, pdf], { env: { ...process.env, TZ: 'Asia/Ho_Chi_Minh' } });
+    for (const file of [join(work, 'mrc-poppler.png'), join(work, 'mrc-gs.png')]) {
+      const { data, info } = await sharp(file).greyscale().raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([page.width, page.height]);
+      let inkDark = 0;
+      let paperDark = 0;
+      let paper = 0;
+      for (let i = 0; i < fromJbig2dec.length; i++) {
+        if (fromJbig2dec[i]) inkDark += data[i]! < 128 ? 1 : 0;
+        else {
+          paper++;
+          paperDark += data[i]! < 128 ? 1 : 0;
+        }
+      }
+      // A flipped polarity would paint the paper and leave the text: both shares would invert.
+      expect(inkDark / ink, file).toBeGreaterThan(0.9);
+      expect(paperDark / paper, file).toBeLessThan(0.02);
     }
   }, 120_000);
 });
