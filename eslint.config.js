@@ -106,4 +106,15 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Shortcuts go through useKeydown: a listener re-registered per render can run a stale closure.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    ignores: ['renderer/src/lib/useKeydown.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='addEventListener'][arguments.0.value=/^key(down|up)$/]", message: 'use useKeydown (renderer/src/lib/useKeydown.ts) for keyboard shortcuts.' },
+      ],
+    },
+  },
 );
