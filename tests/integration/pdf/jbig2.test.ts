@@ -45,6 +45,26 @@ function differing(a: Uint8Array, b: Uint8Array): number {
   return n;
 }
 
+/** One encoded page written as PDF/A-1b; PDFBox Preflight must find it valid. */
+async function writeValidPdf(enc: Awaited<ReturnType<typeof encodePage>>, name: string): Promise<string> {
+  const pdf = join(work, `${name}.pdf`);
+  const w = await PdfAWriter.open(pdf, { title: name });
+  await w.addPage(enc);
+  await w.close();
+  const [pf] = await preflightFiles([pdf]);
+  expect(pf!.errors).toEqual([]);
+  expect(pf!.valid).toBe(true);
+  return pdf;
+}
+
+/** Image `index` of `pdf` as poppler decodes it (pdfimages, no rendering): gray samples and size. */
+async function popplerImage(pdf: string, index: number): Promise<{ data: Buffer; width: number; height: number }> {
+  const prefix = join(work, `${Date.now()}-${Math.random()}-img`);
+  await exec('pdfimages', ['-png', '-f', '1', '-l', '1', pdf, prefix]);
+  const { data, info } = await sharp(`${prefix}-${String(index).padStart(3, '0')}.png`).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
 describe('JBIG2 generic-region coding', () => {
   it('decodes bit for bit in jbig2dec: random, striped, repeated-row, white and black bitmaps of odd sizes', async () => {
     const seed = Number(process.env.SOHOA_SEED ?? Date.now() % 100_000);
@@ -78,17 +98,10 @@ describe('JBIG2 generic-region coding', () => {
     removeIsolatedSpecks(expected, page.width, page.height);
     expect(differing(await jbig2dec(enc.background.data, page.width, page.height), expected)).toBe(0);
 
-    const pdf = join(work, 'bitonal.pdf');
-    const w = await PdfAWriter.open(pdf, { title: 'JBIG2' });
-    await w.addPage(enc);
-    await w.close();
-    const [pf] = await preflightFiles([pdf]);
-    expect(pf!.errors).toEqual([]);
-    expect(pf!.valid).toBe(true);
+    const pdf = await writeValidPdf(enc, 'bitonal');
     // poppler's own JBIG2 decoder (pdfimages decodes the stream without rendering): the same pixels.
-    await exec('pdfimages', ['-png', pdf, join(work, 'extracted')]);
-    const ex = await sharp(join(work, 'extracted-000.png')).greyscale().raw().toBuffer({ resolveWithObject: true });
-    expect([ex.info.width, ex.info.height]).toEqual([page.width, page.height]);
+    const ex = await popplerImage(pdf, 0);
+    expect([ex.width, ex.height]).toEqual([page.width, page.height]);
     expect(differing(Uint8Array.from(ex.data, (v) => (v < 128 ? 1 : 0)), expected)).toBe(0);
     // Readers: rendered at the scan's own resolution, black where the bitmap is black (a polarity or row-order
     // mistake would flip or shift most ink pixels).
@@ -129,19 +142,12 @@ describe('JBIG2 generic-region coding', () => {
     expect(ink).toBeGreaterThan(10_000); // the text is in the mask…
     expect(ink).toBeLessThan(page.width * page.height * 0.3); // …and the paper is not
 
-    const pdf = join(work, 'mrc.pdf');
-    const w = await PdfAWriter.open(pdf, { title: 'MRC JBIG2' });
-    await w.addPage(enc);
-    await w.close();
+    const pdf = await writeValidPdf(enc, 'mrc');
     expect((await checkImageXObjects(readFileSync(pdf))).flatMap((x) => x.problems)).toEqual([]);
-    const [pf] = await preflightFiles([pdf]);
-    expect(pf!.errors).toEqual([]);
-    expect(pf!.valid).toBe(true);
     // poppler's JBIG2 decoder on the stencil mask: the same bits. pdfimages writes a mask's decoded samples as
-    // they are — 0 (JBIG2's black) is where the mask paints, shown black — hence ink = light in its PNG.
-    await exec('pdfimages', ['-png', pdf, join(work, 'mrc-extracted')]);
-    const ex = await sharp(join(work, 'mrc-extracted-001.png')).greyscale().raw().toBuffer({ resolveWithObject: true });
-    expect([ex.info.width, ex.info.height]).toEqual([page.width, page.height]);
+    // they are — 0 (JBIG2's black) is where the mask paints — hence ink = light in its PNG.
+    const ex = await popplerImage(pdf, 1);
+    expect([ex.width, ex.height]).toEqual([page.width, page.height]);
     expect(differing(Uint8Array.from(ex.data, (v) => (v >= 128 ? 1 : 0)), fromJbig2dec)).toBe(0);
     // Readers: where the mask has ink the page is drawn dark (the text colour, not the paper of the background).
     await exec('pdftoppm', ['-r', '200', '-gray', '-png', '-singlefile', pdf, join(work, 'mrc-poppler')]);
