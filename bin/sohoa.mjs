@@ -22,8 +22,7 @@ if (MEMORY_BOUND_COMMANDS.has(process.argv[2] ?? '') && process.env.MALLOC_ARENA
   });
   // Ctrl-C reaches the child through the terminal (same process group; passing it on would make it a second
   // Ctrl-C, which ends a scan without its clean cancel and a service without closing its database): this
-  // process only waits. SIGTERM/SIGHUP sent to this
-  // process alone are passed on.
+  // process only waits. SIGTERM/SIGHUP sent to this process alone are passed on.
   process.on('SIGINT', () => undefined);
   for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => {
