@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { g4Stream } from '../../electron/core/pdf/encode';
-import { DEFAULT_PROFILE } from '../../electron/core/pdf/profiles';
+import { DEFAULT_PROFILE } from '../../electron/common/compressionProfiles';
 import { crossCheckStreams, pixelsOf } from '../lib/jbig2Check';
 import { assembleRun } from '../lib/pipeline';
 import { target, type BenchEntry } from '../lib/types';

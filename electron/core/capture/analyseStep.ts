@@ -1,6 +1,6 @@
 import { scanProfileSchema, type CapturedPage, type ScanEventData } from '../../common/capture';
 import { createLogger } from '../log/logger';
-import { DEFAULT_PROFILE } from '../pdf/profiles';
+import { DEFAULT_PROFILE } from '../../common/compressionProfiles';
 import { recordPageAnalysis } from '../store/assembly';
 import { getScanJob } from '../store/capture';
 import { getReviewPage } from '../store/reviewPages';
