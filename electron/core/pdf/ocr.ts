@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { runProcess } from '../../../native-bridge/process/run';
 import { StationError } from '../../common/errors';
 import type { RasterImage } from '../imaging/raster';
 
@@ -15,6 +15,8 @@ export interface OcrWord {
   height: number;
   /** Block/paragraph/line key: words of one line share it (reading order). */
   line: string;
+  /** Tesseract's confidence in the word, 0–100. */
+  conf: number;
 }
 
 export interface OcrPageText {
@@ -55,7 +57,7 @@ export function parseTesseractTsv(tsv: string): OcrWord[] {
     const text = c.slice(11).join('\t').trim().normalize('NFC');
     if (text === '' || Number(c[10]) < 0) continue;
     const line = lines.get(key) ?? { top, height };
-    words.push({ text, left, top: line.top, width, height: line.height, line: key });
+    words.push({ text, left, top: line.top, width, height: line.height, line: key, conf: Number(c[10]) });
   }
   return words;
 }
@@ -70,20 +72,34 @@ export async function ocrPage(img: RasterImage, opts: OcrOptions): Promise<OcrPa
   try {
     const input = join(dir, 'page.png');
     await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } }).png({ compressionLevel: 1 }).toFile(input);
-    const args = [input, 'stdout', '-l', opts.lang, '--psm', '3', '--dpi', String(img.dpi ?? 200)];
-    if (opts.tessdata) args.push('--tessdata-dir', opts.tessdata);
-    args.push('tsv');
-    const cmd = opts.command ?? process.env.SOHOA_TESSERACT ?? 'tesseract';
-    const tsv = await new Promise<string>((resolve, reject) => {
-      execFile(cmd, args, { encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000, maxBuffer: 32 * 1024 * 1024, env: { PATH: process.env.PATH ?? '', OMP_THREAD_LIMIT: '1', ...(process.env.SYSTEMROOT ? { SYSTEMROOT: process.env.SYSTEMROOT } : {}) } }, (err, stdout, stderr) => {
-        if (err) {
-          const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'TOOL_MISSING' : 'OCR_FAILED';
-          reject(new StationError(code, `tesseract: ${(stderr || err.message).slice(0, 400)}`, { tool: 'tesseract', lang: opts.lang }));
-        } else resolve(stdout);
-      });
-    });
+    const args = [input, 'stdout', '-l', opts.lang, '--psm', '3', '--dpi', String(img.dpi ?? 200), 'tsv'];
+    const tsv = await runTesseract(args, opts);
     return { lang: opts.lang, words: parseTesseractTsv(tsv) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Where tesseract and its traineddata are (the OCR options without the language). */
+export type TesseractOptions = Pick<OcrOptions, 'command' | 'tessdata' | 'timeoutMs'> & { lang?: string };
+
+/**
+ * Runs tesseract through the station's process runner and answers its stdout. One thread (OMP_THREAD_LIMIT):
+ * its OpenMP threads only contend with the rest of the station on a counter PC's few cores. A missing
+ * program is TOOL_MISSING, any other failure OCR_FAILED.
+ */
+export async function runTesseract(args: string[], opts: TesseractOptions = {}): Promise<string> {
+  const cmd = opts.command ?? process.env.SOHOA_TESSERACT ?? 'tesseract';
+  const [input, output, ...rest] = args;
+  const full = [input ?? '', output ?? 'stdout', ...(opts.tessdata ? ['--tessdata-dir', opts.tessdata] : []), ...rest];
+  const r = await runProcess(cmd, full, {
+    env: { OMP_THREAD_LIMIT: '1' },
+    timeoutMs: opts.timeoutMs ?? 120_000,
+    maxOutput: 32 * 1024 * 1024,
+    missing: 'tesseract is not installed',
+  });
+  if (r.code !== 0 || r.timedOut) {
+    throw new StationError('OCR_FAILED', `tesseract: ${(r.stderr || (r.timedOut ? 'timed out' : `exit ${String(r.code ?? r.signal)}`)).slice(0, 400)}`, { tool: 'tesseract', ...(opts.lang ? { lang: opts.lang } : {}) });
+  }
+  return r.stdout;
 }
