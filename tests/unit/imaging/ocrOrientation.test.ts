@@ -63,6 +63,18 @@ describe('line direction from ink run lengths (real scans)', () => {
     });
   }
 
+  it('bands are not lines of writing (a colour test chart like the SANE test backend\'s: no second opinion asked)', () => {
+    // 8 px bands of dark colour every 12 px with a thin grid, 100 dpi: runs across are short but the page is
+    // mostly ink.
+    const width = 314;
+    const height = 393;
+    const data = new Uint8Array(width * height);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = y % 12 < 8 && x % 6 !== 0 ? 40 : 230;
+    const d = lineDirection({ width, height, data, dpi: 100 });
+    expect(d.ratio).toBeGreaterThan(1.8);
+    expect(d.direction).toBeNull();
+  });
+
   it('a blank or uniform page has no direction', async () => {
     const g = await grayCopy({ ...(await decodeImage(readFileSync(scanPath(REAL_SCANS.find((s) => s.blank)!)), { dpiHint: 150 })), dpi: 150 }, 100);
     expect(lineDirection(g).direction).toBeNull();
