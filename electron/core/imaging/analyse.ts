@@ -1,9 +1,10 @@
 import { getProfile, type CompressionProfile, type ProfileId } from '../pdf/profiles';
-import { detectBlank } from './blank';
+import { BLANK_INK_FRACTION, BLANK_MAX_BLOCKS, detectBlank, inkStructure, type BlankResult } from './blank';
 import { checkCompliance, type ComplianceIssue } from './compliance';
 import { decodeImage } from './decode';
-import { exposureIssues, type ExposureIssue } from './exposure';
-import { grayCopy } from './gray';
+import { exposureIssues, LOW_CONTRAST, type ExposureIssue } from './exposure';
+import { grayCopy, type GrayImage } from './gray';
+import { lineDirection } from './lineDirection';
 import { ocrOrientation } from './ocrOrientation';
 import { detectOrientation, type OrientationReason, type OrientationResult } from './orientation';
 import { pixelTypeOf, type PixelType, type RasterImage } from './raster';
@@ -57,9 +58,9 @@ export async function analyseImage(img: RasterImage, profile: ProfileId | Compre
   const dpi = img.dpi ?? opts.dpi ?? null;
   const g = await grayCopy(img, ANALYSIS_DPI, dpi ?? 200);
   const b = detectBlank(g);
-  const quality = exposureIssues(b.paperLevel);
-  // A dark scan is a bad scan of a page, not an empty page: its own issue, never "possibly blank".
-  const blank = quality.includes('PAGE_TOO_DARK') ? { ...b, blank: false, score: Math.min(b.score, 0.5) } : b;
+  const quality = exposureIssues({ paperLevel: b.paperLevel, contrast: b.contrast, writing: b.contrast < LOW_CONTRAST && faintWriting(g, b) });
+  // A dark or faint scan is a bad scan of a page, not an empty page: its own issue, never "possibly blank".
+  const blank = quality.length > 0 ? { ...b, blank: false, score: Math.min(b.score, 0.5) } : b;
   const cheap = blank.blank ? null : detectOrientation(g);
   const o = cheap?.undecided && opts.orientationCheck !== 'off' ? await withSecondOpinion(img, cheap, cheap.undecided.base) : cheap;
   const skew = o && o.textPage && Math.abs(o.skewDeg) >= MIN_CORRECTED_SKEW ? o.skewDeg : 0;
@@ -81,6 +82,13 @@ export async function analyseImage(img: RasterImage, profile: ProfileId | Compre
     width: img.width,
     height: img.height,
   };
+}
+
+/** Ink within `FAINT_INK_DEPTH` of the paper forms lines of writing (not dust, paper fibres or a lone speck). */
+const FAINT_INK_DEPTH = 45;
+function faintWriting(g: GrayImage, b: BlankResult): boolean {
+  const s = inkStructure(g, b.region, b.paperLevel - FAINT_INK_DEPTH);
+  return s.inkedBlocks >= BLANK_MAX_BLOCKS && s.inkFraction >= BLANK_INK_FRACTION && lineDirection(g).direction !== null;
 }
 
 /**

@@ -69,6 +69,32 @@ describe('real scans: orientation, blank and dark pages', () => {
   }
 });
 
+describe('a faint scan of a real page (contrast reduced: black comes out at level 170 on white paper)', () => {
+  // The same page scanned too bright: white stays white, the writing comes out pale gray (JPEG q85, as a
+  // scanner writes it). Its darkest ink is ≈ 65–85 levels below the paper, where the good scans reach 160–255.
+  for (const scan of REAL_SCANS.filter((s) => s.kind === 'table' || s.kind === 'book' || s.kind === 'handwritten')) {
+    it(`${scan.file}: reported low contrast, never blank, never too dark`, async () => {
+      const faint = await sharp(readFileSync(scanPath(scan)))
+        .linear((255 - 170) / 255, 170)
+        .withMetadata({ density: scan.dpi })
+        .jpeg({ quality: 85 })
+        .toBuffer();
+      const a = await analyseImage({ ...(await decodeImage(faint, { dpiHint: scan.dpi })), dpi: scan.dpi }, 'color-auto', { orientationCheck: 'off' });
+      expect(a.quality).toEqual(['PAGE_LOW_CONTRAST']);
+      expect(a.blankFlag).toBe('none');
+      expect(a.blankScore).toBeLessThanOrEqual(0.5);
+    });
+  }
+
+  it('the dust page made fainter stays a blank page, not faint writing', async () => {
+    const dust = REAL_SCANS.find((s) => s.blank)!;
+    const faint = await sharp(readFileSync(scanPath(dust))).linear((255 - 170) / 255, 170).jpeg({ quality: 85 }).toBuffer();
+    const a = await analyseImage({ ...(await decodeImage(faint, { dpiHint: dust.dpi })), dpi: dust.dpi }, 'color-auto');
+    expect(a.blankFlag).toBe('flagged');
+    expect(a.quality).toEqual([]);
+  });
+});
+
 describe('Vietnamese print-and-degrade pages: orientation and blank', () => {
   for (const seed of VIETNAMESE_DEGRADE_SEEDS) {
     it(`seed ${seed}: upright stays, every turned copy comes back upright with its reason, never blank or dark`, async () => {
