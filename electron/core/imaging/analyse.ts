@@ -1,4 +1,4 @@
-import { getProfile, type CompressionProfile, type ProfileId } from '../pdf/profiles';
+import { getProfile, type CompressionProfile, type ProfileId } from '../../common/compressionProfiles';
 import { BLANK_INK_FRACTION, BLANK_MAX_BLOCKS, detectBlank, inkStructure, type BlankResult } from './blank';
 import { checkCompliance, type ComplianceIssue } from './compliance';
 import { decodeImage } from './decode';

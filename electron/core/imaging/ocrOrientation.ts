@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createLogger } from '../log/logger';
-import { parseTesseractTsv, runTesseract, type TesseractOptions } from '../pdf/ocr';
+import { parseTesseractTsv, runTesseract, type TesseractOptions } from './tesseract';
 import { grayCopy } from './gray';
 import type { LineVotes } from './orientation';
 import type { RasterImage } from './raster';

@@ -2,64 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { runProcess } from '../../../native-bridge/process/run';
-import { StationError } from '../../common/errors';
 import type { RasterImage } from '../imaging/raster';
+import { parseTesseractTsv, runTesseract, type OcrWord, type TesseractOptions } from '../imaging/tesseract';
 
-/** One recognised word, in pixels of the upright page (top-left origin), text in NFC. */
-export interface OcrWord {
-  text: string;
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-  /** Block/paragraph/line key: words of one line share it (reading order). */
-  line: string;
-  /** Tesseract's confidence in the word, 0–100. */
-  conf: number;
+export type { OcrWord } from '../imaging/tesseract';
+
+export interface OcrOptions extends TesseractOptions {
+  /** Tesseract language(s), e.g. 'vie' or 'vie+eng'. */
+  lang: string;
 }
 
 export interface OcrPageText {
   lang: string;
   words: OcrWord[];
-}
-
-export interface OcrOptions {
-  /** Tesseract language(s), e.g. 'vie' or 'vie+eng'. */
-  lang: string;
-  /** SOHOA_TESSERACT, else `tesseract` on PATH. */
-  command?: string;
-  /** Folder holding <lang>.traineddata (Windows: resources/tessdata); unset = tesseract's own. */
-  tessdata?: string;
-  timeoutMs?: number;
-}
-
-/**
- * Parses tesseract's TSV: level 4 rows are lines, level 5 rows are words (`level page block par line word
- * left top width height conf text`). Each word takes the vertical extent of its line, so all words of a
- * line share one baseline and one size — text extraction (pdftotext, copy/paste) then keeps lines whole
- * and in reading order instead of splitting them where a word has no ascender or descender.
- */
-export function parseTesseractTsv(tsv: string): OcrWord[] {
-  const words: OcrWord[] = [];
-  const lines = new Map<string, { top: number; height: number }>();
-  for (const row of tsv.split('\n').slice(1)) {
-    const c = row.split('\t');
-    if (c.length < 12) continue;
-    const key = `${c[1]}.${c[2]}.${c[3]}.${c[4]}`;
-    const [left, top, width, height] = [c[6], c[7], c[8], c[9]].map(Number) as [number, number, number, number];
-    if (![left, top, width, height].every(Number.isFinite) || width <= 0 || height <= 0) continue;
-    if (c[0] === '4') {
-      lines.set(key, { top, height });
-      continue;
-    }
-    if (c[0] !== '5') continue;
-    const text = c.slice(11).join('\t').trim().normalize('NFC');
-    if (text === '' || Number(c[10]) < 0) continue;
-    const line = lines.get(key) ?? { top, height };
-    words.push({ text, left, top: line.top, width, height: line.height, line: key, conf: Number(c[10]) });
-  }
-  return words;
 }
 
 /**
@@ -78,28 +33,4 @@ export async function ocrPage(img: RasterImage, opts: OcrOptions): Promise<OcrPa
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Where tesseract and its traineddata are (the OCR options without the language). */
-export type TesseractOptions = Pick<OcrOptions, 'command' | 'tessdata' | 'timeoutMs'> & { lang?: string };
-
-/**
- * Runs tesseract through the station's process runner and answers its stdout. One thread (OMP_THREAD_LIMIT):
- * its OpenMP threads only contend with the rest of the station on a counter PC's few cores. A missing
- * program is TOOL_MISSING, any other failure OCR_FAILED.
- */
-export async function runTesseract(args: string[], opts: TesseractOptions = {}): Promise<string> {
-  const cmd = opts.command ?? process.env.SOHOA_TESSERACT ?? 'tesseract';
-  const [input, output, ...rest] = args;
-  const full = [input ?? '', output ?? 'stdout', ...(opts.tessdata ? ['--tessdata-dir', opts.tessdata] : []), ...rest];
-  const r = await runProcess(cmd, full, {
-    env: { OMP_THREAD_LIMIT: '1' },
-    timeoutMs: opts.timeoutMs ?? 120_000,
-    maxOutput: 32 * 1024 * 1024,
-    missing: 'tesseract is not installed',
-  });
-  if (r.code !== 0 || r.timedOut) {
-    throw new StationError('OCR_FAILED', `tesseract: ${(r.stderr || (r.timedOut ? 'timed out' : `exit ${String(r.code ?? r.signal)}`)).slice(0, 400)}`, { tool: 'tesseract', ...(opts.lang ? { lang: opts.lang } : {}) });
-  }
-  return r.stdout;
 }
