@@ -2,7 +2,6 @@ import { isAbsolute } from 'node:path';
 import type { dossierMethods } from '../../../common/api/dossiers';
 import { abandonDossier, restoreDossier } from '../../dossiers/abandon';
 import { reuseCandidates, takeReuse } from '../../dossiers/reuse';
-import { exportDay, exportDossier } from '../../export/dossierExport';
 import { StationError } from '../../../common/errors';
 import { checkOwnerId } from '../../../common/owner';
 import { appendAudit } from '../../store/audit';
@@ -124,12 +123,15 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       station.emit('dossier.changed', { id: d.id });
       return d;
     },
-    'dossiers.export': ({ id, out }, ctx) => {
+    // The export code (and jszip) loads at the first export: listing dossiers opens this group too.
+    'dossiers.export': async ({ id, out }, ctx) => {
       if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
+      const { exportDossier } = await import('../../export/dossierExport');
       return exportDossier(station, id, out, ctx.user?.id ?? null);
     },
-    'dossiers.exportDay': ({ day, out }, ctx) => {
+    'dossiers.exportDay': async ({ day, out }, ctx) => {
       if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
+      const { exportDay } = await import('../../export/dossierExport');
       return exportDay(station, day, out, ctx.user?.id ?? null);
     },
     'dossiers.loadCatalogue': ({ file }, ctx) => {
