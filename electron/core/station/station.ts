@@ -34,6 +34,8 @@ export interface ProtectionState {
   recoveryKey?: string;
   /** First audit seq whose link fails (AUDIT_CHAIN_BROKEN), or null. */
   auditBrokenAt: number | null;
+  /** AUDIT_LOG_TRUNCATED: the anchored seq the chain no longer reaches (its tail was cut), or null. */
+  auditTruncatedAt: number | null;
 }
 
 const BLOBS_ENCRYPTED = 'blobs.encrypted';
@@ -80,14 +82,20 @@ export class Station {
           if (n > 0) log.info('blobs encrypted in place', { count: n });
         }
         let auditBrokenAt: number | null = null;
+        let auditTruncatedAt: number | null = null;
         if (keys) {
           attachAuditKey(store, keys.audit);
-          auditBrokenAt = checkAuditChain(store).brokenAt;
+          const check = checkAuditChain(store);
+          auditBrokenAt = check.brokenAt;
+          auditTruncatedAt = check.truncatedAt;
           if (auditBrokenAt !== null) log.error('AUDIT_CHAIN_BROKEN: the access log was changed outside the station', { seq: auditBrokenAt });
+          if (auditTruncatedAt !== null) {
+            log.error('AUDIT_LOG_TRUNCATED: the access log ends before the head the one-stop server acknowledged', { anchoredSeq: auditTruncatedAt, rows: check.rows });
+          }
         }
         const row = ensureStation(store);
         syncCatalogue(store, opts.catalogueFile);
-        const protection: ProtectionState = { encrypted: keys !== null, keySource: keys?.source ?? null, recoveryKey: keys?.recoveryKey, auditBrokenAt };
+        const protection: ProtectionState = { encrypted: keys !== null, keySource: keys?.source ?? null, recoveryKey: keys?.recoveryKey, auditBrokenAt, auditTruncatedAt };
         const station = new Station(layout, store, blobs, row, opts.demo ?? false, lock, protection);
         station.log.info('station opened', { dataDir: layout.root, stationId: row.id, holder: opts.holder, keySource: keys?.source.kind ?? 'none' });
         return station;
