@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +10,7 @@ import type { Result } from '../../common/result';
 import { createLogger } from '../log/logger';
 import type { Dispatcher } from '../service/dispatcher';
 import type { Station } from '../station/station';
+import { privateTempDir } from '../../../native-bridge/process/privateTemp';
 import { bearer, checkPeer, sessionHeader, tokenMatches } from './guard';
 import { renderPageImage } from './pageImage';
 import { serveStatic } from './static';
@@ -238,7 +238,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
     }
     const key = req.headers['idempotency-key'];
     // A private (0700) temp folder outside the data directory: the importer refuses paths inside it.
-    const dir = mkdtempSync(join(tmpdir(), 'sohoa-upload-'));
+    const dir = privateTempDir('upload');
     const tmp = join(dir, 'upload');
     try {
       const size = await receiveFile(req, tmp, MAX_UPLOAD);

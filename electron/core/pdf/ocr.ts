@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { StationError } from '../../common/errors';
+import { privateTempDir } from '../../../native-bridge/process/privateTemp';
 import type { RasterImage } from '../imaging/raster';
 
 /** One recognised word, in pixels of the upright page (top-left origin), text in NFC. */
@@ -66,7 +66,7 @@ export function parseTesseractTsv(tsv: string): OcrWord[] {
  * 0700 temp folder that is removed afterwards.
  */
 export async function ocrPage(img: RasterImage, opts: OcrOptions): Promise<OcrPageText> {
-  const dir = mkdtempSync(join(tmpdir(), 'sohoa-ocr-'));
+  const dir = privateTempDir('ocr');
   try {
     const input = join(dir, 'page.png');
     await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } }).png({ compressionLevel: 1 }).toFile(input);

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { StationEvent, StationEventMap, StationEventType } from '../../common/events';
 import { configureLogging, createLogger, type Logger } from '../log/logger';
 import { rmSync } from 'node:fs';
+import { sweepStaleTempDirs } from '../../../native-bridge/process/privateTemp';
 import { loadOrCreateKeys, type KeyContext, type KeySource } from '../security/keys';
 import { attachAuditKey, checkAuditChain } from '../store/audit';
 import { BlobStore } from '../store/blobs';
@@ -70,6 +71,10 @@ export class Station {
       // Private working files of the tools (Ghostscript, qpdf, PDFBox, the signer) hold plaintext: a crash
       // may leave some, so the folder is emptied before anything else runs.
       rmSync(layout.tmp, { recursive: true, force: true });
+      // The same for the tools' folders in the OS temp folder (Preflight, uploads, OCR): those of a process
+      // that is gone (a crash or kill -9 mid-run).
+      const swept = sweepStaleTempDirs();
+      if (swept.length > 0) createLogger('station').info('stale tool temp folders removed', { count: swept.length });
       const keys = opts.keys === null ? null : loadOrCreateKeys(layout.root, isEncryptedDatabase(layout.dbFile), opts.keys ?? {});
       const store = openStore(layout.dbFile, { key: keys?.db ?? null });
       try {
