@@ -106,7 +106,8 @@ export class WebTransport implements StationTransport {
       if (sessionCode !== null) {
         // The service answered and took the token: only the clerk is missing, ended or locked.
         this.setState('online');
-        this.session.observe({ ok: false, error: { code: sessionCode } });
+        if (sessionCode === 'SESSION_LOCKED') void this.confirmLocked();
+        else this.session.observe({ ok: false, error: { code: sessionCode } });
         if (this.session.current === null) return; // opens again at the next sign-in (onChange)
       } else if (e.code === EVENTS_CLOSE.UNAUTHORIZED) {
         this.setState('unauthorized');
@@ -114,6 +115,15 @@ export class WebTransport implements StationTransport {
       } else if (this.current !== 'connecting') this.setState('reconnecting');
       this.scheduleReconnect();
     };
+  }
+
+  /**
+   * A socket refused as locked may have asked just before an unlock went through: the session's state is
+   * read again before the gate is told (else the lock screen would come back over an unlocked session).
+   */
+  private async confirmLocked(): Promise<void> {
+    const who = await this.call('auth.whoami', {});
+    if (who.ok && who.value.locked) this.session.observe({ ok: false, error: { code: 'SESSION_LOCKED' } });
   }
 
   private scheduleReconnect(): void {
