@@ -1,7 +1,7 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { StationError } from '../../electron/common/errors';
 import { childEnv } from './childEnv';
 import { hostPlatform, killTree, ownGroup, type ProcessPlatform } from './killTree';
@@ -11,6 +11,8 @@ import { windowsHelpersDir } from '../windows/helpersDir';
 export const JOB_HELPER = 'sohoa-jobrun.exe';
 
 export type Child = ChildProcessByStdio<null, Readable, Readable>;
+/** A child that reads a request (and later a `cancel`) on stdin: the Windows scan helpers. */
+export type InteractiveChild = ChildProcessByStdio<Writable, Readable, Readable>;
 
 export interface SpawnOptions {
   /** Variables set on purpose on top of the allow-listed environment (see childEnv). */
@@ -29,7 +31,7 @@ export interface SpawnOptions {
   jobHelper?: string;
 }
 
-/** The program and arguments actually started: wrapped by prlimit when a memory ceiling applies here. */
+/** The program and arguments actually started: wrapped by prlimit (Linux) or the job-object helper (Windows) when a memory ceiling applies. */
 export function withMemoryLimit(cmd: string, args: string[], opts: Pick<SpawnOptions, 'memoryLimitBytes' | 'os' | 'jobHelper'>): [string, string[]] {
   const platform = (opts.os ?? hostPlatform).platform;
   if (opts.memoryLimitBytes === undefined) return [cmd, args];
@@ -48,15 +50,23 @@ export function withMemoryLimit(cmd: string, args: string[], opts: Pick<SpawnOpt
  * bad arguments; a missing program arrives as the child's 'error' event (ENOENT).
  */
 export function spawnChild(cmd: string, args: string[], opts: SpawnOptions = {}): Child {
-  const os = opts.os ?? hostPlatform;
   const [program, argv] = withMemoryLimit(cmd, args, opts);
-  return spawn(program, argv, {
+  return spawn(program, argv, { ...groupedOptions(opts), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** As spawnChild, with stdin piped for a program that is talked to while it runs (the Windows scan helpers). */
+export function spawnInteractive(cmd: string, args: string[], opts: Omit<SpawnOptions, 'memoryLimitBytes'> = {}): InteractiveChild {
+  return spawn(cmd, args, { ...groupedOptions(opts), stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** What every started program gets: the allow-listed environment, its own process group (POSIX), no console window. */
+function groupedOptions(opts: SpawnOptions): { env: NodeJS.ProcessEnv; detached: boolean; windowsHide: true; cwd?: string } {
+  return {
     env: childEnv(opts.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: ownGroup(os.platform),
+    detached: ownGroup((opts.os ?? hostPlatform).platform),
     windowsHide: true,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-  });
+  };
 }
 
 export interface RunOptions extends SpawnOptions {
@@ -139,4 +149,41 @@ export function runProcess(cmd: string, args: string[], opts: RunOptions): Promi
       resolve({ code, signal, stdout, stderr, output, timedOut });
     });
   });
+}
+
+export interface RunSyncOptions extends Omit<SpawnOptions, 'memoryLimitBytes'> {
+  /** Watchdog: past this the child is killed and `timedOut` set. */
+  timeoutMs: number;
+  /** Written to the child's stdin, which is then closed (a secret is never put on the command line). */
+  input?: string;
+}
+
+export interface RunSyncResult extends Omit<RunResult, 'output'> {
+  /** Why the program did not run or was stopped (ENOENT when it is not installed, ETIMEDOUT). */
+  error?: NodeJS.ErrnoException;
+}
+
+/**
+ * Runs a short program synchronously, for the few callers that cannot wait on a promise (the key sealed by
+ * Windows DPAPI is read while the station opens; the doctor's version probes). Same allow-listed
+ * environment as every child; no process group (it cannot outlive the call: the timeout kills it).
+ */
+export function runProcessSync(cmd: string, args: string[], opts: RunSyncOptions): RunSyncResult {
+  const r = spawnSync(cmd, args, {
+    env: childEnv(opts.env),
+    encoding: 'utf8',
+    timeout: opts.timeoutMs,
+    windowsHide: true,
+    ...(opts.input !== undefined ? { input: opts.input } : { stdio: ['ignore', 'pipe', 'pipe'] }),
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+  });
+  const error = r.error as NodeJS.ErrnoException | undefined;
+  return {
+    code: r.status,
+    signal: r.signal,
+    stdout: r.stdout ?? '',
+    stderr: r.stderr ?? '',
+    timedOut: error?.code === 'ETIMEDOUT',
+    ...(error ? { error } : {}),
+  };
 }

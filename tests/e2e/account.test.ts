@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startService, type RunningService } from '../helpers/cli';
-import { tempDir } from '../helpers/tmp';
-import { buildUi, openBrowser, type Browser } from './support/browser';
+import { api, type RunningService } from '../helpers/cli';
+import type { Browser } from './support/browser';
 import { eventually, expectShot, signInUi } from './support/station';
+import { startUiStation, type UiStation } from './support/uiStation';
 
 const OLD = 'mat-khau-cu-2026';
 const FIRST = 'mat-khau-dau-2026';
@@ -22,24 +22,21 @@ async function pageSession(page: Page): Promise<string> {
  * the screen locking itself after the idle minutes the admin set.
  */
 describe("the clerk's account in the UI", () => {
+  let ui: UiStation;
   let svc: RunningService;
   let browser: Browser;
   let clerkId: string;
 
   beforeAll(async () => {
-    const uiDir = tempDir('sohoa-ui-', { scope: 'file' });
-    const dataDir = tempDir('sohoa-e2e-account-', { scope: 'file' });
-    await buildUi(uiDir);
-    svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir], { TZ: 'Asia/Ho_Chi_Minh' });
+    ui = await startUiStation({ name: 'account', profiles: [] });
+    ({ svc, browser } = ui);
     const created = await api(svc, 'accounts.create', { username: 'lan.nguyen', displayName: 'Nguyễn Thị Lan', role: 'clerk', password: OLD });
     expect(created.body).toMatchObject({ ok: true });
     clerkId = (created.body as { value: { id: string } }).value.id;
-    browser = await openBrowser();
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await svc?.stop();
+    await ui?.stop();
   });
 
   it('an account the admin created must set its own password at first sign-in; later the clerk changes it from the header', async () => {

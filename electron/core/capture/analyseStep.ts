@@ -2,7 +2,7 @@ import { scanProfileSchema, type CapturedPage, type ScanEventData } from '../../
 import { analysePage } from '../imaging/analyse';
 import { createLogger } from '../log/logger';
 import { AUTO_ORIENT_CONFIDENCE } from '../pdf/assemble';
-import { DEFAULT_PROFILE } from '../pdf/profiles';
+import { DEFAULT_PROFILE } from '../../common/compressionProfiles';
 import { recordPageAnalysis } from '../store/assembly';
 import { getScanJob } from '../store/capture';
 import { getReviewPage } from '../store/reviewPages';

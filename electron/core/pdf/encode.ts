@@ -6,7 +6,7 @@ import { histogramPercentile } from '../imaging/gray';
 import type { RasterImage } from '../imaging/raster';
 import { readTiffIfds, singleStrip } from '../imaging/tiff';
 import { jbig2GenericStream } from './jbig2/genericRegion';
-import { PROFILES, getProfile, type CompressionProfile, type ProfileId } from './profiles';
+import { PROFILES, getProfile, type CompressionProfile, type ProfileId } from '../../common/compressionProfiles';
 import type { OcrPageText } from './ocr';
 
 /** One image XObject, already in its PDF filter's format (no re-encoding in the writer). */

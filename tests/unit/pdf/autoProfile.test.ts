@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { documentsMethods } from '../../../electron/common/api/documents';
 import type { RasterImage } from '../../../electron/core/imaging/raster';
 import { classifyPage, encodePage } from '../../../electron/core/pdf/encode';
-import { DEFAULT_PROFILE, PROFILES } from '../../../electron/core/pdf/profiles';
+import { DEFAULT_PROFILE, PROFILES } from '../../../electron/common/compressionProfiles';
 import { a4Pixels, renderPage } from '../../fixtures/analysis/pages';
 
 /** A photo-like A4 page: smooth colour gradients plus grain (what a photo or a shaded picture looks like to the classifier). */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { encodePage } from '../../../electron/core/pdf/encode';
 import { pdfDate, xmpDate } from '../../../electron/common/pdfDate';
 import { pdfString } from '../../../electron/core/pdf/metadata';
-import { PROFILES, PROFILE_IDS, getProfile } from '../../../electron/core/pdf/profiles';
+import { PROFILES, PROFILE_IDS, getProfile } from '../../../electron/common/compressionProfiles';
 import { PdfAWriter } from '../../../electron/core/pdf/writer';
 import { renderPage } from '../../fixtures/analysis/pages';
 import { tempDir } from '../../helpers/tmp';

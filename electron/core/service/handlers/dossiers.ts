@@ -31,18 +31,22 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       const check = checkOwnerId(p.ownerId, p.ownerIdType);
       if (!check.valid) throw new StationError('INVALID_OWNER_ID', check.reason, { ownerId: p.ownerId });
       const ownerKind = p.ownerKind ?? (check.type === 'org' ? 'enterprise' : 'citizen');
-      const dossier = createDossier(store, {
-        stationId: station.row.id,
-        procedure,
-        purpose: p.purpose,
-        ownerIdType: check.type,
-        ownerId: p.ownerId.trim(),
-        ownerName: p.ownerName.trim(),
-        ownerKind,
-        summary: p.summary ?? null,
-        createdBy: ctx.user?.id ?? null,
+      // The dossier and the audit row recording its creation commit together.
+      const dossier = store.tx(() => {
+        const created = createDossier(store, {
+          stationId: station.row.id,
+          procedure,
+          purpose: p.purpose,
+          ownerIdType: check.type,
+          ownerId: p.ownerId.trim(),
+          ownerName: p.ownerName.trim(),
+          ownerKind,
+          summary: p.summary ?? null,
+          createdBy: ctx.user?.id ?? null,
+        });
+        appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.create', subjectType: 'dossier', subjectId: created.id });
+        return created;
       });
-      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.create', subjectType: 'dossier', subjectId: dossier.id });
       station.emit('dossier.changed', { id: dossier.id });
       return dossier;
     },
@@ -109,9 +113,11 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       return exportDay(station, day, out, ctx.user?.id ?? null);
     },
     'dossiers.loadCatalogue': ({ file }, ctx) => {
-      const r = loadCatalogueFile(store, file, ctx.user?.id ?? null);
-      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'catalogue.load', details: { file, version: r.version } });
-      return r;
+      return store.tx(() => {
+        const r = loadCatalogueFile(store, file, ctx.user?.id ?? null);
+        appendAudit(store, { actor: ctx.user?.id ?? null, action: 'catalogue.load', details: { file, version: r.version } });
+        return r;
+      });
     },
   };
 }
