@@ -99,6 +99,13 @@ describe('audit chain anchored at the one-stop server (sohoa-v1)', () => {
     } finally {
       await later.close();
     }
+    // A one-shot CLI command walks only after its checkpoint: the cut is still seen there.
+    const oneShot = Station.open({ dataDir, holder: 'test', auditCheck: 'checkpoint' });
+    try {
+      expect(oneShot.protection.auditTruncatedAt).toBe(anchored.seq);
+    } finally {
+      await oneShot.close();
+    }
   });
 
   it('refuses an anchor lowered by a database writer (its MAC does not hold)', async () => {

@@ -60,7 +60,7 @@ describe('adaptive colour profile (color-auto, the default)', () => {
     const jpeg = await encodePage(img, 'color');
     expect(enc.method).toBe('mrc');
     expect(enc.profile).toBe('color-auto');
-    expect(enc.mask?.image.filter).toBe('CCITTFaxDecode');
+    expect(enc.mask?.image.filter).toBe('JBIG2Decode');
     expect([enc.mask?.image.width, enc.mask?.image.height]).toEqual([img.width, img.height]); // text at scan resolution
     expect(Math.max(...enc.mask!.fill)).toBeLessThan(0.3); // the text colour is dark, not the seal's red
     expect(enc.background.colorSpace).toBe('DeviceRGB');

@@ -110,7 +110,7 @@ describe('compression profiles', () => {
       expect([enc.widthPx, enc.heightPx, enc.dpi]).toEqual([img.width, img.height, 200]);
     }
     const mrc = await encodePage(img, 'mrc');
-    expect(mrc.mask?.image.filter).toBe('CCITTFaxDecode');
+    expect(mrc.mask?.image.filter).toBe('JBIG2Decode');
     expect(mrc.mask?.image.width).toBe(img.width); // text at full resolution
     expect(mrc.background.colorSpace).toBe('DeviceRGB');
     expect(mrc.background.width).toBeLessThan(img.width / 2);

@@ -1,7 +1,6 @@
 import { isAbsolute } from 'node:path';
 import type { dossierMethods } from '../../../common/api/dossiers';
 import { reuseCandidates, takeReuse } from '../../dossiers/reuse';
-import { exportDay, exportDossier } from '../../export/dossierExport';
 import { StationError } from '../../../common/errors';
 import { checkOwnerId } from '../../../common/owner';
 import { appendAudit } from '../../store/audit';
@@ -104,12 +103,15 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
     'dossiers.procedures': () => procedureCatalogue(store),
     'dossiers.reuseCandidates': ({ componentId }) => ({ candidates: reuseCandidates(station, componentId) }),
     'dossiers.takeReuse': ({ componentId, documentId, replacedResultCode }, ctx) => takeReuse(station, componentId, { documentId, replacedResultCode }, ctx.user?.id ?? null),
-    'dossiers.export': ({ id, out }, ctx) => {
+    // The export code (and jszip) loads at the first export: listing dossiers opens this group too.
+    'dossiers.export': async ({ id, out }, ctx) => {
       if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
+      const { exportDossier } = await import('../../export/dossierExport');
       return exportDossier(station, id, out, ctx.user?.id ?? null);
     },
-    'dossiers.exportDay': ({ day, out }, ctx) => {
+    'dossiers.exportDay': async ({ day, out }, ctx) => {
       if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
+      const { exportDay } = await import('../../export/dossierExport');
       return exportDay(station, day, out, ctx.user?.id ?? null);
     },
     'dossiers.loadCatalogue': ({ file }, ctx) => {

@@ -3,7 +3,7 @@ import type { ErrorPayload } from '../../../../electron/common/errors';
 import { useAction, useQuery } from '../../api/context';
 import { ErrorBox } from '../../components/ErrorBox';
 import { useI18n } from '../../i18n/context';
-import { AdminBadge } from './AdminBadge';
+import { AdminForm } from './AdminForm';
 import { Saved } from './Saved';
 
 /** One entry per non-empty line of a textarea. */
@@ -81,15 +81,7 @@ export function Certificates() {
           )}
         </tbody>
       </table>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        <h2>
-          {t('settings.signing')} <AdminBadge />
-        </h2>
+      <AdminForm title={t('settings.signing')} level={2} onSubmit={save}>
         <label className="field">
           <span>{t('settings.pkcs11')}</span>
           <textarea rows={2} value={modules} onChange={(e) => setModules(e.target.value)} />
@@ -112,7 +104,7 @@ export function Certificates() {
             {t('settings.save')}
           </button>
         </div>
-      </form>
+      </AdminForm>
     </>
   );
 }

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { useQuery } from '../../api/context';
 import { ErrorBox } from '../../components/ErrorBox';
+import { useSession } from '../../auth/SessionGate';
 import { useI18n } from '../../i18n/context';
+import { AddNetworkScanner } from './AddNetworkScanner';
 
 /** Settings tab: the scanners the station finds and the scan profiles it ships. */
 export function Scanners() {
@@ -9,6 +11,7 @@ export function Scanners() {
   const [refresh, setRefresh] = useState(0);
   const devices = useQuery('devices.list', { refresh: refresh > 0 }, [refresh]);
   const profiles = useQuery('scan.profiles', {});
+  const isAdmin = useSession().user.role === 'admin';
   return (
     <>
       <h2>{t('settings.devices')}</h2>
@@ -28,6 +31,7 @@ export function Scanners() {
       <button type="button" onClick={() => setRefresh((r) => r + 1)} data-testid="devices-refresh">
         {t('settings.findScanners')}
       </button>
+      {isAdmin && <AddNetworkScanner onAdded={() => setRefresh((r) => r + 1)} />}
       <h2>{t('settings.profiles')}</h2>
       <table className="table">
         <thead>

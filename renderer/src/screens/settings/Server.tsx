@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ErrorPayload } from '../../../../electron/common/errors';
 import { useAction, useQuery } from '../../api/context';
 import { useI18n } from '../../i18n/context';
-import { AdminBadge } from './AdminBadge';
+import { AdminForm } from './AdminForm';
 import { Saved } from './Saved';
 
 /** Settings tab: the one-stop server, the sync window, pausing, and enrolment. */
@@ -61,15 +61,7 @@ export function Server() {
           <dd>{s.online === null ? '–' : s.online ? t('common.yes') : t('common.no')}</dd>
         </dl>
       )}
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        <h3>
-          {t('settings.connection')} <AdminBadge />
-        </h3>
+      <AdminForm title={t('settings.connection')} onSubmit={save}>
         <label className="field">
           <span>{t('settings.serverUrl')}</span>
           <input type="url" value={server} onChange={(e) => setServer(e.target.value)} placeholder={t('settings.serverUrlPlaceholder')} />
@@ -86,16 +78,8 @@ export function Server() {
             {t('settings.save')}
           </button>
         </div>
-      </form>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void enrol();
-        }}
-      >
-        <h3>
-          {t('settings.enrol')} <AdminBadge />
-        </h3>
+      </AdminForm>
+      <AdminForm title={t('settings.enrol')} onSubmit={enrol}>
         <label className="field">
           <span>{t('settings.enrolCode')}</span>
           <input value={code} autoComplete="off" onChange={(e) => setCode(e.target.value)} />
@@ -106,7 +90,7 @@ export function Server() {
             {t('settings.enrolButton')}
           </button>
         </div>
-      </form>
+      </AdminForm>
       <Saved ok={saved} error={error} />
     </>
   );

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ErrorPayload } from '../../../../electron/common/errors';
 import { useAction, useQuery } from '../../api/context';
 import { useI18n } from '../../i18n/context';
-import { AdminBadge } from './AdminBadge';
+import { AdminForm } from './AdminForm';
 import { Saved } from './Saved';
 
 /** Settings tab: where the data lives, the schema and version, and retention. */
@@ -34,15 +34,7 @@ export function Storage() {
         <dt>{t('settings.version')}</dt>
         <dd>{info.data?.version}</dd>
       </dl>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        <h3>
-          {t('settings.retention')} <AdminBadge />
-        </h3>
+      <AdminForm title={t('settings.retention')} onSubmit={save}>
         <label className="field">
           <span>{t('settings.retentionDays')}</span>
           <input type="number" min={0} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
@@ -54,7 +46,7 @@ export function Storage() {
             {t('settings.save')}
           </button>
         </div>
-      </form>
+      </AdminForm>
     </>
   );
 }
