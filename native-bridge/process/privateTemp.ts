@@ -4,16 +4,16 @@ import { join } from 'node:path';
 
 /**
  * Private (0700) working folders of the tools outside the data directory (PDFBox Preflight, uploads on their
- * way to the importer, tesseract, the CLI's SANE config). They hold plaintext copies of citizens' pages, so
+ * way to the importer, tesseract for OCR and for orientation, the CLI's SANE config). They hold plaintext copies of citizens' pages, so
  * they are removed after use — and, since a crash skips that, swept at the next start. The owner's pid is in
  * the name so a sweep only takes folders whose process is gone.
  */
-export type TempKind = 'preflight' | 'upload' | 'ocr' | 'sane';
+export type TempKind = 'preflight' | 'upload' | 'ocr' | 'orient' | 'sane';
 
 const PREFIX = 'sohoa-tool-';
-const OWNED = /^sohoa-tool-(preflight|upload|ocr|sane)-(\d+)-[A-Za-z0-9]{6}$/;
+const OWNED = /^sohoa-tool-(preflight|upload|ocr|orient|sane)-(\d+)-[A-Za-z0-9]{6}$/;
 /** The names used before the owner's pid was recorded: swept by age only. */
-const LEGACY = /^sohoa-(preflight|upload|ocr|sane)-[A-Za-z0-9]{6}$/;
+const LEGACY = /^sohoa-(preflight|upload|ocr|orient|sane)-[A-Za-z0-9]{6}$/;
 /** No tool run lasts this long: a folder this old is stale even if its pid now belongs to another process. */
 const STALE_AGE_MS = 24 * 60 * 60 * 1000;
 /** A legacy folder (no pid) younger than this may belong to a run in progress. */

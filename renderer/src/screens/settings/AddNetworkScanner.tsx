@@ -47,7 +47,6 @@ export function AddNetworkScanner({ onAdded }: { onAdded(d: Device): void }) {
           type="url"
           required
           value={url}
-          placeholder="http://192.168.1.50/eSCL"
           onChange={(e) => {
             setUrl(e.target.value);
             setFingerprint(null);
