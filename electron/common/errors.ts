@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'KEY_INSECURE',
   'KEY_UNAVAILABLE',
   'AUDIT_CHAIN_BROKEN',
+  'AUDIT_LOG_TRUNCATED',
   // OCR and sheet codes
   'OCR_FAILED',
   'QR_NOT_FOUND',

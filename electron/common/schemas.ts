@@ -106,5 +106,7 @@ export const stationInfoSchema = z.object({
   encrypted: z.boolean().optional(),
   /** AUDIT_CHAIN_BROKEN alarm: the first access-log row whose link fails at start-up, else null. */
   auditBrokenAt: z.number().int().nullable().optional(),
+  /** AUDIT_LOG_TRUNCATED alarm: the acknowledged head (seq) the access log no longer reaches, else null. */
+  auditTruncatedAt: z.number().int().nullable().optional(),
 });
 export type StationInfo = z.infer<typeof stationInfoSchema>;
