@@ -90,7 +90,8 @@ export function glyphlessFont(): FontObjects {
 }
 
 const n = (x: number, digits = 3): string => {
-  const s = x.toFixed(digits).replace(/\.?0+$/, '');
+  const fixed = x.toFixed(digits);
+  const s = digits > 0 ? fixed.replace(/\.?0+$/, '') : fixed;
   return s === '-0' ? '0' : s;
 };
 
@@ -139,9 +140,9 @@ export function textLayerOps(words: OcrWord[], dpi: number, heightPt: number, us
     }
     const widthPt = w.width * k + (lastOfLine ? 0 : sz * 0.25);
     const scale = (100 * widthPt) / (chars * (GLYPH_WIDTH / 1000) * sz);
-    const x = Math.round(w.left * k * 10) / 10;
+    const x = Math.round(w.left * k);
     const y = Math.round((heightPt - (w.top + w.height) * k) * 10) / 10;
-    const tz = n(scale, 1);
+    const tz = n(scale, 0);
     out.push(`${tz === scaleText ? '' : `${tz} Tz `}${n(x - px, 1)} ${n(y - py, 1)} Td ${lit} Tj`);
     scaleText = tz;
     px = x;
