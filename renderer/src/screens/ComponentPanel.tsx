@@ -112,7 +112,8 @@ export function ComponentPanel({
   });
 
   const livePages = pages.filter((p) => !p.deleted);
-  const pendingBlank = livePages.filter((p) => p.blankFlag === 'flagged').length;
+  // Separator sheets never reach the PDF: their blank backs ask nothing of the clerk.
+  const pendingBlank = livePages.filter((p) => p.blankFlag === 'flagged' && p.sheet === null).length;
   // An undecided blank page blocks signing: the signed document must be the one the clerk looked at.
   const canSign = component.digitised && !component.signed && pendingBlank === 0;
   const canAssemble = livePages.length > 0 && pendingBlank === 0 && busy === null;
