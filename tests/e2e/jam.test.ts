@@ -3,7 +3,7 @@ import { startService, type RunningService } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 import { join } from 'node:path';
 import { buildUi, openBrowser, SCREENSHOT_DIR, type Browser } from './support/browser';
-import { eventually, expectShot, shownSeqs, writeProfiles, DEMO, signInUi } from './support/station';
+import { eventually, expectShot, newDossierUi, shownSeqs, writeProfiles, DEMO, signInUi } from './support/station';
 
 const vi = (await import('../../renderer/i18n/vi.json', { with: { type: 'json' } })).default as Record<string, string>;
 
@@ -44,13 +44,7 @@ describe('scanner jam mid-batch in the browser', () => {
     const { page } = browser;
     await page.goto(`${svc.url}#token=${svc.token}`);
     await signInUi(page, DEMO.clerk);
-    const screen = page.getByTestId('screen-intake');
-    await screen.getByTestId('procedure-search').fill('1.001193');
-    await eventually(() => screen.getByTestId('procedure-option').count()).toBe(1);
-    await page.keyboard.press('Enter');
-    await screen.getByTestId('owner-id').fill('001099012345');
-    await page.keyboard.press('Control+Enter');
-    await screen.getByTestId('dossier').waitFor();
+    const screen = await newDossierUi(page);
     await eventually(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
     await screen.getByTestId('scan-profile').selectOption('e2e-feeder-75');
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 import { buildUi, openBrowser, type Browser } from './support/browser';
-import { DEMO, eventually, signInUi } from './support/station';
+import { DEMO, eventually, newDossierUi, signInUi } from './support/station';
 
 /**
  * Printing the receipt cover sheet from the counter (issue 20): the dossier's "In phiếu kiểm soát" button
@@ -57,13 +57,7 @@ describe('printing the cover sheet from the UI', () => {
     const { page } = browser;
     await page.goto(`${svc.url}#token=${svc.token}`);
     await signInUi(page, DEMO.clerk);
-    const screen = page.getByTestId('screen-intake');
-    await screen.getByTestId('procedure-search').fill('1.001193');
-    await eventually(() => screen.getByTestId('procedure-option').count()).toBe(1);
-    await page.keyboard.press('Enter');
-    await screen.getByTestId('owner-id').fill('001099012345');
-    await page.keyboard.press('Control+Enter');
-    await screen.getByTestId('dossier').waitFor();
+    const screen = await newDossierUi(page);
     const dossierId = (await screen.getByTestId('dossier').getAttribute('data-id'))!;
 
     const cover = await print('print-cover');

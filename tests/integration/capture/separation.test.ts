@@ -2,16 +2,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StationEvent } from '../../../electron/common/api';
 import { encodeSheetCode } from '../../../electron/common/sheetCodes';
 import { ulid } from '../../../electron/common/ids';
 import { sql } from '../../../electron/core/store/sql';
 import { generatedPage } from '../../escl-scanner/pages';
-import { startEsclScanner, type EsclScanner } from '../../escl-scanner/server';
 import { PATCH_ZONES, patchSheetSvg } from '../../fixtures/pages/patchSheet';
-import { signedInClient } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
+import { esclStations } from './esclStation';
 import { createDossier, lowRes, openDemoStation, waitJob, type DemoStation } from './harness';
 
 /**
@@ -20,15 +19,7 @@ import { createDossier, lowRes, openDemoStation, waitJob, type DemoStation } fro
  * flag for the clerk, and a separator fed face down (code on the back of a duplex sheet) takes its blank front
  * with it. Real station in this process, the virtual eSCL scanner serving the page images.
  */
-process.env.SOHOA_ESCL_DISCOVERY = '0';
-let open: DemoStation | undefined;
-let scanner: EsclScanner | undefined;
-afterEach(async () => {
-  await open?.close();
-  open = undefined;
-  await scanner?.close();
-  scanner = undefined;
-});
+const escl = esclStations();
 
 const PAGE = { width: 1653, height: 2339, dpi: 200, gray: false, format: 'image/png' as const };
 
@@ -46,15 +37,11 @@ const blankPage = (): Promise<Buffer> => sharp({ create: { width: PAGE.width, he
 async function stationWith(pages: Buffer[]): Promise<{ s: DemoStation; deviceId: string; components: string[] }> {
   const dir = tempDir('sohoa-separation-pages-');
   pages.forEach((p, i) => writeFileSync(join(dir, `${String(i + 1).padStart(2, '0')}.png`), p));
-  scanner = await startEsclScanner({ pagesDir: dir, duplex: true });
-  open = await openDemoStation();
-  const admin = await signedInClient(open.station, open.dispatcher, 'admin');
-  const added = await admin.call('devices.addEscl', { url: scanner.url });
-  if (!added.ok) throw new Error(JSON.stringify(added.error));
-  const { dossierId } = await createDossier(open.client, '1.001193');
-  const d = await open.client.call('dossiers.get', { id: dossierId });
+  const { s, deviceId } = await escl.open({ pagesDir: dir, duplex: true });
+  const { dossierId } = await createDossier(s.client, '1.001193');
+  const d = await s.client.call('dossiers.get', { id: dossierId });
   if (!d.ok) throw new Error(JSON.stringify(d.error));
-  return { s: open, deviceId: added.value.id, components: d.value.components.filter((c) => c.kind === 'intake').map((c) => c.id) };
+  return { s, deviceId, components: d.value.components.filter((c) => c.kind === 'intake').map((c) => c.id) };
 }
 
 async function scan(s: DemoStation, deviceId: string, componentId: string, duplex: boolean): Promise<StationEvent[]> {
@@ -141,19 +128,16 @@ describe('stack separation: patch sheets and codes the station does not use', ()
     ];
     // The separator names the dossier's third component; it is made once the dossier exists.
     const dir = tempDir('sohoa-separation-pages-');
-    open = await openDemoStation();
-    const admin = await signedInClient(open.station, open.dispatcher, 'admin');
-    const { dossierId } = await createDossier(open.client, '1.001193');
-    const d = await open.client.call('dossiers.get', { id: dossierId });
+    const station = await openDemoStation();
+    const { dossierId } = await createDossier(station.client, '1.001193');
+    const d = await station.client.call('dossiers.get', { id: dossierId });
     if (!d.ok) throw new Error(JSON.stringify(d.error));
     const [c1, , c3] = d.value.components.filter((c) => c.kind === 'intake').map((c) => c.id) as [string, string, string];
     pages[3] = await qrPage(encodeSheetCode({ kind: 'component', dossierId, componentId: c3 }));
     pages.forEach((p, i) => writeFileSync(join(dir, `${String(i + 1).padStart(2, '0')}.png`), p));
-    scanner = await startEsclScanner({ pagesDir: dir, duplex: true });
-    const added = await admin.call('devices.addEscl', { url: scanner.url });
-    if (!added.ok) throw new Error(JSON.stringify(added.error));
-    await scan(open, added.value.id, c1, true);
-    expect(rows(open).map((r) => [r.seq, r.componentId === c1 ? 'C1' : r.componentId === c3 ? 'C3' : '?', r.sheet])).toEqual([
+    const { s, deviceId } = await escl.open({ pagesDir: dir, duplex: true }, station);
+    await scan(s, deviceId, c1, true);
+    expect(rows(s).map((r) => [r.seq, r.componentId === c1 ? 'C1' : r.componentId === c3 ? 'C3' : '?', r.sheet])).toEqual([
       [1, 'C1', null],
       [2, 'C1', null],
       [3, 'C3', 'separator_other_side'],
@@ -162,7 +146,7 @@ describe('stack separation: patch sheets and codes the station does not use', ()
       [6, 'C3', null],
     ]);
     // Assembly takes the content pages only.
-    const a = await open.client.call('documents.assemble', { componentId: c3, profile: 'color', level: '1b' });
+    const a = await s.client.call('documents.assemble', { componentId: c3, profile: 'color', level: '1b' });
     expect(a.ok && a.value.pageCount, JSON.stringify(a)).toBe(2);
   });
 });

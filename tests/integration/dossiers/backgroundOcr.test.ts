@@ -2,15 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StationEvent } from '../../../electron/common/api';
 import { foldText } from '../../../electron/common/search';
 import { DEMO_P12_PASSWORD } from '../../../electron/core/signing/demoCert';
 import { renderPage } from '../../fixtures/pages/generate';
-import { startEsclScanner, type EsclScanner } from '../../escl-scanner/server';
 import { signedInClient } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
-import { openDemoStation, waitJob, type DemoStation } from '../capture/harness';
+import { esclStations } from '../capture/esclStation';
+import { waitJob } from '../capture/harness';
 
 /**
  * Searchable text made in the background (issue 20): with OCR on, an assembled document gets a queued OCR job;
@@ -18,15 +18,7 @@ import { openDemoStation, waitJob, type DemoStation } from '../capture/harness';
  * layer (pdftotext reads the page's words, NFC), and the dossier search finds the dossier by a word printed on
  * its page, typed without diacritics. Real station, the virtual eSCL scanner, Debian's tesseract-ocr-vie.
  */
-process.env.SOHOA_ESCL_DISCOVERY = '0';
-let open: DemoStation | undefined;
-let scanner: EsclScanner | undefined;
-afterEach(async () => {
-  await open?.close();
-  open = undefined;
-  await scanner?.close();
-  scanner = undefined;
-});
+const escl = esclStations();
 
 const words = (s: string): string[] => s.normalize('NFC').split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 4);
 
@@ -35,16 +27,13 @@ describe('background OCR of dossier documents', () => {
     const page = await renderPage({ seed: 5, dpi: 200, seal: false });
     const dir = tempDir('sohoa-ocr-pages-');
     await sharp(page.pixels, { raw: { width: page.width, height: page.height, channels: page.channels } }).withMetadata({ density: 200 }).png().toFile(join(dir, '01.png'));
-    scanner = await startEsclScanner({ pagesDir: dir, duplex: false });
-    open = await openDemoStation();
+    const { s: open, deviceId } = await escl.open({ pagesDir: dir, duplex: false });
     const { station, client, componentId, dossierId } = open;
     const admin = await signedInClient(station, open.dispatcher, 'admin');
     expect(await admin.call('documents.setOcr', { lang: 'vie' })).toEqual({ ok: true, value: { lang: 'vie' } });
     // OCR is an admin's setting: a clerk cannot turn it off.
     expect(await client.call('documents.setOcr', { lang: null })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    const added = await admin.call('devices.addEscl', { url: scanner.url });
-    if (!added.ok) throw new Error(JSON.stringify(added.error));
-    const scan = await client.call('scan.start', { deviceId: added.value.id, profile: 'colour-200-feeder', componentId });
+    const scan = await client.call('scan.start', { deviceId, profile: 'colour-200-feeder', componentId });
     if (!scan.ok) throw new Error(JSON.stringify(scan.error));
     await waitJob(client, scan.value.id, (j) => j.state !== 'running', 300_000);
     await open.capture.analyse.idle();
