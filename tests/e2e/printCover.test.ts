@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type RunningService } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
-import { buildUi, openBrowser, type Browser } from './support/browser';
-import { DEMO, eventually, newDossierUi, signInUi } from './support/station';
+import { DEMO, eventually, signInUi } from './support/station';
+import { createDossierUi, startUiStation, type UiStation } from './support/uiStation';
 
 /**
  * Printing the receipt cover sheet from the counter (issue 20): the dossier's "In phiếu kiểm soát" button
@@ -14,24 +13,21 @@ import { DEMO, eventually, newDossierUi, signInUi } from './support/station';
  * the dossier's code; the separator button does the same for the selected component.
  */
 describe('printing the cover sheet from the UI', () => {
-  let svc: RunningService;
-  let browser: Browser;
+  let ui: UiStation;
 
   beforeAll(async () => {
-    const uiDir = tempDir('sohoa-ui-', { scope: 'file' });
-    const dataDir = tempDir('sohoa-e2e-cover-', { scope: 'file' });
-    await buildUi(uiDir);
-    svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir], { TZ: 'Asia/Ho_Chi_Minh' });
-    browser = await openBrowser();
+    ui = await startUiStation({
+      name: 'cover',
+      profiles: [{ name: 'e2e-feeder-75', pixelType: 'color', resolution: 75, source: 'feeder', pageSize: 'A4', exception: { reason: 'e2e test: nothing is scanned here' } }],
+    });
   });
   afterAll(async () => {
-    await browser?.close();
-    await svc?.stop();
+    await ui?.stop();
   });
 
   /** Clicks a print button; answers the PDF the service sent once a tab shows it. */
   async function print(testId: string): Promise<{ pdf: Buffer; code: string }> {
-    const { page } = browser;
+    const { page } = ui.browser;
     const answer = page.waitForResponse((r) => r.url().endsWith('/api/dossiers.cover') && r.request().method() === 'POST', { timeout: 60_000 });
     const tab = page.context().waitForEvent('page', { timeout: 60_000 });
     await page.getByTestId(testId).click();
@@ -54,10 +50,11 @@ describe('printing the cover sheet from the UI', () => {
   }
 
   it('opens the dossier cover sheet and a component separator as PDFs whose QR zbarimg reads', async () => {
-    const { page } = browser;
-    await page.goto(`${svc.url}#token=${svc.token}`);
+    const { page } = ui.browser;
+    await page.goto(`${ui.svc.url}#token=${ui.svc.token}`);
     await signInUi(page, DEMO.clerk);
-    const screen = await newDossierUi(page);
+    const screen = page.getByTestId('screen-intake');
+    await createDossierUi(page, screen, { search: '1.001193', code: '1.001193', ownerId: '001099012345' });
     const dossierId = (await screen.getByTestId('dossier').getAttribute('data-id'))!;
 
     const cover = await print('print-cover');

@@ -1,14 +1,10 @@
 import { scanProfileSchema, type CapturedPage, type ScanEventData } from '../../common/capture';
-import { analyseImage } from '../imaging/analyse';
-import { decodeImage } from '../imaging/decode';
 import { createLogger } from '../log/logger';
-import { AUTO_ORIENT_CONFIDENCE } from '../pdf/assemble';
-import { DEFAULT_PROFILE } from '../pdf/profiles';
+import { DEFAULT_PROFILE } from '../../common/compressionProfiles';
 import { recordPageAnalysis } from '../store/assembly';
 import { getScanJob } from '../store/capture';
 import { getReviewPage } from '../store/reviewPages';
 import type { Station } from '../station/station';
-import { separatePage } from './separationStep';
 
 const log = createLogger('capture.analyse');
 
@@ -55,6 +51,14 @@ export class AnalyseStep {
   private async run(page: CapturedPage): Promise<void> {
     const before = getReviewPage(this.station.store, page.id);
     if (!before || before.analysed) return;
+    // Image analysis (sharp), the sheet-code readers and assembly's threshold load at the first page: a station
+    // opened for a one-shot CLI command builds this step too and must not pay for them.
+    const [{ analyseImage }, { decodeImage }, { AUTO_ORIENT_CONFIDENCE }, { separatePage }] = await Promise.all([
+      import('../imaging/analyse'),
+      import('../imaging/decode'),
+      import('../pdf/assemble'),
+      import('./separationStep'),
+    ]);
     const bytes = this.station.blobs.get(page.sha256, { verify: true });
     const img = await decodeImage(bytes, { mediaType: page.mediaType, dpiHint: page.dpi });
     const a = await analyseImage(img, DEFAULT_PROFILE, { dpi: page.dpi });

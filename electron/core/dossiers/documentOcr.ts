@@ -10,9 +10,7 @@ import { getOcrJob, insertOcrJob, setOcrJobState, setOcrProgress, swapInOcrResul
 import { getSetting, setSetting } from '../store/settings';
 import { documentForSigning } from '../store/signatures';
 import type { Station } from '../station/station';
-import { assemblePdf } from '../pdf/assemble';
-import { componentMeta, componentPages } from '../pdf/assembleComponent';
-import type { ProfileId } from '../pdf/profiles';
+import type { ProfileId } from '../../common/compressionProfiles';
 
 const log = createLogger('pdf.ocr');
 
@@ -128,6 +126,8 @@ export class OcrQueue {
     if (!job || (job.state !== 'queued' && job.state !== 'running')) return;
     const doc = documentForSigning(store, documentId);
     if (!doc || doc.sha256 !== job.source_sha256 || doc.state !== 'assembled') return this.supersede(job);
+    // Loaded on use: assembly brings sharp and the PDF writer, which a one-shot CLI command never needs.
+    const [{ assemblePdf }, { componentMeta, componentPages }] = await Promise.all([import('../pdf/assemble'), import('../pdf/assembleComponent')]);
     const { info, sources } = componentPages(this.station, doc.componentId);
     // The pages changed since the assembly (a newer document will follow): nothing to add text to.
     if (sources.length !== job.pages_total) return this.supersede(job);

@@ -9,7 +9,7 @@ import { componentForAssembly, insertScanDocument, pagesForAssembly, recordPageA
 import type { PdfMeta } from './metadata';
 import type { Station } from '../station/station';
 import { assemblePdf, type PageSource } from './assemble';
-import type { ProfileId } from './profiles';
+import type { ProfileId } from '../../common/compressionProfiles';
 import type { PdfALevel } from './writer';
 
 export interface AssembleComponentParams {

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { screenshot } from './browser';
 
@@ -44,16 +44,4 @@ export async function signInUi(page: Page, who: { username: string; password: st
   await form.getByTestId('sign-in-password').fill(who.password);
   await form.getByTestId('sign-in-submit').click();
   await page.getByTestId('session-user').waitFor({ timeout: 30_000 });
-}
-
-/** On the intake screen: picks the procedure by its code, types the owner's id, creates the dossier (Ctrl+Enter). */
-export async function newDossierUi(page: Page, procedureCode = '1.001193', ownerId = '001099012345'): Promise<Locator> {
-  const screen = page.getByTestId('screen-intake');
-  await screen.getByTestId('procedure-search').fill(procedureCode);
-  await eventually(() => screen.getByTestId('procedure-option').count()).toBe(1);
-  await page.keyboard.press('Enter');
-  await screen.getByTestId('owner-id').fill(ownerId);
-  await page.keyboard.press('Control+Enter');
-  await screen.getByTestId('dossier').waitFor();
-  return screen;
 }

@@ -2,7 +2,6 @@ import { isAbsolute } from 'node:path';
 import type { dossierMethods } from '../../../common/api/dossiers';
 import { reuseCandidates, takeReuse } from '../../dossiers/reuse';
 import { encodeSheetCode } from '../../../common/sheetCodes';
-import { exportDay, exportDossier } from '../../export/dossierExport';
 import { StationError } from '../../../common/errors';
 import { checkOwnerId } from '../../../common/owner';
 import { appendAudit } from '../../store/audit';
@@ -32,18 +31,22 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       const check = checkOwnerId(p.ownerId, p.ownerIdType);
       if (!check.valid) throw new StationError('INVALID_OWNER_ID', check.reason, { ownerId: p.ownerId });
       const ownerKind = p.ownerKind ?? (check.type === 'org' ? 'enterprise' : 'citizen');
-      const dossier = createDossier(store, {
-        stationId: station.row.id,
-        procedure,
-        purpose: p.purpose,
-        ownerIdType: check.type,
-        ownerId: p.ownerId.trim(),
-        ownerName: p.ownerName.trim(),
-        ownerKind,
-        summary: p.summary ?? null,
-        createdBy: ctx.user?.id ?? null,
+      // The dossier and the audit row recording its creation commit together.
+      const dossier = store.tx(() => {
+        const created = createDossier(store, {
+          stationId: station.row.id,
+          procedure,
+          purpose: p.purpose,
+          ownerIdType: check.type,
+          ownerId: p.ownerId.trim(),
+          ownerName: p.ownerName.trim(),
+          ownerKind,
+          summary: p.summary ?? null,
+          createdBy: ctx.user?.id ?? null,
+        });
+        appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.create', subjectType: 'dossier', subjectId: created.id });
+        return created;
       });
-      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.create', subjectType: 'dossier', subjectId: dossier.id });
       station.emit('dossier.changed', { id: dossier.id });
       return dossier;
     },
@@ -113,18 +116,23 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
     'dossiers.procedures': () => procedureCatalogue(store),
     'dossiers.reuseCandidates': ({ componentId }) => ({ candidates: reuseCandidates(station, componentId) }),
     'dossiers.takeReuse': ({ componentId, documentId, replacedResultCode }, ctx) => takeReuse(station, componentId, { documentId, replacedResultCode }, ctx.user?.id ?? null),
-    'dossiers.export': ({ id, out }, ctx) => {
+    // The export code (and jszip) loads at the first export: listing dossiers opens this group too.
+    'dossiers.export': async ({ id, out }, ctx) => {
       if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
+      const { exportDossier } = await import('../../export/dossierExport');
       return exportDossier(station, id, out, ctx.user?.id ?? null);
     },
-    'dossiers.exportDay': ({ day, out }, ctx) => {
+    'dossiers.exportDay': async ({ day, out }, ctx) => {
       if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
+      const { exportDay } = await import('../../export/dossierExport');
       return exportDay(station, day, out, ctx.user?.id ?? null);
     },
     'dossiers.loadCatalogue': ({ file }, ctx) => {
-      const r = loadCatalogueFile(store, file, ctx.user?.id ?? null);
-      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'catalogue.load', details: { file, version: r.version } });
-      return r;
+      return store.tx(() => {
+        const r = loadCatalogueFile(store, file, ctx.user?.id ?? null);
+        appendAudit(store, { actor: ctx.user?.id ?? null, action: 'catalogue.load', details: { file, version: r.version } });
+        return r;
+      });
     },
   };
 }
