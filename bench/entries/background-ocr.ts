@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStationServices } from '../../electron/core/service/stationServices';
 import { Station } from '../../electron/core/station/station';
-import { insertScanJob, recordPage } from '../../electron/core/store/capture';
 import { createDossier } from '../../electron/core/store/dossiers';
 import { getProcedure } from '../../electron/core/store/procedures';
 import { assembleComponent } from '../../electron/core/pdf/assembleComponent';
+import { storeCapturedPages } from '../../tests/helpers/capturedPages';
 import { which } from '../lib/tools';
 import type { BenchEntry } from '../lib/types';
 
@@ -39,23 +39,11 @@ const entry: BenchEntry = {
         createdBy: null,
       });
       const componentId = dossier.components[0]!.id;
-      const job = insertScanJob(station.store, { componentId, deviceId: 'bench', profileJson: '{}' });
-      for (const [i, p] of pages.entries()) {
-        const put = station.blobs.putBuffer(readFileSync(p.pnmPath));
-        recordPage(station.store, {
-          jobId: job.id,
-          componentId,
-          seq: i + 1,
-          sha256: put.sha256,
-          size: put.size,
-          mediaType: 'image/x-portable-anymap',
-          width: p.width,
-          height: p.height,
-          dpi: p.dpi,
-          pixelType: p.channels === 3 ? 'color' : 'gray',
-          compliant: true,
-        });
-      }
+      storeCapturedPages(
+        station,
+        componentId,
+        pages.map((p) => ({ bytes: readFileSync(p.pnmPath), width: p.width, height: p.height, dpi: p.dpi, pixelType: p.channels === 3 ? 'color' : 'gray' })),
+      );
       const t0 = performance.now();
       const doc = await assembleComponent(station, { componentId, profile: 'color-auto', level: '1b', actor: null });
       const assembleS = (performance.now() - t0) / 1000;
