@@ -50,7 +50,13 @@ export function DossierWork({ dossier, kind, onChange, onDone, active }: { dossi
     const bytes = Uint8Array.from(atob(r.value.pdfBase64), (c) => c.charCodeAt(0));
     const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
     if (tab) tab.location.href = url;
-    else window.location.assign(url);
+    else {
+      // No tab (pop-ups blocked, or a shell that opens none): the PDF is saved instead, never navigated to.
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = r.value.fileName;
+      a.click();
+    }
     // The tab keeps its own copy once loaded.
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   };
