@@ -6,6 +6,7 @@ import { ulid } from '../../common/ids';
 import { foldText } from '../../common/search';
 import { createLogger } from '../log/logger';
 import { appendAudit } from '../store/audit';
+import { findComponent } from '../store/dossiers';
 import { getOcrJob, insertOcrJob, setOcrJobState, setOcrProgress, swapInOcrResult, unfinishedOcrJobs, type OcrJobRow } from '../store/ocrJobs';
 import { getSetting, setSetting } from '../store/settings';
 import { documentForSigning } from '../store/signatures';
@@ -126,6 +127,8 @@ export class OcrQueue {
     if (!job || (job.state !== 'queued' && job.state !== 'running')) return;
     const doc = documentForSigning(store, documentId);
     if (!doc || doc.sha256 !== job.source_sha256 || doc.state !== 'assembled') return this.supersede(job);
+    // Assembled again since (a newer document of the component): that one's job gives the text.
+    if (findComponent(store, doc.componentId)?.documentId !== documentId) return this.supersede(job);
     // Loaded on use: assembly brings sharp and the PDF writer, which a one-shot CLI command never needs.
     const [{ assemblePdf }, { componentMeta, componentPages }] = await Promise.all([import('../pdf/assemble'), import('../pdf/assembleComponent')]);
     const { info, sources } = componentPages(this.station, doc.componentId);
