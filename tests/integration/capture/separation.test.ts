@@ -117,6 +117,32 @@ describe('stack separation: patch sheets and codes the station does not use', ()
     expect(d.ok && d.value.components.filter((c) => c.kind === 'intake').map((c) => c.pageCount)).toEqual([1, 5, 2]);
   });
 
+  it('keeps routing after a jam: Continue sends the rest of the stack where the last separator said', async () => {
+    const pages = [await generatedPage(1, 'front', PAGE), await patchPage(PATCH_ZONES['Patch T']), await generatedPage(3, 'front', PAGE), await generatedPage(4, 'front', PAGE)];
+    const dir = tempDir('sohoa-separation-pages-');
+    pages.forEach((p, i) => writeFileSync(join(dir, `${String(i + 1).padStart(2, '0')}.png`), p));
+    const { s, deviceId } = await escl.open({ pagesDir: dir, duplex: true, faults: [{ kind: 'jam', sheet: 3 }] });
+    const { dossierId } = await createDossier(s.client, '1.001193');
+    const d = await s.client.call('dossiers.get', { id: dossierId });
+    if (!d.ok) throw new Error(JSON.stringify(d.error));
+    const [c1, c2] = d.value.components.filter((c) => c.kind === 'intake').map((c) => c.id) as [string, string];
+    const r = await s.client.call('scan.start', { deviceId, profile: lowRes({}, { resolution: 100 }), componentId: c1 });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const paused = await waitJob(s.client, r.value.id, (j) => j.state !== 'running', 300_000);
+    expect(paused.fault).toMatchObject({ code: 'SCANNER_JAMMED', seq: 3 });
+    await s.capture.analyse.idle();
+    const c = await s.client.call('scan.continue', { jobId: r.value.id });
+    expect(c.ok, JSON.stringify(c)).toBe(true);
+    await waitJob(s.client, r.value.id, (j) => j.state !== 'running', 300_000);
+    await s.capture.analyse.idle();
+    expect(rows(s).map((x) => [x.seq, x.componentId === c1 ? 'C1' : x.componentId === c2 ? 'C2' : '?', x.sheet])).toEqual([
+      [1, 'C1', null],
+      [2, 'C2', 'patch_t'],
+      [3, 'C2', null],
+      [4, 'C2', null],
+    ]);
+  });
+
   it('takes the blank front of a duplex sheet with it when the separator was fed face down', async () => {
     const pages = [
       await generatedPage(1, 'front', PAGE),
