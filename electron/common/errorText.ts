@@ -73,6 +73,12 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     actionVi: 'Quét lại trang này sáng hơn (tăng độ sáng, hoặc kiểm tra nắp máy quét đã đóng).',
     actionEn: 'Rescan this page lighter (raise the brightness, or check that the scanner lid is closed).',
   },
+  PAGE_LOW_CONTRAST: {
+    vi: 'Trang quét quá nhạt, chữ mờ: nền giấy trắng nhưng nét chữ ra màu xám nhạt, khó đọc.',
+    en: 'The page was scanned too faint: the paper is white but the writing came out pale gray and is hard to read.',
+    actionVi: 'Quét lại trang này đậm hơn (giảm độ sáng hoặc tăng độ tương phản); nếu bản giấy đã mờ, ghi chú cho người nhận.',
+    actionEn: 'Rescan this page darker (lower the brightness or raise the contrast); if the paper itself is faded, add a note for the recipient.',
+  },
   FILE_EMPTY: { vi: 'Tệp rỗng.', en: 'The file is empty.' },
   FILE_NAME_INVALID: { vi: 'Tên tệp không hợp lệ.', en: 'Invalid file name.' },
   FILE_TOO_LARGE: { vi: 'Tệp quá lớn.', en: 'The file is too large.', actionVi: 'Chia tệp thành nhiều phần nhỏ hơn hoặc quét lại bản giấy.', actionEn: 'Split the file or scan the paper instead.' },

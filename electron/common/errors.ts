@@ -69,6 +69,7 @@ export const ERROR_CODES = [
   'IMAGE_TOO_LARGE',
   // page quality found by the analysis (warnings on a kept page, not failures)
   'PAGE_TOO_DARK',
+  'PAGE_LOW_CONTRAST',
   'FILE_EMPTY',
   'FILE_NAME_INVALID',
   'FILE_TOO_LARGE',

@@ -104,6 +104,12 @@ describe('the counter workflow at 1366×768', () => {
     // Every page analysed at ingest; none of the patterned sheets is taken for blank.
     await eventually(() => screen.locator('[data-testid=page][data-analysed=true]').count(), { timeout: 120_000 }).toBe(10);
     await expect(screen.locator('[data-testid=page][data-blank=flagged]').count()).resolves.toBe(0);
+    // The test backend's colour chart is mostly dark colour (paper level < 170): each tile says "tối" (too dark,
+    // not blank), and the viewer gives the fix in Vietnamese.
+    await eventually(() => screen.locator('[data-testid=page] [data-testid=quality-badge][data-quality=PAGE_TOO_DARK]').count(), { timeout: 30_000 }).toBe(10);
+    await expect(screen.locator('[data-testid=page] [data-testid=quality-badge]').first().textContent()).resolves.toBe('tối');
+    await pages.first().click();
+    await expect(screen.getByTestId('quality-note').textContent()).resolves.toContain('Quét lại trang này sáng hơn');
     // The action bar and its buttons are on screen without scrolling.
     for (const id of ['action-bar', 'page-count', 'assemble', 'sign', 'finish']) {
       expect(await inViewport(page, screen.getByTestId(id)), id).toBe(true);

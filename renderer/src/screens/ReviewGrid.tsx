@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ReviewPage } from '../../../electron/common/api/pages';
 import { useAction } from '../api/context';
 import { Kbd } from '../components/Kbd';
+import { PageAnalysisBadges, PageAnalysisNotes, rotationReasonText } from '../components/PageAnalysisNotes';
 import { PageImage } from '../components/Thumb';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
@@ -199,7 +200,8 @@ export function ReviewGrid({
                 {p.compliant === false && <span className="badge badge-warn" title={t('review.nonCompliant')}>{t('review.qualityShort')}</span>}
                 {p.sheet && <span className="badge badge-info" data-testid="sheet-badge" title={t('review.sheetNote')}>{t('review.sheetShort')}</span>}
                 {p.sheetProblem && <span className="badge badge-warn" data-testid="sheet-problem" title={err(p.sheetProblem).message}>{t('review.codeShort')}</span>}
-                {autoRotated[p.id] ? <span className="badge badge-info" data-testid="auto-rotated">⟳</span> : null}
+                {autoRotated[p.id] && !p.rotationReason ? <span className="badge badge-info" data-testid="auto-rotated">⟳</span> : null}
+                <PageAnalysisBadges page={p} />
               </div>
             </li>
           );
@@ -266,9 +268,11 @@ export function ReviewGrid({
                 {err(current.sheetProblem).message} {err(current.sheetProblem).action ?? ''}
               </span>
             )}
+            {/* The live announcement below carries the reason itself (with its undo button). */}
+            <PageAnalysisNotes page={current} reason={!autoRotated[current.id]} />
             {autoRotated[current.id] ? (
               <span className="note note-info" data-testid="auto-rotation-note">
-                {t('review.autoRotated', { deg: autoRotated[current.id] ?? 0 })}
+                {current.rotationReason ? rotationReasonText(t, current) : t('review.autoRotated', { deg: autoRotated[current.id] ?? 0 })}
                 <button type="button" onClick={() => void undoAutoRotation(current)} data-testid="undo-auto-rotation">
                   {t('review.undoRotation')}
                 </button>
