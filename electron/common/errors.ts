@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'KEY_INSECURE',
   'KEY_UNAVAILABLE',
   'AUDIT_CHAIN_BROKEN',
+  'AUDIT_LOG_TRUNCATED',
   // OCR and sheet codes
   'OCR_FAILED',
   'QR_NOT_FOUND',
@@ -115,6 +116,7 @@ export const ERROR_CODES = [
   // dossiers
   'DOSSIER_INCOMPLETE',
   'DOSSIER_NOT_EDITABLE',
+  'DOSSIER_ABANDONED',
   // accounts and sessions
   'SIGN_IN_REQUIRED',
   'SIGN_IN_FAILED',

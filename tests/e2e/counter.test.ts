@@ -2,20 +2,14 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../helpers/cli';
 import type { TestToken } from '../signing-infra/softhsm';
-import { COUNTER_VIEWPORT, FULL_HD_VIEWPORT, screenshot, type Browser } from './support/browser';
-import { DEMO, eventually, signInUi } from './support/station';
+import { COUNTER_VIEWPORT, FULL_HD_VIEWPORT, type Browser } from './support/browser';
+import { DEMO, eventually, expectViewportShot, signInUi } from './support/station';
 import { startUiStation, type UiStation } from './support/uiStation';
 
 const CCCD = '079199012345';
 const MARRIAGE = '1.000894';
 
-/** A screenshot at the size the page has now, checked not blank (the 1366×768 counter screen is below expectShot's 800). */
-async function shot(page: Page, name: string): Promise<void> {
-  const s = await screenshot(page, name);
-  const v = page.viewportSize()!;
-  expect({ width: s.width, height: s.height }, name).toEqual(v);
-  expect(s.stdev, `${name} is not blank`).toBeGreaterThan(10);
-}
+const shot = expectViewportShot;
 
 /** True when the element's box lies inside the viewport (no scrolling needed to see or press it). */
 async function inViewport(page: Page, el: Locator): Promise<boolean> {

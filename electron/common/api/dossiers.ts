@@ -175,6 +175,22 @@ export const dossierMethods = {
     result: dossierSchema,
     mutating: true,
   }),
+  /**
+   * "Bỏ hồ sơ": a draft leaves the drafts list as 'abandoned', with the clerk and the reason; nothing captured is
+   * deleted, search still finds it, an admin can restore it. Only a draft can be abandoned.
+   */
+  'dossiers.abandon': method({
+    params: z.object({ id: draftIdSchema, reason: z.string().trim().min(1, 'a reason is needed').max(500), idempotencyKey }).strict(),
+    result: dossierSchema,
+    mutating: true,
+  }),
+  /** An abandoned dossier back among the drafts, as it was (admin). */
+  'dossiers.restore': method({
+    params: z.object({ id: draftIdSchema, idempotencyKey }).strict(),
+    result: dossierSchema,
+    mutating: true,
+    roles: ['admin'],
+  }),
   /** Reuse look-up: the owner's earlier, still valid documents for this component's code (docs/sync.md, Reuse). */
   'dossiers.reuseCandidates': method({
     params: z.object({ componentId }).strict(),

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { privateTempDir } from '../../../native-bridge/process/privateTemp';
 import { createLogger } from '../log/logger';
 import { parseTesseractTsv, runTesseract, type TesseractOptions } from './tesseract';
 import { grayCopy } from './gray';
@@ -109,7 +109,7 @@ export function decideUpDown(base: 0 | 90, e: OcrOrientation['evidence']): OcrOr
  */
 export async function ocrOrientation(img: RasterImage, base: 0 | 90, votes: LineVotes, opts: TesseractOptions = {}): Promise<OcrOrientation | null> {
   const g = await grayCopy(img, READ_DPI);
-  const dir = mkdtempSync(join(tmpdir(), 'sohoa-orient-'));
+  const dir = privateTempDir('orient');
   try {
     const files: string[] = [];
     for (const turn of [base, base + 180]) {

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { privateTempDir } from '../../../native-bridge/process/privateTemp';
 import type { RasterImage } from '../imaging/raster';
 import { parseTesseractTsv, runTesseract, type OcrWord, type TesseractOptions } from '../imaging/tesseract';
 
@@ -23,7 +23,7 @@ export interface OcrPageText {
  * 0700 temp folder that is removed afterwards.
  */
 export async function ocrPage(img: RasterImage, opts: OcrOptions): Promise<OcrPageText> {
-  const dir = mkdtempSync(join(tmpdir(), 'sohoa-ocr-'));
+  const dir = privateTempDir('ocr');
   try {
     const input = join(dir, 'page.png');
     await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } }).png({ compressionLevel: 1 }).toFile(input);

@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import type { dossierMethods } from '../../../common/api/dossiers';
+import { abandonDossier, restoreDossier } from '../../dossiers/abandon';
 import { reuseCandidates, takeReuse } from '../../dossiers/reuse';
 import { encodeSheetCode } from '../../../common/sheetCodes';
 import { StationError } from '../../../common/errors';
@@ -113,9 +114,28 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       if (queue) sync.kick();
       return d;
     },
+    'dossiers.abandon': ({ id, reason }, ctx) => {
+      const d = abandonDossier(store, id, reason, ctx.user?.id ?? null);
+      station.emit('dossier.changed', { id: d.id, state: d.state });
+      return d;
+    },
+    'dossiers.restore': ({ id }, ctx) => {
+      const d = restoreDossier(store, id, ctx.user?.id ?? null);
+      station.emit('dossier.changed', { id: d.id, state: d.state });
+      return d;
+    },
     'dossiers.procedures': () => procedureCatalogue(store),
-    'dossiers.reuseCandidates': ({ componentId }) => ({ candidates: reuseCandidates(station, componentId) }),
-    'dossiers.takeReuse': ({ componentId, documentId, replacedResultCode }, ctx) => takeReuse(station, componentId, { documentId, replacedResultCode }, ctx.user?.id ?? null),
+    'dossiers.reuseCandidates': ({ componentId }, ctx) => {
+      const candidates = reuseCandidates(station, componentId);
+      // The offer names the citizen's earlier documents: a read of personal data, logged like documents.earlier.
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'document.earlier', subjectType: 'component', subjectId: componentId, details: { shown: candidates.length } });
+      return { candidates };
+    },
+    'dossiers.takeReuse': ({ componentId, documentId, replacedResultCode }, ctx) => {
+      const d = takeReuse(station, componentId, { documentId, replacedResultCode }, ctx.user?.id ?? null);
+      station.emit('dossier.changed', { id: d.id });
+      return d;
+    },
     // The export code (and jszip) loads at the first export: listing dossiers opens this group too.
     'dossiers.export': async ({ id, out }, ctx) => {
       if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
