@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';
+import { SHEET_KINDS, SHEET_PROBLEMS } from './sheetCodes';
 
 /**
  * Capture shapes shared by the service, the CLI and the renderer: scan profiles (TWAIN-style settings),
@@ -172,6 +173,10 @@ export const scanEventSchemas = {
     autoRotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
     compliant: z.boolean(),
     issues: z.array(z.string()),
+    /** A cover/separator sheet (kept out of the PDF; `componentId` is the component it opened), else null. */
+    sheet: z.enum(SHEET_KINDS).nullable(),
+    /** A code on the page the station could not use (flagged for the clerk), else null. */
+    sheetProblem: z.enum(SHEET_PROBLEMS).nullable(),
   }),
 } as const;
 export type ScanEventType = keyof typeof scanEventSchemas;

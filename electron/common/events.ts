@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ocrStatusSchema } from './api/documents';
 import { syncStatusSchema } from './api/sync';
 import { assembledDocumentSchema } from './assembly';
 import { scanEventSchemas } from './capture';
@@ -15,6 +16,8 @@ export const stationEventSchemas = {
   'dossier.changed': z.object({ id: z.string(), state: z.string().optional(), serverCode: z.string().optional() }),
   'document.changed': z.object({ id: z.string(), sha256: z.string().optional(), componentId: z.string().optional(), dossierId: z.string().optional() }),
   'document.assembled': assembledDocumentSchema,
+  /** Background OCR progress of one document (queued → running with pages → done/failed/superseded). */
+  'document.ocr': ocrStatusSchema,
   'pages.changed': z.object({ componentId: z.string(), pageId: z.string(), action: z.string() }),
   'sync.state': syncStatusSchema.pick({ state: true, online: true, pendingDossiers: true, failedDossiers: true, lastErrorCode: true }),
 } as const;

@@ -37,3 +37,15 @@ export function parseSheetCode(text: string): SheetCodeResult {
 export function stationOfDraft(dossierId: string): string {
   return dossierId.slice(0, dossierId.lastIndexOf('-'));
 }
+
+/**
+ * What a separator page of a scanned stack is (stored on the page, kept out of every PDF): a receipt cover,
+ * a component separator, a patch-code sheet (Kodak Patch T / Patch II), or the other side of one of those
+ * sheets in a duplex scan.
+ */
+export const SHEET_KINDS = ['dossier_cover', 'component_separator', 'patch_t', 'patch_ii', 'separator_other_side'] as const;
+export type SheetKind = (typeof SHEET_KINDS)[number];
+
+/** Why a code read on a page was not used (error codes: ERROR_TEXT gives the clerk's text); the page is kept. */
+export const SHEET_PROBLEMS = ['SHEET_CODE_UNREADABLE', 'SHEET_CODE_FOREIGN', 'SHEET_CODE_OTHER_STATION', 'SHEET_CODE_UNKNOWN'] as const;
+export type SheetProblem = (typeof SHEET_PROBLEMS)[number];

@@ -102,6 +102,15 @@ export const dossierMethods = {
     mutating: false,
   }),
   'dossiers.get': method({ params: z.object({ id: draftIdSchema }).strict(), result: dossierSchema, mutating: false }),
+  /**
+   * The dossier's receipt cover sheet (phiếu kiểm soát, QR of the draft id) or, with `componentId`, a component
+   * separator sheet: a one-page PDF/A-1b to print (the counter opens it in the browser's PDF viewer).
+   */
+  'dossiers.cover': method({
+    params: z.object({ id: draftIdSchema, componentId: z.string().min(1).max(64).optional() }).strict(),
+    result: z.object({ fileName: z.string(), pdfBase64: z.string(), code: z.string() }),
+    mutating: false,
+  }),
   // ---- dossier model (issue 7) ----
   /** Edits a component's metadata: summary, validity, LoaiBan, reuse flags (DuocTaiSuDung…), MaGiayToKetQua. */
   'dossiers.updateComponent': method({

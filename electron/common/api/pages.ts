@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SHEET_KINDS, SHEET_PROBLEMS } from '../sheetCodes';
 import { idempotencyKey, method } from './method';
 
 /**
@@ -33,6 +34,10 @@ export const reviewPageSchema = z.object({
   compliant: z.boolean().nullable(),
   quality: z.array(z.enum(PAGE_QUALITY_CODES)),
   deleted: z.boolean(),
+  /** A cover/separator sheet of a scanned stack (null: a content page): kept as a record, never in the PDF. */
+  sheet: z.enum(SHEET_KINDS).nullable(),
+  /** A code on the page the station could not use (flagged for the clerk; the page stays where it is). */
+  sheetProblem: z.enum(SHEET_PROBLEMS).nullable(),
   createdAt: z.string(),
 });
 export type ReviewPage = z.infer<typeof reviewPageSchema>;

@@ -22,7 +22,8 @@ export type EarlierDocument = z.infer<typeof earlierDocumentSchema>;
 
 /**
  * Finding the station's own dossiers (the counter's "Tìm hồ sơ"): by CCCD/owner id, owner name (diacritics
- * ignored), dossier code (MaHoSo) or draft id. Local only; the province's reuse look-up lives in sync.
+ * ignored), dossier code (MaHoSo), draft id, or words on its pages (the text the background OCR read; every
+ * word of the query on the dossier's pages). Local only; the province's reuse look-up lives in sync.
  */
 export const searchMethods = {
   'dossiers.search': method({

@@ -12,44 +12,56 @@ const log = createLogger('capture.analyse');
  * The `analyse` step of ingest: after a page is durable (its `scan.page` sent), it is analysed — blank,
  * orientation, skew, compliance — the result is stored on the page row and `page.analysed` is sent, so the
  * counter shows blank flags and quality warnings while the scan goes on. Pages are analysed one at a time in
- * capture order, off the ingest path: a slow analysis never delays the next page's durability. A page the
- * step has not reached (a crash, a close) is analysed by assembly, which only analyses pages without a result.
- * Later steps of the same kind (reading separator and cover-sheet codes) belong here, after the analysis.
+ * capture order, off the ingest path: a slow analysis never delays the next page's durability. Closing
+ * finishes the queued pages (a `sohoa scan` ends with its stack separated); pages a crash left unanalysed are
+ * queued again at the next start (CaptureService.recover).
+ * After the analysis comes stack separation (separationStep.ts): cover, separator and patch sheets route the
+ * pages that follow them. It runs before the analysis is stored, so a page whose analysis is stored was routed.
  */
 export class AnalyseStep {
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(private readonly station: Station) {}
+  constructor(
+    private readonly station: Station,
+    /** Whether a job's pages come as front/back pairs (the profile asked for duplex and the device did it). */
+    private readonly duplexOf: (jobId: string) => boolean = () => false,
+  ) {}
 
   /** Queues one durable page; returns at once. */
   enqueue(page: CapturedPage): void {
+    if (this.closed) return;
     this.chain = this.chain.then(() => this.run(page)).catch((err: unknown) => {
       // Not fatal: the page is kept and assembly analyses it later.
       log.warn('page analysis failed', { pageId: page.id, err: String(err) });
     });
   }
 
-  /** Resolves once every queued page has been analysed (or skipped after close). */
+  /** Resolves once every queued page has been analysed. */
   idle(): Promise<void> {
     return this.chain;
   }
 
+  /** Takes no more pages and resolves once the queued ones are done. */
   close(): Promise<void> {
     this.closed = true;
     return this.chain;
   }
 
   private async run(page: CapturedPage): Promise<void> {
-    if (this.closed) return;
     const before = getReviewPage(this.station.store, page.id);
     if (!before || before.analysed) return;
-    // Image analysis (sharp) and assembly's threshold load at the first page: a station opened for a one-shot
-    // CLI command builds this step too and must not pay for them.
-    const [{ analysePage }, { AUTO_ORIENT_CONFIDENCE }] = await Promise.all([import('../imaging/analyse'), import('../pdf/assemble')]);
+    // Image analysis (sharp), the sheet-code readers and assembly's threshold load at the first page: a station
+    // opened for a one-shot CLI command builds this step too and must not pay for them.
+    const [{ analyseImage }, { decodeImage }, { AUTO_ORIENT_CONFIDENCE }, { separatePage }] = await Promise.all([
+      import('../imaging/analyse'),
+      import('../imaging/decode'),
+      import('../pdf/assemble'),
+      import('./separationStep'),
+    ]);
     const bytes = this.station.blobs.get(page.sha256, { verify: true });
-    const a = await analysePage(bytes, page.mediaType, DEFAULT_PROFILE, { dpi: page.dpi });
-    if (this.closed) return;
+    const img = await decodeImage(bytes, { mediaType: page.mediaType, dpiHint: page.dpi });
+    const a = await analyseImage(img, DEFAULT_PROFILE, { dpi: page.dpi });
     // Turned only on strong evidence and only while the clerk has not turned the page already.
     const auto = a.textPage && a.orientationConfidence >= AUTO_ORIENT_CONFIDENCE ? a.rotation : 0;
     const current = getReviewPage(this.station.store, page.id);
@@ -58,6 +70,7 @@ export class AnalyseStep {
     // A profile with blankPages 'keep' (e.g. forms whose empty backs must stay) asks for no blank flags.
     const job = page.jobId ? getScanJob(this.station.store, page.jobId) : undefined;
     const keepBlanks = job ? scanProfileSchema.parse(JSON.parse(job.profile_json)).blankPages === 'keep' : false;
+    const routed = await separatePage(this.station, page, img, { blank: a.blankFlag === 'flagged', duplex: page.jobId !== null && this.duplexOf(page.jobId) });
     recordPageAnalysis(this.station.store, page.id, {
       blankScore: a.blankScore,
       blankFlag: keepBlanks ? 'none' : a.blankFlag,
@@ -70,7 +83,7 @@ export class AnalyseStep {
     const after = getReviewPage(this.station.store, page.id) ?? current;
     const ev: ScanEventData<'page.analysed'> = {
       pageId: page.id,
-      componentId: page.componentId,
+      componentId: routed.componentId,
       jobId: page.jobId,
       seq: page.seq,
       blankFlag: after.blankFlag,
@@ -79,6 +92,8 @@ export class AnalyseStep {
       autoRotation,
       compliant: a.compliant,
       issues: a.issues,
+      sheet: routed.sheet,
+      sheetProblem: routed.problem,
     };
     this.station.emit('page.analysed', { ...ev });
   }

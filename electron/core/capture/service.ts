@@ -23,6 +23,7 @@ import {
   recordPage,
   setJobProfile,
   setJobState,
+  unanalysedPages,
   type ScanJobRow,
 } from '../store/capture';
 import type { Station } from '../station/station';
@@ -74,7 +75,7 @@ export class CaptureService {
   ) {
     this.spoolRoot = station.layout.spool;
     mkdirSync(this.spoolRoot, { recursive: true, mode: 0o700 });
-    this.analyse = new AnalyseStep(station);
+    this.analyse = new AnalyseStep(station, (jobId) => this.duplexOf(jobId));
     station.onClose(() => this.close());
     this.ready = this.recover().catch((err: unknown) => {
       // Logged, not fatal: the pages stay in the spool for the next start; scanning itself still works.
@@ -231,6 +232,13 @@ export class CaptureService {
       startedAt: r.started_at,
       endedAt: r.ended_at,
     };
+  }
+
+  /** Pages come in front/back pairs: the profile asked for duplex and the device did not refuse it. */
+  private duplexOf(jobId: string): boolean {
+    const row = getScanJob(this.station.store, jobId);
+    if (!row) return false;
+    return scanProfileSchema.parse(JSON.parse(row.profile_json)).duplex && !(this.unsupported.get(jobId) ?? []).includes('duplex');
   }
 
   spoolDirOf(jobId: string): string {
@@ -391,6 +399,8 @@ export class CaptureService {
       }
       if (row.state === 'completed' || row.state === 'cancelled') this.cleanSpool(jobId);
     }
+    // Pages a crash left between durability and analysis: analysed (and routed) now, in capture order.
+    for (const page of unanalysedPages(this.station.store)) this.analyse.enqueue(page);
     for (const row of jobsInState(this.station.store, 'running')) {
       setJobState(this.station.store, row.id, 'interrupted', null);
       log.warn('scan job interrupted by a restart', { jobId: row.id, pagesDone: getScanJob(this.station.store, row.id)?.pages_done });

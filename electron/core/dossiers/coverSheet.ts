@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
 import { encodeSheetCode, type SheetCode } from '../../common/sheetCodes';
@@ -168,4 +171,17 @@ export async function writeSheetPdf(s: SheetContent, out: string): Promise<Writt
     { profile: 'bitonal', level: '1b', meta: { title: `${s.title} ${encodeSheetCode(s.code)}`, creator: 'SoHoa Station (phiếu kiểm soát)' }, autoOrient: false, deskew: false },
   );
   return r.written;
+}
+
+/** The sheet's PDF bytes, written through a private file in `tmpDir` (removed after). */
+export async function sheetPdfBytes(s: SheetContent, tmpDir: string): Promise<Buffer> {
+  mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+  const file = join(tmpDir, `cover-${randomBytes(8).toString('hex')}.pdf`);
+  try {
+    await writeSheetPdf(s, file);
+    return readFileSync(file);
+  } finally {
+    rmSync(file, { force: true });
+    rmSync(`${file}.part`, { force: true });
+  }
 }

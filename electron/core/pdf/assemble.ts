@@ -4,7 +4,7 @@ import type { OrientationReason } from '../imaging/orientation';
 import type { RasterImage } from '../imaging/raster';
 import { encodePage, type EncodedPage } from './encode';
 import type { PdfMeta } from './metadata';
-import { ocrPage, type OcrOptions } from './ocr';
+import { ocrPage, type OcrOptions, type OcrWord } from './ocr';
 import { getProfile, type ProfileId } from '../../common/compressionProfiles';
 import { PdfAWriter, type PdfALevel, type WrittenPdf } from './writer';
 
@@ -32,6 +32,8 @@ export interface PageOutcome {
   widthPx: number;
   heightPx: number;
   dpi: number;
+  /** The page's recognised text (NFC, one line per printed line) when `ocr` was asked for. */
+  text?: string;
 }
 
 export interface AssembleOptions {
@@ -79,8 +81,32 @@ async function preparePage(src: PageSource, opts: AssembleOptions): Promise<{ en
   if (text) encoded.text = text;
   return {
     encoded,
-    outcome: { label: src.label, analysis, rotation, rotationReason, skewDeg, bytes: encoded.bytes, widthPx: encoded.widthPx, heightPx: encoded.heightPx, dpi: encoded.dpi },
+    outcome: {
+      label: src.label,
+      analysis,
+      rotation,
+      rotationReason,
+      skewDeg,
+      bytes: encoded.bytes,
+      widthPx: encoded.widthPx,
+      heightPx: encoded.heightPx,
+      dpi: encoded.dpi,
+      ...(text ? { text: pageText(text.words) } : {}),
+    },
   };
+}
+
+/** Words back to lines of text in reading order (tesseract's block.paragraph.line keys). */
+export function pageText(words: readonly OcrWord[]): string {
+  const lines: string[] = [];
+  let key: string | null = null;
+  for (const w of words) {
+    if (w.line !== key) {
+      lines.push(w.text);
+      key = w.line;
+    } else lines[lines.length - 1] += ` ${w.text}`;
+  }
+  return lines.join('\n');
 }
 
 /**

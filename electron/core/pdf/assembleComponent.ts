@@ -5,7 +5,8 @@ import { StationError } from '../../common/errors';
 import { ulid } from '../../common/ids';
 import { decodeImage } from '../imaging/decode';
 import { appendAudit } from '../store/audit';
-import { componentForAssembly, insertScanDocument, pagesForAssembly, recordPageAnalysis, type AssemblyPage } from '../store/assembly';
+import { componentForAssembly, insertScanDocument, pagesForAssembly, recordPageAnalysis, type AssemblyPage, type ComponentInfo } from '../store/assembly';
+import type { PdfMeta } from './metadata';
 import type { Station } from '../station/station';
 import { assemblePdf, type PageSource } from './assemble';
 import type { ProfileId } from '../../common/compressionProfiles';
@@ -19,24 +20,19 @@ export interface AssembleComponentParams {
   actor: string | null;
 }
 
-/**
- * documents.assemble: the component's pages (position order; deleted and clerk-confirmed blank pages left
- * out, flagged pages kept) → analysed where not yet (results stored on the page rows) → rotated as the page
- * row says (or as detected at first analysis) → deskewed → encoded with the profile → one streaming PDF/A
- * file in the data directory's tmp → blob store → `document` row (source 'scan') → `document.assembled`.
- */
-export async function assembleComponent(station: Station, p: AssembleComponentParams): Promise<AssembledDocument> {
+/** The component's pages as assembly takes them, with the component (a document's pages, again for OCR). */
+export function componentPages(station: Station, componentId: string): { info: ComponentInfo; all: AssemblyPage[]; pages: AssemblyPage[]; sources: PageSource[] } {
   const { store, blobs } = station;
-  const info = componentForAssembly(store, p.componentId);
-  if (!info) throw new StationError('NOT_FOUND', `no component ${p.componentId}`, { componentId: p.componentId });
+  const info = componentForAssembly(store, componentId);
+  if (!info) throw new StationError('NOT_FOUND', `no component ${componentId}`, { componentId });
   if (info.dossierState === 'queued' || info.dossierState === 'synced') {
     throw new StationError('CONFLICT', `dossier ${info.dossierId} is ${info.dossierState}: its documents can no longer change`, { dossierId: info.dossierId });
   }
-  assertNotAbandoned(store, p.componentId);
-  const all = pagesForAssembly(store, p.componentId);
+  assertNotAbandoned(store, componentId);
+  const all = pagesForAssembly(store, componentId);
   const pages = all.filter((pg) => pg.blankFlag !== 'confirmed_blank');
   if (pages.length === 0) {
-    throw new StationError('INVALID_REQUEST', `component ${p.componentId} has no pages to assemble`, { componentId: p.componentId, pages: all.length });
+    throw new StationError('INVALID_REQUEST', `component ${componentId} has no pages to assemble`, { componentId, pages: all.length });
   }
   const sources: PageSource[] = pages.map((pg: AssemblyPage) => {
     const analysed = pg.blankScore !== null && pg.skewDeg !== null;
@@ -49,6 +45,28 @@ export async function assembleComponent(station: Station, p: AssembleComponentPa
       load: () => decodeImage(blobs.get(pg.rawSha256, { verify: true }), { mediaType: pg.mediaType, dpiHint: pg.dpi }),
     };
   });
+  return { info, all, pages, sources };
+}
+
+export function componentMeta(info: ComponentInfo): PdfMeta {
+  return {
+    title: info.componentName,
+    author: info.stationName,
+    subject: `Hồ sơ ${info.dossierId} · thủ tục ${info.procedureCode}`,
+    keywords: info.typeCode,
+    creator: 'SoHoa Station',
+  };
+}
+
+/**
+ * documents.assemble: the component's pages (position order; deleted and clerk-confirmed blank pages left
+ * out, flagged pages kept) → analysed where not yet (results stored on the page rows) → rotated as the page
+ * row says (or as detected at first analysis) → deskewed → encoded with the profile → one streaming PDF/A
+ * file in the data directory's tmp → blob store → `document` row (source 'scan') → `document.assembled`.
+ */
+export async function assembleComponent(station: Station, p: AssembleComponentParams): Promise<AssembledDocument> {
+  const { store, blobs } = station;
+  const { info, all, pages, sources } = componentPages(station, p.componentId);
   mkdirSync(station.layout.tmp, { recursive: true, mode: 0o700 });
   const tmp = join(station.layout.tmp, `assemble-${ulid()}.pdf`);
   try {
@@ -56,13 +74,7 @@ export async function assembleComponent(station: Station, p: AssembleComponentPa
     const result = await assemblePdf(sources, tmp, {
       profile: p.profile,
       level: p.level,
-      meta: {
-        title: info.componentName,
-        author: info.stationName,
-        subject: `Hồ sơ ${info.dossierId} · thủ tục ${info.procedureCode}`,
-        keywords: info.typeCode,
-        creator: 'SoHoa Station',
-      },
+      meta: componentMeta(info),
       onPage: (i, outcome) => {
         const pg = pages[i]!;
         const a = outcome.analysis;

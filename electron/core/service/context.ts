@@ -1,5 +1,6 @@
 import type { MethodName, ParsedParamsOf, ResultOf } from '../../common/api';
 import type { CaptureService } from '../capture/service';
+import type { OcrQueue } from '../dossiers/documentOcr';
 import type { ResolvedSession, SessionUser } from '../accounts/service';
 import type { Station } from '../station/station';
 import type { SyncEngine } from '../sync/engine';
@@ -31,6 +32,7 @@ export type HandlersFor<K extends MethodName> = { [M in K]: Handler<M> };
 export interface ServiceDeps {
   capture: CaptureService;
   sync: SyncEngine;
+  ocr: OcrQueue;
 }
 
 export type HandlerFactory<K extends MethodName> = (station: Station, deps: ServiceDeps) => HandlersFor<K>;

@@ -2,6 +2,7 @@ import type { DriverRegistry } from '../../../native-bridge/registry';
 import { createDriverRegistry } from '../capture/drivers';
 import { esclSettingsStore } from '../capture/esclDevices';
 import { CaptureService } from '../capture/service';
+import { OcrQueue } from '../dossiers/documentOcr';
 import { Station, type StationOptions } from '../station/station';
 import { SyncEngine, type AdapterFactory } from '../sync/engine';
 import { createLogger } from '../log/logger';
@@ -29,10 +30,12 @@ export interface StationServices {
   readonly drivers: DriverRegistry;
   readonly capture: CaptureService;
   readonly sync: SyncEngine;
+  /** Background OCR of assembled documents (signing waits for a document's job). */
+  readonly ocr: OcrQueue;
   readonly dispatcher: Dispatcher;
   /**
-   * Starts the background work of a long-running service (`sohoa serve`, Electron): the outbox worker and
-   * the document-timestamp retry. A one-shot CLI command does not start them. Both stop when the station closes.
+   * Starts the background work of a long-running service (`sohoa serve`, Electron): the outbox worker, the
+   * document-timestamp retry and the OCR queue. A one-shot CLI command does not start them. Both stop when the station closes.
    */
   startBackground(): void;
   /** Closes the station; every service's close hook runs first (scans cancelled, sync stopped). */
@@ -51,13 +54,15 @@ export function createStationServices(station: Station, opts: StationServicesOpt
     });
   const capture = new CaptureService(station, drivers);
   const sync = opts.syncAdapter ? new SyncEngine(station, opts.syncAdapter) : new SyncEngine(station);
-  const dispatcher = new Dispatcher(station, { capture, sync }, { lazy: opts.lazyHandlers === true });
+  const ocr = new OcrQueue(station);
+  const dispatcher = new Dispatcher(station, { capture, sync, ocr }, { lazy: opts.lazyHandlers === true });
   let started = false;
   return {
     station,
     drivers,
     capture,
     sync,
+    ocr,
     dispatcher,
     startBackground() {
       if (started) return;
@@ -67,6 +72,7 @@ export function createStationServices(station: Station, opts: StationServicesOpt
         closed = true;
       });
       sync.start();
+      ocr.startBackground();
       // Loaded here, not at the top: the signing service brings pkijs, node-forge, pkcs11js and the mark font
       // code, which a one-shot CLI command that opens the station (sohoa dossier list) must not pay for.
       void import('../signing/service').then(

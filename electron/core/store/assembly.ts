@@ -39,13 +39,13 @@ interface Row {
   compliant: number | null;
 }
 
-/** The component's live pages (not deleted) in their order. */
+/** The component's live content pages (not deleted, not a cover/separator sheet) in their order. */
 export function pagesForAssembly(store: Store, componentId: string): AssemblyPage[] {
   return store
     .all<Row>(
       sql`SELECT p.id, p.position, p.raw_sha256, b.media_type, p.width, p.height, p.dpi, p.pixel_type, p.state, p.blank_score, p.blank_flag, p.skew_deg, p.rotation, p.compliant
         FROM page p JOIN blob b ON b.sha256 = p.raw_sha256
-        WHERE p.component_id = ${componentId} AND p.state <> 'deleted' ORDER BY p.position, p.created_at`,
+        WHERE p.component_id = ${componentId} AND p.state <> 'deleted' AND p.sheet IS NULL ORDER BY p.position, p.created_at`,
     )
     .map((r) => ({
       id: r.id,

@@ -143,3 +143,10 @@ export function getPage(store: Store, id: string): CapturedPage | undefined {
 export function jobPages(store: Store, jobId: string): CapturedPage[] {
   return store.all<PageRow>(sql`${PAGE_SELECT} WHERE p.scan_job_id = ${jobId} ORDER BY p.seq`).map(toPage);
 }
+
+/** Captured pages whose ingest analysis never ran (a crash between durability and analysis), in capture order. */
+export function unanalysedPages(store: Store): CapturedPage[] {
+  return store
+    .all<PageRow>(sql`${PAGE_SELECT} WHERE p.blank_score IS NULL AND p.scan_job_id IS NOT NULL AND p.state != 'deleted' ORDER BY p.scan_job_id, p.seq`)
+    .map(toPage);
+}

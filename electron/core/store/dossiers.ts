@@ -68,7 +68,7 @@ export interface NewDossier {
 }
 
 const COMPONENT_QUERY = raw(`SELECT c.*,
-    (SELECT count(*) FROM page p WHERE p.component_id = c.id AND p.state != 'deleted') AS page_count,
+    (SELECT count(*) FROM page p WHERE p.component_id = c.id AND p.state != 'deleted' AND p.sheet IS NULL) AS page_count,
     -- a purged document (local copy removed after the server's receipt) was still digitised and signed
     (SELECT count(*) FROM document d WHERE d.component_id = c.id) AS doc_count,
     (SELECT count(*) FROM document d WHERE d.component_id = c.id AND d.state IN ('signed', 'synced', 'purged')) AS signed_count,

@@ -21,6 +21,8 @@ interface PageRow {
   rotation: 0 | 90 | 180 | 270;
   rotation_reason: ReviewPage['rotationReason'];
   quality_json: string;
+  sheet: ReviewPage['sheet'];
+  sheet_problem: ReviewPage['sheetProblem'];
   created_at: string;
 }
 
@@ -43,6 +45,8 @@ function toReview(r: PageRow): ReviewPage {
     compliant: r.compliant === null ? null : r.compliant === 1,
     quality: JSON.parse(r.quality_json) as ReviewPage['quality'],
     deleted: r.state === 'deleted',
+    sheet: r.sheet,
+    sheetProblem: r.sheet_problem,
     createdAt: r.created_at,
   };
 }

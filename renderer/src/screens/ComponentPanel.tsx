@@ -45,6 +45,8 @@ export function ComponentPanel({
   const [importName, setImportName] = useState<string | null>(null);
   const [made, setMade] = useState<{ pages: number; skipped: number; flagged: number } | null>(null);
   const [autoRotated, setAutoRotated] = useState<Record<string, number>>({});
+  // Background OCR of the component's document (the text layer signing waits for).
+  const [ocr, setOcr] = useState<{ state: string; pagesDone: number; pagesTotal: number } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const loadPages = async () => {
@@ -54,7 +56,15 @@ export function ComponentPanel({
   useEffect(() => {
     void loadPages();
   }, [component.id, generation]);
+  useEffect(() => {
+    setOcr(null);
+    if (!documentId) return;
+    void transport.call('documents.ocrStatus', { documentId }).then((r) => {
+      if (r.ok) setOcr(r.value);
+    });
+  }, [documentId, generation]);
   useEvents((ev) => {
+    if (ev.type === 'document.ocr' && ev.data.componentId === component.id) setOcr(ev.data);
     if ((ev.type === 'scan.page' || ev.type === 'pages.changed' || ev.type === 'page.analysed') && ev.data.componentId === component.id) void loadPages();
     if (ev.type === 'page.analysed' && ev.data.componentId === component.id && typeof ev.data.autoRotation === 'number' && ev.data.autoRotation !== 0) {
       const { pageId, autoRotation } = ev.data;
@@ -105,7 +115,8 @@ export function ComponentPanel({
   });
 
   const livePages = pages.filter((p) => !p.deleted);
-  const pendingBlank = livePages.filter((p) => p.blankFlag === 'flagged').length;
+  // Separator sheets never reach the PDF: their blank backs ask nothing of the clerk.
+  const pendingBlank = livePages.filter((p) => p.blankFlag === 'flagged' && p.sheet === null).length;
   // An undecided blank page blocks signing: the signed document must be the one the clerk looked at.
   const canSign = component.digitised && !component.signed && pendingBlank === 0;
   const canAssemble = livePages.length > 0 && pendingBlank === 0 && busy === null;
@@ -162,13 +173,19 @@ export function ComponentPanel({
       />
       <div className="action-bar" data-testid="action-bar">
         <span className="action-status" data-testid="page-count" data-pending-blank={pendingBlank}>
-          <strong>{t('review.count', { n: livePages.length })}</strong>
+          <strong>{t('review.count', { n: livePages.filter((p) => p.sheet === null).length })}</strong>
           {pendingBlank > 0 && <span className="check bad"> · {t('review.blankPending', { n: pendingBlank })}</span>}
           {made && (
             <span className={made.flagged > 0 ? 'check bad' : 'check ok'} role="status" data-testid="assembled" data-flagged={made.flagged}>
               {' · '}
               {t('doc.made', { pages: made.pages, skipped: made.skipped })}
               {made.flagged > 0 && ` ${t('doc.flagged', { n: made.flagged })}`}
+            </span>
+          )}
+          {ocr && (ocr.state === 'queued' || ocr.state === 'running' || ocr.state === 'done') && (
+            <span className="check" role="status" data-testid="ocr-status" data-state={ocr.state}>
+              {' · '}
+              {ocr.state === 'done' ? t('doc.ocrDone') : t('doc.ocrRunning', { done: ocr.pagesDone, total: ocr.pagesTotal })}
             </span>
           )}
         </span>

@@ -62,6 +62,33 @@ export function DossierWork({
     if ((ev.type === 'scan.page' || ev.type === 'pages.changed') && dossier.components.some((c) => c.id === ev.data.componentId)) void reload();
   });
 
+  /**
+   * Opens the receipt cover sheet (or the selected component's separator) as a PDF in a new tab: the browser's
+   * PDF viewer prints it. The tab is opened at the click (a tab opened after an await is a blocked pop-up).
+   */
+  const printSheet = async (componentId?: string) => {
+    setError(null);
+    const tab = window.open('', '_blank');
+    const r = await transport.call('dossiers.cover', componentId ? { id: dossier.id, componentId } : { id: dossier.id });
+    if (!r.ok) {
+      tab?.close();
+      setError(r.error);
+      return;
+    }
+    const bytes = Uint8Array.from(atob(r.value.pdfBase64), (c) => c.charCodeAt(0));
+    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+    if (tab) tab.location.href = url;
+    else {
+      // No tab (pop-ups blocked, or a shell that opens none): the PDF is saved instead, never navigated to.
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = r.value.fileName;
+      a.click();
+    }
+    // The tab keeps its own copy once loaded.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  };
+
   const missing = components.filter((c) => c.required && !(c.digitised && c.signed));
   const finish = async () => {
     setError(null);
@@ -110,6 +137,16 @@ export function DossierWork({
           </p>
           <p className="muted small" data-testid="dossier-state">
             {t('dossier.stateLabel', { state: t(`dossier.state.${dossier.state}`) })}
+          </p>
+          <p className="sheet-buttons">
+            <button type="button" onClick={() => void printSheet()} data-testid="print-cover" title={t('dossier.printCoverHint')}>
+              {t('dossier.printCover')}
+            </button>
+            {current && (
+              <button type="button" onClick={() => void printSheet(current)} data-testid="print-separator" title={t('dossier.printSeparatorHint')}>
+                {t('dossier.printSeparator')}
+              </button>
+            )}
           </p>
           {dossier.state === 'draft' && !finished && (
             <button type="button" className="link-danger" onClick={() => setAbandoning(true)} data-testid="abandon">

@@ -35,7 +35,7 @@ export function ReviewGrid({
   autoRotated: Record<string, number>;
   onAutoRotationUndone(pageId: string): void;
 }) {
-  const { t } = useI18n();
+  const { t, err } = useI18n();
   const { run } = useAction();
   const [focus, setFocus] = useState(0);
   const [zoom, setZoom] = useState<number | 'fit'>('fit');
@@ -168,6 +168,8 @@ export function ReviewGrid({
               data-blank={p.blankFlag}
               data-rotation={p.rotation}
               data-analysed={String(p.analysed)}
+              data-sheet={p.sheet ?? undefined}
+              data-sheet-problem={p.sheetProblem ?? undefined}
               draggable
               onClick={() => focusAt(i)}
               onDragStart={(e) => {
@@ -196,6 +198,8 @@ export function ReviewGrid({
                 {p.blankFlag === 'flagged' && <span className="badge badge-warn">{t('review.blankShort')}</span>}
                 {p.blankFlag === 'confirmed_blank' && <span className="badge">{t('review.blankOut')}</span>}
                 {p.compliant === false && <span className="badge badge-warn" title={t('review.nonCompliant')}>{t('review.qualityShort')}</span>}
+                {p.sheet && <span className="badge badge-info" data-testid="sheet-badge" title={t('review.sheetNote')}>{t('review.sheetShort')}</span>}
+                {p.sheetProblem && <span className="badge badge-warn" data-testid="sheet-problem" title={err(p.sheetProblem).message}>{t('review.codeShort')}</span>}
                 {autoRotated[p.id] && !p.rotationReason ? <span className="badge badge-info" data-testid="auto-rotated">⟳</span> : null}
                 <PageAnalysisBadges page={p} />
               </div>
@@ -254,6 +258,16 @@ export function ReviewGrid({
               </button>
             )}
             {current.compliant === false && <span className="note note-warn">{t('review.nonCompliant')}</span>}
+            {current.sheet && (
+              <span className="note note-info" data-testid="sheet-note">
+                {t(`review.sheet.${current.sheet}`)} — {t('review.sheetNote')}
+              </span>
+            )}
+            {current.sheetProblem && (
+              <span className="note note-warn" data-testid="sheet-problem-note">
+                {err(current.sheetProblem).message} {err(current.sheetProblem).action ?? ''}
+              </span>
+            )}
             {/* The live announcement below carries the reason itself (with its undo button). */}
             <PageAnalysisNotes page={current} reason={!autoRotated[current.id]} />
             {autoRotated[current.id] ? (

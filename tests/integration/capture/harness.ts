@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StationClient } from '../../../electron/common/api';
 import type { ScanJobDetail, ScanProfileInput } from '../../../electron/common/capture';
+import type { CaptureService } from '../../../electron/core/capture/service';
 import type { Dispatcher } from '../../../electron/core/service/dispatcher';
 import { createStationServices } from '../../../electron/core/service/stationServices';
 import { readKeys } from '../../../electron/core/security/keys';
@@ -26,6 +27,8 @@ export interface DemoStation {
   componentId: string;
   /** The station's dispatcher (another signed-in client, e.g. an admin's, calls through it). */
   dispatcher: Dispatcher;
+  /** The station's capture service (its analyse step can be awaited). */
+  capture: CaptureService;
   close(): Promise<void>;
 }
 
@@ -37,11 +40,11 @@ export async function createDossier(client: StationClient, procedureCode: string
 
 export async function openDemoStation(dataDir = tempDir('sohoa-capture-')): Promise<DemoStation> {
   const station = Station.open({ dataDir, demo: true, holder: 'test' });
-  const { dispatcher } = createStationServices(station);
+  const { dispatcher, capture } = createStationServices(station);
   const client = await signedInClient(station, dispatcher, 'clerk');
   const proc = station.store.get<{ code: string }>(sql`SELECT code FROM procedure WHERE active = 1 ORDER BY code LIMIT 1`)!;
   const { dossierId, componentId } = await createDossier(client, proc.code);
-  return { station, client, dataDir, dossierId, componentId, dispatcher, close: () => station.close() };
+  return { station, client, dataDir, dossierId, componentId, dispatcher, capture, close: () => station.close() };
 }
 
 /** A low-resolution profile for tests about durability and faults (marked as an explicit exception). */

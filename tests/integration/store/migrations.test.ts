@@ -154,6 +154,29 @@ describe('migrations', () => {
     store.close();
   });
 
+  it('0020 (stack separation, OCR) keeps captured pages as content pages and refuses an unknown sheet kind', () => {
+    const list = loadMigrations();
+    const file = join(tempDir(), 'station.db');
+    let store = openStore(file, { migrations: list, targetVersion: 1 });
+    seed0001(store.db);
+    store.close();
+    store = openStore(file, { migrations: list, targetVersion: 18 });
+    store.close();
+    store = openStore(file, { migrations: list, targetVersion: 20 });
+    expect(store.get(sql`SELECT id, sheet, sheet_code, sheet_problem FROM page`)).toEqual({ id: 'P1', sheet: null, sheet_code: null, sheet_problem: null });
+    expect(store.get(sql`SELECT route_component_id FROM scan_job WHERE id = 'J1'`)).toEqual({ route_component_id: null });
+    store.run(sql`UPDATE page SET sheet = 'dossier_cover', sheet_code = 'SOHOA1:D:x' WHERE id = 'P1'`);
+    expect(() => store.run(sql`UPDATE page SET sheet = 'staple' WHERE id = 'P1'`)).toThrow(/CHECK/);
+    expect(() => store.run(sql`UPDATE page SET sheet_problem = 'GUESSED' WHERE id = 'P1'`)).toThrow(/CHECK/);
+    // The route names a real component.
+    expect(() => store.run(sql`UPDATE scan_job SET route_component_id = 'nope' WHERE id = 'J1'`)).toThrow(/FOREIGN KEY/);
+    store.run(sql`UPDATE scan_job SET route_component_id = '01M8A7JMT1TQVJJ0DZGXTZRP0S' WHERE id = 'J1'`);
+    // OCR rows belong to a real document.
+    expect(() => store.run(sql`INSERT INTO document_text (document_id, page, text, folded) VALUES ('nope', 1, 'a', 'a')`)).toThrow(/FOREIGN KEY/);
+    store.run(sql`INSERT INTO document_text (document_id, page, text, folded) VALUES ('D1', 1, 'Đăng ký', 'dang ky')`);
+    store.close();
+  });
+
   it('refuses a database newer than the code and leaves the file byte-identical', () => {
     const file = join(tempDir(), 'station.db');
     openStore(file).close();

@@ -35,6 +35,8 @@ function page(p: Partial<ReviewPage>): ReviewPage {
     compliant: true,
     quality: [],
     deleted: false,
+    sheet: null,
+    sheetProblem: null,
     createdAt: '2026-12-03T08:00:00.000Z',
     ...p,
   };

@@ -2,6 +2,7 @@ import { isAbsolute } from 'node:path';
 import type { dossierMethods } from '../../../common/api/dossiers';
 import { abandonDossier, restoreDossier } from '../../dossiers/abandon';
 import { reuseCandidates, takeReuse } from '../../dossiers/reuse';
+import { encodeSheetCode } from '../../../common/sheetCodes';
 import { StationError } from '../../../common/errors';
 import { checkOwnerId } from '../../../common/owner';
 import { appendAudit } from '../../store/audit';
@@ -62,6 +63,18 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       if (!d) throw new StationError('NOT_FOUND', `no dossier ${id}`, { id });
       appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.view', subjectType: 'dossier', subjectId: id });
       return d;
+    },
+    'dossiers.cover': async ({ id, componentId }, ctx) => {
+      const d = getDossier(store, id);
+      if (!d) throw new StationError('NOT_FOUND', `no dossier ${id}`, { id });
+      // Loaded on use: the sheet needs the QR and PDF writers, which `sohoa dossier list` never does.
+      const { componentSeparatorContent, dossierCoverContent, sheetPdfBytes } = await import('../../dossiers/coverSheet');
+      const content = componentId === undefined ? dossierCoverContent(d) : componentSeparatorContent(d, componentId);
+      if (!content) throw new StationError('NOT_FOUND', `dossier ${id} has no component ${componentId}`, { id, componentId });
+      const bytes = await sheetPdfBytes(content, station.layout.tmp);
+      // The sheet shows the owner's name: printing it is a read of personal data.
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.cover', subjectType: 'dossier', subjectId: id, details: { componentId: componentId ?? null } });
+      return { fileName: `${componentId === undefined ? 'phieu-kiem-soat' : 'to-phan-cach'}-${id}.pdf`, pdfBase64: bytes.toString('base64'), code: encodeSheetCode(content.code) };
     },
     // ---- dossier model (issue 7) ----
     'dossiers.updateComponent': ({ componentId, idempotencyKey: _k, ...patch }, ctx) => {
