@@ -1,9 +1,9 @@
 // `--mode dvc-bo`: the iGate "Cổng DVC Bộ" / LGSP integration (spec §4) as that system behaves, not as our client
 // would like: OAuth2 token (client credentials or the Keycloak password grant), next dossier code, multipart upload
 // (`files` → data[0].{IdTepTin, HashTepTin}, a NEW id on every upload), create dossier keyed by MaHoSo only (409 when it
-// exists), look-up by code (Spring page `content[]`), status. Real HTTP codes 400/401/403/404/409/429/502.
+// exists), look-up by code (Spring page `content[]`), status, GET /files/{id} (the bytes of a file record). Real HTTP codes 400/401/403/404/409/429/502.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Db } from './store';
@@ -179,6 +179,16 @@ export function createDvcBoMode(o: TargetModeOptions): (req: IncomingMessage, re
     const shape = shapeFor(presented);
     const ok = checkTargetToken(db, presented);
     const m = /^\/dossiers\/([^/]+)$/.exec(path);
+    const fileGet = method === 'GET' ? /^\/files\/([^/]+)$/.exec(path) : null;
+    if (fileGet?.[1]) {
+      // iGate serves a file record's bytes to an authorised caller (the file's downloadURL, spec §3 Files).
+      const id = decodeURIComponent(fileGet[1]);
+      return runFaulted(o, res, cid, { route: 'download', bearer: ok }, shape, (): Reply => {
+        if (!checkTargetToken(db, presented)) return shape.expired(cid);
+        const f = targetFile(db, id);
+        return f ? { status: 200, body: readFileSync(join(o.filesDir, f.sha256)), headers: { 'Content-Type': 'application/pdf' } } : { status: 404, body: env(404, cid, `Không có tệp ${id}`) };
+      });
+    }
     const route =
       method === 'POST' && path === '/dossiers/next-code' ? 'next-code'
       : method === 'POST' && path === '/files' ? 'multipart'

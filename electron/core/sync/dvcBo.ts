@@ -1,5 +1,19 @@
 import { StationError } from '../../common/errors';
-import type { AuthStrategy, Credentials, DossierCodeBook, Manifest, OneStopAdapter, RawExchange, Receipt, RemoteFile, RemoteProcedure, UploadSource } from './adapter';
+import {
+  MAX_REMOTE_DOCUMENT_BYTES,
+  type AuthStrategy,
+  type Credentials,
+  type DossierCodeBook,
+  type Manifest,
+  type OneStopAdapter,
+  type RawExchange,
+  type Receipt,
+  type RemoteDocument,
+  type RemoteDossier,
+  type RemoteFile,
+  type RemoteProcedure,
+  type UploadSource,
+} from './adapter';
 import { TokenAuth } from './auth';
 import { multipartBody, parseReply, rawExchange, statusError } from './envelope';
 import { HttpClient, type HttpReply } from './http';
@@ -59,11 +73,11 @@ export class DvcBoAdapter implements OneStopAdapter {
     return [rawExchange(`GET ${path}`, await this.authed('GET', path))];
   }
 
-  private path(key: keyof DvcBoConfig['paths'], code = ''): string {
+  private path(key: Exclude<keyof DvcBoConfig['paths'], 'download'>, code = ''): string {
     return this.cfg.paths[key].replace('{code}', encodeURIComponent(code));
   }
 
-  private async authed(method: string, path: string, body?: { json?: unknown; raw?: Buffer; contentType?: string }): Promise<HttpReply> {
+  private async authed(method: string, path: string, body?: { json?: unknown; raw?: Buffer; contentType?: string }, maxBytes?: number): Promise<HttpReply> {
     if (!this.auth) throw new StationError('NOT_ENROLLED', 'no DVC Bộ credentials configured (sohoa sync configure --credentials-file)');
     for (let attempt = 0; ; attempt++) {
       const m = await this.auth.authorize();
@@ -71,6 +85,7 @@ export class DvcBoAdapter implements OneStopAdapter {
       const reply = await this.http.request(method, path, {
         headers: { ...m.headers, ...(payload ? { 'Content-Type': body?.contentType ?? 'application/json' } : {}) },
         ...(payload ? { body: payload } : {}),
+        ...(maxBytes ? { maxBytes } : {}),
       });
       // 401 = token missing/expired (spec §4): fetch a new one once.
       if (reply.status === 401 && attempt === 0) {
@@ -126,24 +141,72 @@ export class DvcBoAdapter implements OneStopAdapter {
     return code ? this.lookup(draftId, code) : null;
   }
 
-  private async lookup(draftId: string, code: string): Promise<Receipt | null> {
+  /** The dossier search by code (iGate `pa/dossier/search?code=`: a Spring page `content[]`), or null. */
+  private async search(code: string): Promise<Record<string, unknown> | null> {
     const path = this.path('lookup', code);
     const reply = await this.authed('GET', path);
     if (reply.status === 404) return null;
     if (reply.status !== 200) throw statusError(reply, path);
     const data = (parseReply(reply, path).data ?? {}) as { content?: unknown };
     if (!Array.isArray(data.content)) throw new StationError('SERVER_REPLY_MALFORMED', `look-up of ${code} has no content[]`, { path });
-    const hit = (data.content as Record<string, unknown>[]).find((d) => d.maHoSo === code || d.MaHoSo === code);
-    if (!hit) return null;
-    const files: Receipt['files'] = [];
-    for (const tp of Array.isArray(hit.ThanhPhanHoSo) ? (hit.ThanhPhanHoSo as Record<string, unknown>[]) : []) {
-      for (const g of Array.isArray(tp.GiayToDinhKem) ? (tp.GiayToDinhKem as Record<string, unknown>[]) : []) {
+    const hit = (data.content as unknown[]).find((d) => d !== null && typeof d === 'object' && ((d as Record<string, unknown>).maHoSo === code || (d as Record<string, unknown>).MaHoSo === code));
+    return (hit as Record<string, unknown> | undefined) ?? null;
+  }
+
+  /** ThanhPhanHoSo[].GiayToDinhKem[] of a found dossier: file id, stated hash, component code, MaKetQua. */
+  private filesOf(hit: Record<string, unknown>, code: string): RemoteDocument[] {
+    const out: RemoteDocument[] = [];
+    const bad = (what: string) => new StationError('SERVER_REPLY_MALFORMED', `look-up of ${code} lists ${what}`, { path: this.path('lookup', code) });
+    const tps = hit.ThanhPhanHoSo ?? [];
+    if (!Array.isArray(tps)) throw bad('components that are not an array');
+    for (const tp of tps as unknown[]) {
+      const t = (tp !== null && typeof tp === 'object' ? tp : {}) as Record<string, unknown>;
+      const gs = t.GiayToDinhKem ?? [];
+      if (!Array.isArray(gs)) throw bad('files that are not an array');
+      for (const gd of gs as unknown[]) {
+        const g = (gd !== null && typeof gd === 'object' ? gd : {}) as Record<string, unknown>;
         const sha = typeof g.HashTepTin === 'string' ? g.HashTepTin.toLowerCase() : '';
-        if (typeof g.IdGiayTo !== 'string' || !SHA256.test(sha)) throw new StationError('SERVER_REPLY_MALFORMED', `look-up of ${code} lists a malformed file`, { path });
-        files.push({ fileId: g.IdGiayTo, sha256: sha });
+        if (typeof g.IdGiayTo !== 'string' || !SHA256.test(sha)) throw bad('a malformed file');
+        const resultCode = typeof g.MaKetQua === 'string' && g.MaKetQua !== '' ? g.MaKetQua : null;
+        out.push({
+          ref: g.IdGiayTo,
+          sha256: sha,
+          fileName: typeof g.TenGiayTo === 'string' && g.TenGiayTo !== '' ? g.TenGiayTo : `${sha.slice(0, 12)}.pdf`,
+          typeCode: typeof t.MaThanhPhanHoSo === 'string' ? t.MaThanhPhanHoSo : '',
+          kind: resultCode ? 'result' : 'intake',
+          resultCode,
+          // The provincial system is not the citizen's store on DVCQG (spec §7).
+          fromNationalStore: false,
+        });
       }
     }
-    return { draftId, dossierCode: code, files };
+    return out;
+  }
+
+  private async lookup(draftId: string, code: string): Promise<Receipt | null> {
+    const hit = await this.search(code);
+    if (!hit) return null;
+    return { draftId, dossierCode: code, files: this.filesOf(hit, code).map((f) => ({ fileId: f.ref, sha256: f.sha256 })) };
+  }
+
+  /** Reuse look-up: the dossier found by code, with the submitter's and the owner's identity numbers. */
+  async remoteDossier(code: string): Promise<RemoteDossier | null> {
+    const hit = await this.search(code);
+    if (!hit) return null;
+    const nn = (hit.ThongTinNguoiNop ?? {}) as Record<string, unknown>;
+    const ct = (nn.ThongTinChiTiet ?? {}) as Record<string, unknown>;
+    const ids = [nn.IdDoiTuong, ct.SoDinhDanh, ct.SoDinhDanhChuHs].filter((x): x is string => typeof x === 'string' && x !== '');
+    return { code, procedureCode: typeof hit.MaTTHC === 'string' ? hit.MaTTHC : null, ownerIds: [...new Set(ids)], documents: this.filesOf(hit, code) };
+  }
+
+  /** GET the file by its id (`paths.download`); a target file without that path cannot serve reuse. */
+  async fetchDocument(doc: RemoteDocument): Promise<Buffer> {
+    const tpl = this.cfg.paths.download;
+    if (!tpl) throw new StationError('UNSUPPORTED', 'the target configuration has no paths.download: documents cannot be fetched for reuse');
+    const path = tpl.replace('{id}', encodeURIComponent(doc.ref));
+    const reply = await this.authed('GET', path, undefined, MAX_REMOTE_DOCUMENT_BYTES);
+    if (reply.status !== 200) throw statusError(reply, path);
+    return reply.body;
   }
 
   private async nextCode(manifest: Manifest): Promise<string> {

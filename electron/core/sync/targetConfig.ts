@@ -43,6 +43,8 @@ export const dvcBoConfigSchema = z
         status: path,
         procedures: path,
         procedure: path,
+        /** GET one file by id (`{id}` replaced): the reuse look-up fetches earlier documents. Optional: without it, no remote reuse. */
+        download: path.optional(),
       })
       .strict(),
     /** Multipart part name of the upload (spec §4 step 3: `files`). */

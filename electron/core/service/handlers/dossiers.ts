@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import type { dossierMethods } from '../../../common/api/dossiers';
-import { reuseCandidates, takeReuse } from '../../dossiers/reuse';
+import { lookUpReuse, takeRemoteReuse } from '../../dossiers/remoteReuse';
+import { takeReuse } from '../../dossiers/reuse';
 import { exportDay, exportDossier } from '../../export/dossierExport';
 import { StationError } from '../../../common/errors';
 import { checkOwnerId } from '../../../common/owner';
@@ -98,8 +99,15 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       return d;
     },
     'dossiers.procedures': () => procedureCatalogue(store),
-    'dossiers.reuseCandidates': ({ componentId }) => ({ candidates: reuseCandidates(station, componentId) }),
-    'dossiers.takeReuse': ({ componentId, documentId, replacedResultCode }, ctx) => takeReuse(station, componentId, { documentId, replacedResultCode }, ctx.user?.id ?? null),
+    'dossiers.reuseCandidates': ({ componentId, dossierCodes, remote }, ctx) => lookUpReuse(station, sync, componentId, { dossierCodes, remote, actor: ctx.user?.id ?? null }),
+    'dossiers.takeReuse': async ({ componentId, documentId, remote, replacedResultCode }, ctx) => {
+      const actor = ctx.user?.id ?? null;
+      const d = remote
+        ? await takeRemoteReuse(station, sync, componentId, { ...remote, replacedResultCode }, actor)
+        : takeReuse(station, componentId, { documentId: documentId!, replacedResultCode }, actor);
+      station.emit('dossier.changed', { id: d.id });
+      return d;
+    },
     'dossiers.export': ({ id, out }, ctx) => {
       if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
       return exportDossier(station, id, out, ctx.user?.id ?? null);
