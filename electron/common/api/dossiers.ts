@@ -59,6 +59,8 @@ export const exportResultSchema = z.object({
   files: z.array(z.object({ path: z.string(), sha256: z.string(), size: z.number().int() })),
 });
 
+export const exportFolderSchema = z.object({ dir: z.string(), isDefault: z.boolean() });
+
 export const checklistItemSchema = z.object({
   componentId: z.string(),
   typeCode: z.string(),
@@ -208,11 +210,23 @@ export const dossierMethods = {
     result: dossierSchema,
     mutating: true,
   }),
-  /** "Lưu hồ sơ ra thư mục": signed PDFs + manifest.json + dvcqg.json into a folder or a .zip (absolute path). */
+  /**
+   * "Lưu hồ sơ ra thư mục": signed PDFs + manifest.json + dvcqg.json into a folder or a .zip (absolute path). Without
+   * OUT (the clerk's one press), into a new folder `<MaHoSo or draft id>_<time>` of the station's export folder.
+   */
   'dossiers.export': method({
-    params: z.object({ id: draftIdSchema, out: z.string().min(1).max(4000), idempotencyKey }).strict(),
+    params: z.object({ id: draftIdSchema, out: localPathSchema.optional(), idempotencyKey }).strict(),
     result: exportResultSchema,
     mutating: true,
+  }),
+  /** The station's export folder (the admin's setting, else the default) that the one-press export writes into. */
+  'dossiers.exportFolder': method({ params: noParams, result: exportFolderSchema, mutating: false }),
+  /** Sets the export folder: absolute, on this computer, created if missing and writable (EXPORT_DIR_UNWRITABLE). */
+  'dossiers.setExportFolder': method({
+    params: z.object({ dir: localPathSchema, idempotencyKey }).strict(),
+    result: exportFolderSchema,
+    mutating: true,
+    roles: ['admin'],
   }),
   /** A day's dossiers (received that local day), one folder each. */
   'dossiers.exportDay': method({

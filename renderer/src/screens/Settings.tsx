@@ -392,6 +392,63 @@ function Storage() {
           </button>
         </div>
       </form>
+      <ExportFolder />
     </>
+  );
+}
+
+/** Where "Lưu hồ sơ ra thư mục" writes: shown to everyone, changed by the admin only. */
+function ExportFolder() {
+  const { t } = useI18n();
+  const isAdmin = useSession().user.role === 'admin';
+  const folder = useQuery('dossiers.exportFolder', {});
+  const { run, busy } = useAction();
+  const [dir, setDir] = useState('');
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const save = async () => {
+    setSaved(false);
+    setError(null);
+    const r = await run('dossiers.setExportFolder', { dir: dir.trim() }, 'export-folder');
+    if (!r) return;
+    if (r.ok) {
+      setSaved(true);
+      setDir('');
+      folder.reload();
+    } else setError(r.error);
+  };
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+      data-testid="export-folder-form"
+    >
+      <h3>
+        {t('settings.exportFolder')} <AdminBadge />
+      </h3>
+      <p>
+        <span className="mono" data-testid="export-folder" data-default={folder.data?.isDefault ? 'true' : 'false'}>
+          {folder.data?.dir}
+        </span>
+        {folder.data?.isDefault && <span className="muted"> ({t('settings.exportFolderDefault')})</span>}
+      </p>
+      <p className="muted">{t('settings.exportFolderHint')}</p>
+      {isAdmin && (
+        <>
+          <label className="field">
+            <span>{t('settings.exportFolderPath')}</span>
+            <input type="text" value={dir} onChange={(e) => setDir(e.target.value)} spellCheck={false} data-testid="export-folder-input" />
+          </label>
+          <Saved ok={saved} error={error} />
+          <div className="actions">
+            <button type="submit" className="primary" disabled={busy !== null || dir.trim() === ''} data-testid="export-folder-save">
+              {t('settings.save')}
+            </button>
+          </div>
+        </>
+      )}
+    </form>
   );
 }

@@ -164,7 +164,8 @@ describe.each(['dvc-bo', 'dvcqg'] as const)('reuse look-up through the %s target
     // The province's copy is altered on its disk (same length): the bytes no longer hash to what its record states.
     const onDisk = join(srv.dataDir, 'files', earlier.formSha);
     const bytes = readFileSync(onDisk);
-    bytes[bytes.length >> 1] ^= 0x20;
+    const mid = bytes.length >> 1;
+    bytes[mid] = bytes[mid]! ^ 0x20;
     writeFileSync(onDisk, bytes);
     await expect(takeRemoteReuse(st, engine, tk.id, { dossierCode: earlier.code, sha256: earlier.formSha }, 'local')).rejects.toMatchObject({ code: 'HASH_MISMATCH' });
 

@@ -3,6 +3,8 @@ import type { dossierMethods } from '../../../common/api/dossiers';
 import { lookUpReuse, takeRemoteReuse } from '../../dossiers/remoteReuse';
 import { takeReuse } from '../../dossiers/reuse';
 import { exportDay, exportDossier } from '../../export/dossierExport';
+import { exportFolder, exportTargetFor, setExportFolder } from '../../export/exportFolder';
+import { readSyncSettings } from '../../sync/settings';
 import { StationError } from '../../../common/errors';
 import { checkOwnerId } from '../../../common/owner';
 import { appendAudit } from '../../store/audit';
@@ -109,8 +111,19 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       return d;
     },
     'dossiers.export': ({ id, out }, ctx) => {
+      if (out === undefined) {
+        const d = getDossier(store, id);
+        if (!d) throw new StationError('NOT_FOUND', `no dossier ${id}`, { id });
+        return exportDossier(station, id, exportTargetFor(store, d, new Date(), readSyncSettings(store).utcOffsetMinutes), ctx.user?.id ?? null);
+      }
       if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
       return exportDossier(station, id, out, ctx.user?.id ?? null);
+    },
+    'dossiers.exportFolder': () => exportFolder(store),
+    'dossiers.setExportFolder': ({ dir }, ctx) => {
+      const r = setExportFolder(store, dir, ctx.user?.id ?? null);
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'export.folder', details: { dir: r.dir } });
+      return r;
     },
     'dossiers.exportDay': ({ day, out }, ctx) => {
       if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
