@@ -73,7 +73,7 @@ export class DvcBoAdapter implements OneStopAdapter {
     return [rawExchange(`GET ${path}`, await this.authed('GET', path))];
   }
 
-  private path(key: Exclude<keyof DvcBoConfig['paths'], 'download'>, code = ''): string {
+  private path(key: Exclude<keyof DvcBoConfig['paths'], 'download' | 'results'>, code = ''): string {
     return this.cfg.paths[key].replace('{code}', encodeURIComponent(code));
   }
 
@@ -180,6 +180,23 @@ export class DvcBoAdapter implements OneStopAdapter {
         });
       }
     }
+    // Results the station (or the agency) delivered with a status push (spec §4 step 6).
+    const kq = hit.DanhSachGiayToKetQua ?? [];
+    if (!Array.isArray(kq)) throw bad('results that are not an array');
+    for (const kd of kq as unknown[]) {
+      const k = (kd !== null && typeof kd === 'object' ? kd : {}) as Record<string, unknown>;
+      const sha = typeof k.HashTepTin === 'string' ? k.HashTepTin.toLowerCase() : '';
+      if (typeof k.GiayToId !== 'string' || !SHA256.test(sha)) throw bad('a malformed result file');
+      out.push({
+        ref: k.GiayToId,
+        sha256: sha,
+        fileName: typeof k.TenGiayTo === 'string' && k.TenGiayTo !== '' ? k.TenGiayTo : `${sha.slice(0, 12)}.pdf`,
+        typeCode: typeof k.MaThanhPhanHoSo === 'string' ? k.MaThanhPhanHoSo : '',
+        kind: 'result',
+        resultCode: typeof k.MaGiayToKetQua === 'string' && k.MaGiayToKetQua !== '' ? k.MaGiayToKetQua : null,
+        fromNationalStore: false,
+      });
+    }
     return out;
   }
 
@@ -264,7 +281,7 @@ export class DvcBoAdapter implements OneStopAdapter {
   }
 
   async commit(manifest: Manifest): Promise<{ receipt: Receipt; via: 'commit' | 'conflict' }> {
-    if (manifest.resultFor) throw new StationError('UNSUPPORTED', 'result dossiers are not delivered through DVC Bộ yet: export them (sohoa export) and attach by hand');
+    if (manifest.resultFor) return this.commitResults(manifest, manifest.resultFor);
     const codes = this.opts.codes;
     let code = codes.get(manifest.draftId);
     // Look up before create: a create whose reply was lost is found here (the target has no idempotency key).
@@ -286,6 +303,37 @@ export class DvcBoAdapter implements OneStopAdapter {
     const data = (parseReply(reply, path).data ?? {}) as Record<string, unknown>;
     if (data.maHoSo !== code) throw new StationError('SERVER_REPLY_MALFORMED', `create of ${code} answered ${String(data.maHoSo)}`, { path });
     return { receipt: await this.readBack(manifest.draftId, code), via: 'commit' };
+  }
+
+  /**
+   * The digitised results of dossier CODE as the status message of spec §4 step 6: `[{IdHoSo, MaHoSo, TrangThai,
+   * NoiDungXuLy, DanhSachGiayToKetQua[…]}]` — the result list travels only with status 5, 6 or 9, so TrangThai is the
+   * configured `resultStatus` (9 Đã xử lý xong: a signed result exists). Items are shaped as DVCQG's
+   * (TenGiayTo, MaThanhPhanHoSo, GiayToId = the uploaded IdTepTin, MaGiayToKetQua) plus HashTepTin [I]; the list sent is
+   * the target's list with the missing results appended (a status message states the whole list).
+   */
+  private async commitResults(m: Manifest, code: string): Promise<{ receipt: Receipt; via: 'commit' | 'conflict' }> {
+    const tpl = this.cfg.paths.results;
+    if (!tpl) throw new StationError('UNSUPPORTED', 'the target configuration has no paths.results: export the results (sohoa export) and attach them by hand');
+    const hit = await this.search(code);
+    if (!hit) throw new StationError('SERVER_REJECTED', `dossier ${code} is not on the target (yet): its results cannot be attached`, { dossierCode: code, serverMessage: '', correlationId: null });
+    const have = new Set(this.filesOf(hit, code).map((f) => f.sha256));
+    const lim = this.cfg.limits;
+    const missing = m.components
+      .filter((x) => x.kind === 'result')
+      .flatMap((x) =>
+        x.documents.map((d) => ({ TenGiayTo: fit(lim, 'TenGiayTo', d.fileName), MaThanhPhanHoSo: x.typeCode, GiayToId: d.fileId, HashTepTin: d.sha256, MaGiayToKetQua: x.resultCode ?? '' })),
+      )
+      .filter((k) => !have.has(k.HashTepTin));
+    if (missing.length === 0) return { receipt: await this.readBack(m.draftId, code), via: 'conflict' };
+    const idHoSo = hit.idHoSo ?? hit.IdHoSo ?? hit.id;
+    if (typeof idHoSo !== 'string') throw new StationError('SERVER_REPLY_MALFORMED', `look-up of ${code} has no idHoSo`, { path: this.path('lookup', code) });
+    const existing = Array.isArray(hit.DanhSachGiayToKetQua) ? (hit.DanhSachGiayToKetQua as unknown[]) : [];
+    const path = tpl.replace('{code}', encodeURIComponent(code));
+    const body = [{ IdHoSo: idHoSo, MaHoSo: code, TrangThai: this.cfg.resultStatus, NoiDungXuLy: 'Số hóa kết quả giải quyết', DanhSachGiayToKetQua: [...existing, ...missing] }];
+    const reply = await this.authed('POST', path, { json: body });
+    if (reply.status !== 200) throw statusError(reply, path);
+    return { receipt: await this.readBack(m.draftId, code), via: 'commit' };
   }
 
   /** The receipt is what the server lists for the code, never what we sent. */

@@ -242,7 +242,7 @@ export class DvcqgAdapter implements OneStopAdapter {
   }
 
   async commit(manifest: Manifest): Promise<{ receipt: Receipt; via: 'commit' | 'conflict' }> {
-    if (manifest.resultFor) throw new StationError('UNSUPPORTED', 'result dossiers are not delivered through DVCQG yet: export them (sohoa export) and attach by hand');
+    if (manifest.resultFor) return this.commitResults(manifest, manifest.resultFor);
     const code = this.codeFor(manifest);
     // TraCuuHoSo first (OpenCPS does): known ⇒ update, else create. No idempotency key exists.
     const known = await this.lookup(manifest.draftId, code);
@@ -263,6 +263,31 @@ export class DvcqgAdapter implements OneStopAdapter {
     const receipt = await this.lookup(manifest.draftId, code);
     if (!receipt) throw new StationError('SERVER_ERROR', `${service} accepted ${code} but ${this.cfg.services.lookup} does not find it yet`, { code });
     return { receipt, via };
+  }
+
+  /**
+   * The digitised results of dossier CODE (spec §1 DanhSachGiayToKetQua: TenGiayTo, MaThanhPhanHoSo, GiayToId, URL,
+   * MaGiayToKetQua): TraCuuHoSo, then DongBoHoSoMC isUpdating "True" with the record as the target holds it and the
+   * results it lacks appended. The record's TrangThaiHoSo is left as the target has it: the one-stop system, not the
+   * station, moves a dossier through its states [I]. Results the target already lists (a lost reply) are not resent.
+   */
+  private async commitResults(m: Manifest, code: string): Promise<{ receipt: Receipt; via: 'commit' | 'conflict' }> {
+    const service = this.cfg.services.sync;
+    const hit = await this.traCuu(code);
+    if (!hit) {
+      throw new StationError('SERVER_REJECTED', `dossier ${code} is not on the target (yet): its results cannot be attached`, { dossierCode: code, serverMessage: '', correlationId: null });
+    }
+    const have = new Set(this.filesOf(hit).map((f) => f.sha256));
+    const hf = this.cfg.hashField;
+    const wanted = dvcqgHoSo(this.cfg, m, code).DanhSachGiayToKetQua as Record<string, unknown>[];
+    const missing = wanted.filter((k) => !have.has(String(k[hf])));
+    if (missing.length === 0) return { receipt: (await this.lookup(m.draftId, code))!, via: 'conflict' };
+    const existing = Array.isArray(hit.DanhSachGiayToKetQua) ? (hit.DanhSachGiayToKetQua as unknown[]) : [];
+    const r = await this.call(this.cfg.paths.integration, { service, isUpdating: 'True', data: [{ ...hit, DanhSachGiayToKetQua: [...existing, ...missing] }] });
+    if (!this.isCode(r.errorCode, 'success')) throw this.failure(r, service);
+    const receipt = await this.lookup(m.draftId, code);
+    if (!receipt) throw new StationError('SERVER_ERROR', `${service} accepted the results of ${code} but ${this.cfg.services.lookup} does not find it`, { code });
+    return { receipt, via: 'commit' };
   }
 }
 

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { completeDossier, createResultDossier } from '../../../electron/core/dossiers/service';
+import { Station } from '../../../electron/core/station/station';
+import { getDossier } from '../../../electron/core/store/dossiers';
+import { updateComponent } from '../../../electron/core/store/dossierEdits';
+import type { OneStopServer } from '../../onestop-server/server';
+import { targetDossier } from '../../onestop-server/targetStore';
+import { tempDir } from '../../helpers/tmp';
+import { addBatch, addSignedDocument, configureTarget, drain, rng, smallPdf, startTargetServer, syncEngineFor } from './fixtures';
+
+// Result dossiers on the provincial targets: DVCQG DongBoHoSoMC (isUpdating "True", DanhSachGiayToKetQua with the URL
+// the target fetches and hash-checks) and DVC Bộ's status message (TrangThai 9 + DanhSachGiayToKetQua), against the
+// reference server in each mode.
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function station(): Station {
+  const st = Station.open({ dataDir: tempDir('station-'), holder: 'test' });
+  cleanups.push(() => st.close());
+  return st;
+}
+
+async function server(mode: 'dvc-bo' | 'dvcqg'): Promise<OneStopServer> {
+  const srv = await startTargetServer(mode);
+  cleanups.push(() => srv.close());
+  return srv;
+}
+
+/** A result dossier for RESULTFOR with one signed birth certificate (KS-KQ) carrying MaGiayToKetQua CODE. */
+async function resultDossier(st: Station, resultFor: string, ownerId: string, label: string) {
+  const d = createResultDossier(st.store, { stationId: st.row.id, procedureCode: '1.001193', resultFor, ownerId, ownerName: 'Nguyễn Văn A', createdBy: 'local' });
+  const kq = d.components.find((c) => c.typeCode === 'KS-KQ')!;
+  updateComponent(st.store, kq.id, { resultCode: `KQ.${label}` }, new Date().toISOString());
+  const doc = addSignedDocument(st, kq.id, await smallPdf(`giay khai sinh ${label}`), `giay-khai-sinh-${label}.pdf`);
+  completeDossier(st.store, d.id, true, 'local');
+  return { id: d.id, sha256: doc.sha256, resultCode: `KQ.${label}` };
+}
+
+describe.each(['dvc-bo', 'dvcqg'] as const)('result dossiers on the %s target', (mode) => {
+  it('attaches the signed results to the intake dossier once, even when the reply is lost, with MaGiayToKetQua and the hash', async () => {
+    const srv = await server(mode);
+    const st = station();
+    configureTarget(st, srv);
+    const intake = await addBatch(st, rng(4), 2, 'kq');
+    await drain(st);
+    const code = getDossier(st.store, intake.dossierId)!.serverCode!;
+    const owner = getDossier(st.store, intake.dossierId)!.ownerId;
+
+    const result = await resultDossier(st, code, owner, '001');
+    // The target applies the results, the reply never arrives: the retry must find them, not add them twice.
+    srv.queueFault('commit-lost');
+    await drain(st);
+    expect(srv.stats().faults['commit-lost']).toBe(1);
+    expect(getDossier(st.store, result.id)!.state).toBe('synced');
+    // The MaHoSo stays bound to the intake dossier.
+    expect(getDossier(st.store, intake.dossierId)!.serverCode).toBe(code);
+
+    const onServer = targetDossier(srv.db, code)!;
+    const kq = onServer.body.DanhSachGiayToKetQua as Record<string, unknown>[];
+    expect(kq).toHaveLength(1);
+    expect(kq[0]).toMatchObject({ MaThanhPhanHoSo: 'KS-KQ', MaGiayToKetQua: result.resultCode, HashTepTin: result.sha256 });
+    // The intake documents are still there, and the result file is held once (dvcqg: fetched from its URL and checked).
+    expect(onServer.files.map((f) => f.sha256).sort()).toEqual([...intake.hashes, result.sha256].sort());
+    if (mode === 'dvc-bo') expect(onServer.body.TrangThai).toBe(9);
+    else expect(kq[0]!.DuongDanTepTinKetQua).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/tep\/[0-9a-f]{64}\.pdf$/);
+
+    // A second result later: appended, the first kept.
+    const second = await resultDossier(st, code, owner, '002');
+    await drain(st);
+    expect(getDossier(st.store, second.id)!.state).toBe('synced');
+    const after = targetDossier(srv.db, code)!.body.DanhSachGiayToKetQua as Record<string, unknown>[];
+    expect(after.map((k) => k.HashTepTin)).toEqual([result.sha256, second.sha256]);
+  });
+
+  it('keeps a result dossier queued with SERVER_REJECTED while its intake dossier is not on the target', async () => {
+    const srv = await server(mode);
+    const st = station();
+    configureTarget(st, srv);
+    const r = await resultDossier(st, 'H15.50-261203-9999', '001085123456', 'mo-coi');
+    const engine = syncEngineFor(st);
+    await engine.syncNow();
+    expect(getDossier(st.store, r.id)!.state).toBe('queued');
+    expect(engine.status().lastErrorCode).toBe('SERVER_REJECTED');
+    expect(targetDossier(srv.db, 'H15.50-261203-9999')).toBeUndefined();
+  });
+});
