@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { lookUpReuse, takeRemoteReuse } from '../../../electron/core/dossiers/remoteReuse';
 import { completeDossier, createResultDossier } from '../../../electron/core/dossiers/service';
 import { Station } from '../../../electron/core/station/station';
 import { getDossier } from '../../../electron/core/store/dossiers';
@@ -73,6 +74,32 @@ describe.each(['dvc-bo', 'dvcqg'] as const)('result dossiers on the %s target', 
     expect(getDossier(st.store, second.id)!.state).toBe('synced');
     const after = targetDossier(srv.db, code)!.body.DanhSachGiayToKetQua as Record<string, unknown>[];
     expect(after.map((k) => k.HashTepTin)).toEqual([result.sha256, second.sha256]);
+  });
+
+  it('offers a delivered result for reuse through the target, with MaKetQuaThayThe and DuocLayTuKhoDMQG as the target says', async () => {
+    const srv = await server(mode);
+    const st = station();
+    configureTarget(st, srv);
+    const intake = await addBatch(st, rng(6), 2, 'tai-su-dung');
+    await drain(st);
+    const code = getDossier(st.store, intake.dossierId)!.serverCode!;
+    const owner = getDossier(st.store, intake.dossierId)!.ownerId;
+    const result = await resultDossier(st, code, owner, '777');
+    await drain(st);
+
+    // Another station, the same citizen: the clerk reads the MaHoSo from the citizen's receipt.
+    const other = station();
+    configureTarget(other, srv);
+    const again = createResultDossier(other.store, { stationId: other.row.id, procedureCode: '1.001193', resultFor: code, ownerId: owner, ownerName: 'Nguyễn Văn A', createdBy: 'local' });
+    const kq = again.components.find((c) => c.typeCode === 'KS-KQ')!;
+    const found = await lookUpReuse(other, syncEngineFor(other), kq.id, { dossierCodes: [code] });
+    expect(found.remote.status).toBe('ok');
+    // DVCQG holds the result under its MaGiayToKetQua, i.e. in the citizen's store; the provincial system does not say so.
+    expect(found.candidates).toEqual([
+      expect.objectContaining({ source: 'remote', kind: 'result', sha256: result.sha256, resultCode: result.resultCode, fromNationalStore: mode === 'dvcqg' }),
+    ]);
+    const taken = await takeRemoteReuse(other, syncEngineFor(other), kq.id, { dossierCode: code, sha256: result.sha256 }, 'local');
+    expect(taken.components.find((c) => c.id === kq.id)).toMatchObject({ reuse: 'reused_replaced', replacedResultCode: result.resultCode, fromNationalStore: mode === 'dvcqg' });
   });
 
   it('keeps a result dossier queued with SERVER_REJECTED while its intake dossier is not on the target', async () => {
