@@ -61,6 +61,24 @@ export function Settings() {
   );
 }
 
+/** A settings form only an admin may submit (the service refuses other roles anyway): its heading carries the badge. */
+function AdminForm({ title, onSubmit, testId, children }: { title: string; onSubmit(): void; testId?: string; children: React.ReactNode }) {
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+      data-testid={testId}
+    >
+      <h3>
+        {title} <AdminBadge />
+      </h3>
+      {children}
+    </form>
+  );
+}
+
 function AdminBadge() {
   const { t } = useI18n();
   return <span className="badge">{t('settings.adminBadge')}</span>;
@@ -292,15 +310,7 @@ function Server() {
           <dd>{s.online === null ? '–' : s.online ? t('common.yes') : t('common.no')}</dd>
         </dl>
       )}
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        <h3>
-          {t('settings.connection')} <AdminBadge />
-        </h3>
+      <AdminForm title={t('settings.connection')} onSubmit={() => void save()}>
         <label className="field">
           <span>{t('settings.serverUrl')}</span>
           <input type="url" value={server} onChange={(e) => setServer(e.target.value)} placeholder={t('settings.serverUrlPlaceholder')} />
@@ -317,16 +327,8 @@ function Server() {
             {t('settings.save')}
           </button>
         </div>
-      </form>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void enrol();
-        }}
-      >
-        <h3>
-          {t('settings.enrol')} <AdminBadge />
-        </h3>
+      </AdminForm>
+      <AdminForm title={t('settings.enrol')} onSubmit={() => void enrol()}>
         <label className="field">
           <span>{t('settings.enrolCode')}</span>
           <input value={code} autoComplete="off" onChange={(e) => setCode(e.target.value)} />
@@ -337,7 +339,7 @@ function Server() {
             {t('settings.enrolButton')}
           </button>
         </div>
-      </form>
+      </AdminForm>
       <Saved ok={saved} error={error} />
     </>
   );
@@ -371,15 +373,7 @@ function Storage() {
         <dt>{t('settings.version')}</dt>
         <dd>{info.data?.version}</dd>
       </dl>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        <h3>
-          {t('settings.retention')} <AdminBadge />
-        </h3>
+      <AdminForm title={t('settings.retention')} onSubmit={() => void save()}>
         <label className="field">
           <span>{t('settings.retentionDays')}</span>
           <input type="number" min={0} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
@@ -391,7 +385,7 @@ function Storage() {
             {t('settings.save')}
           </button>
         </div>
-      </form>
+      </AdminForm>
       <ExportFolder />
     </>
   );
@@ -418,16 +412,7 @@ function ExportFolder() {
     } else setError(r.error);
   };
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-      data-testid="export-folder-form"
-    >
-      <h3>
-        {t('settings.exportFolder')} <AdminBadge />
-      </h3>
+    <AdminForm title={t('settings.exportFolder')} onSubmit={() => void save()} testId="export-folder-form">
       <p>
         <span className="mono" data-testid="export-folder" data-default={folder.data?.isDefault ? 'true' : 'false'}>
           {folder.data?.dir}
@@ -449,6 +434,6 @@ function ExportFolder() {
           </div>
         </>
       )}
-    </form>
+    </AdminForm>
   );
 }

@@ -51,6 +51,21 @@ export function addSignedDocument(station: Station, componentId: string, bytes: 
   return { id, sha256: put.sha256 };
 }
 
+/** An open khai sinh (1.001193) intake dossier of the citizen OWNERID, as the counter starts one. */
+export function khaiSinh(st: Station, ownerId: string, summary: string) {
+  return createDossier(st.store, {
+    stationId: st.row.id,
+    procedure: getProcedure(st.store, '1.001193')!,
+    purpose: 'intake',
+    ownerIdType: 'cccd',
+    ownerId,
+    ownerName: 'Trần Văn C',
+    ownerKind: 'citizen',
+    summary,
+    createdBy: 'local',
+  });
+}
+
 export interface Batch {
   dossierId: string;
   hashes: string[];

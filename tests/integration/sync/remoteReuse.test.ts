@@ -4,14 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { lookUpReuse, takeRemoteReuse } from '../../../electron/core/dossiers/remoteReuse';
 import { completeDossier } from '../../../electron/core/dossiers/service';
 import { Station } from '../../../electron/core/station/station';
-import { createDossier, getDossier } from '../../../electron/core/store/dossiers';
+import { getDossier } from '../../../electron/core/store/dossiers';
 import { updateComponent } from '../../../electron/core/store/dossierEdits';
-import { getProcedure } from '../../../electron/core/store/procedures';
 import { purgeExpired } from '../../../electron/core/sync/retention';
 import type { OneStopServer } from '../../onestop-server/server';
 import { targetDossier } from '../../onestop-server/targetStore';
 import { tempDir } from '../../helpers/tmp';
-import { addSignedDocument, configureTarget, drain, smallPdf, startTargetServer, syncEngineFor } from './fixtures';
+import { addSignedDocument, configureTarget, drain, khaiSinh, smallPdf, startTargetServer, syncEngineFor } from './fixtures';
 
 // Reuse look-up THROUGH THE TARGET (docs/sync.md, Reuse): DVCQG TraCuuHoSo and the iGate search by code, against the
 // reference server in each mode, merged with the local look-up by CCCD.
@@ -28,20 +27,6 @@ function station(): Station {
   const st = Station.open({ dataDir: tempDir('station-'), holder: 'test' });
   cleanups.push(() => st.close());
   return st;
-}
-
-function khaiSinh(st: Station, ownerId: string, summary: string) {
-  return createDossier(st.store, {
-    stationId: st.row.id,
-    procedure: getProcedure(st.store, '1.001193')!,
-    purpose: 'intake',
-    ownerIdType: 'cccd',
-    ownerId,
-    ownerName: 'Trần Văn C',
-    ownerKind: 'citizen',
-    summary,
-    createdBy: 'local',
-  });
 }
 
 const comp = (d: { components: { id: string; typeCode: string }[] }, code: string) => d.components.find((c) => c.typeCode === code)!;

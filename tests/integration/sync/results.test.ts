@@ -40,15 +40,20 @@ async function resultDossier(st: Station, resultFor: string, ownerId: string, la
   return { id: d.id, sha256: doc.sha256, resultCode: `KQ.${label}` };
 }
 
+/** An intake dossier with two signed documents, delivered to SRV: its MaHoSo and owner. */
+async function deliveredIntake(st: Station, srv: OneStopServer, seed: number) {
+  configureTarget(st, srv);
+  const intake = await addBatch(st, rng(seed), 2, `kq${seed}`);
+  await drain(st);
+  const d = getDossier(st.store, intake.dossierId)!;
+  return { intake, code: d.serverCode!, owner: d.ownerId };
+}
+
 describe.each(['dvc-bo', 'dvcqg'] as const)('result dossiers on the %s target', (mode) => {
   it('attaches the signed results to the intake dossier once, even when the reply is lost, with MaGiayToKetQua and the hash', async () => {
     const srv = await server(mode);
     const st = station();
-    configureTarget(st, srv);
-    const intake = await addBatch(st, rng(4), 2, 'kq');
-    await drain(st);
-    const code = getDossier(st.store, intake.dossierId)!.serverCode!;
-    const owner = getDossier(st.store, intake.dossierId)!.ownerId;
+    const { intake, code, owner } = await deliveredIntake(st, srv, 4);
 
     const result = await resultDossier(st, code, owner, '001');
     // The target applies the results, the reply never arrives: the retry must find them, not add them twice.
@@ -79,11 +84,7 @@ describe.each(['dvc-bo', 'dvcqg'] as const)('result dossiers on the %s target', 
   it('offers a delivered result for reuse through the target, with MaKetQuaThayThe and DuocLayTuKhoDMQG as the target says', async () => {
     const srv = await server(mode);
     const st = station();
-    configureTarget(st, srv);
-    const intake = await addBatch(st, rng(6), 2, 'tai-su-dung');
-    await drain(st);
-    const code = getDossier(st.store, intake.dossierId)!.serverCode!;
-    const owner = getDossier(st.store, intake.dossierId)!.ownerId;
+    const { code, owner } = await deliveredIntake(st, srv, 6);
     const result = await resultDossier(st, code, owner, '777');
     await drain(st);
 
