@@ -15,6 +15,12 @@ const coreUpward = upward(['renderer', 'main', 'preload', 'cli']);
 // SQL only in electron/core/store (house style: one data layer): no driver, no sql template elsewhere.
 const sqlBan = ['better-sqlite3', 'better-sqlite3-multiple-ciphers'].map((name) => ({ name, message: 'SQL lives in electron/core/store only: call its typed functions.' }));
 const stationBan = { group: ['**/station/**'], message: 'store/ and pdf/ must not import station/ (it builds on them)' };
+// imaging/ is the bottom of the service: pixels in, pixels and facts out. What it needs from policy (the compression
+// profiles, the capture rule) lives in common; pdf/ and the rest of the service build on it, never the reverse.
+const imagingBan = {
+  group: ['pdf', 'store', 'station', 'capture', 'importing', 'signing', 'sync', 'service', 'dossiers', 'bridge'].flatMap((d) => [`**/core/${d}`, `**/core/${d}/**`, `../${d}`, `../${d}/**`]),
+  message: 'imaging/ sits below pdf/ and the station: move what it needs down into electron/common or imaging/',
+};
 const sqlPatterns = [{ group: ['**/store/sql', '**/store/sql.ts'], message: 'SQL lives in electron/core/store only: call its typed functions.' }];
 
 export default tseslint.config(
@@ -69,6 +75,12 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [electronBan], patterns: [...coreUpward, stationBan] }],
     },
   },
+  {
+    files: ['electron/core/imaging/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronBan, ...sqlBan], patterns: [...coreUpward, ...sqlPatterns, imagingBan] }],
+    },
+  },
   // (assembleComponent.ts is the capture→PDF use case over an open station, not part of the writer.)
   {
     files: ['electron/core/pdf/**/*.ts'],
@@ -89,6 +101,23 @@ export default tseslint.config(
     ignores: ['electron/cli/**'],
     rules: { 'no-console': 'error' },
   },
+  // One process runner (native-bridge/process: watchdog, process-tree kill, allow-listed child environment):
+  // nothing else starts programs itself. (A separate rule name, so the layer rules above keep their own lists.)
+  {
+    files: ['electron/**/*.ts', 'native-bridge/**/*.ts'],
+    ignores: ['native-bridge/process/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['child_process', 'node:child_process'].map((name) => ({
+            name,
+            message: 'start programs through native-bridge/process/run.ts (runProcess, spawnChild, spawnInteractive, runProcessSync): watchdog, tree kill, allow-listed environment',
+          })),
+        },
+      ],
+    },
+  },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     ignores: ['renderer/vite.config.ts'],
@@ -103,6 +132,17 @@ export default tseslint.config(
           ],
           patterns: upward(['core', 'main', 'preload', 'cli', 'native-bridge']),
         },
+      ],
+    },
+  },
+  {
+    // Shortcuts go through useKeydown: a listener re-registered per render can run a stale closure.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    ignores: ['renderer/src/lib/useKeydown.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='addEventListener'][arguments.0.value=/^key(down|up)$/]", message: 'use useKeydown (renderer/src/lib/useKeydown.ts) for keyboard shortcuts.' },
       ],
     },
   },

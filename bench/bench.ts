@@ -7,7 +7,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
-import { PROFILE_IDS, DEFAULT_PROFILE } from '../electron/core/pdf/profiles';
+import { PROFILE_IDS, DEFAULT_PROFILE } from '../electron/common/compressionProfiles';
 import { readPnm, ensurePageSet, GENERATOR_VERSION, type FixturePage } from '../tests/fixtures/pages/generate';
 import { renderPdf, renderSource, scoreImages, type OcrScore } from './lib/ocr';
 import { assembleRun, type AssembleRun } from './lib/pipeline';

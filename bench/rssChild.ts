@@ -4,7 +4,7 @@
  * node bin/run-ts.mjs bench/rssChild.ts PAGES DPI PROFILE OUT.pdf
  */
 import { readFileSync, rmSync } from 'node:fs';
-import type { ProfileId } from '../electron/core/pdf/profiles';
+import type { ProfileId } from '../electron/common/compressionProfiles';
 import { ensurePageSet } from '../tests/fixtures/pages/generate';
 import { assembleRun } from './lib/pipeline';
 

@@ -20,7 +20,7 @@ import { grayCopy } from '../electron/core/imaging/gray';
 import { detectOrientation } from '../electron/core/imaging/orientation';
 import { assemblePdf, type PageSource } from '../electron/core/pdf/assemble';
 import { encodePage } from '../electron/core/pdf/encode';
-import { PROFILE_IDS, type ProfileId } from '../electron/core/pdf/profiles';
+import { PROFILE_IDS, type ProfileId } from '../electron/common/compressionProfiles';
 import { PdfAWriter } from '../electron/core/pdf/writer';
 import { ensurePageSet, type FixturePage } from '../tests/fixtures/pages/generate';
 

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { StationError } from '../electron/common/errors';
+import { FILE_MEDIA_TYPES, isPnm } from '../electron/common/fileType';
 
 /**
  * The station's one PNM reader: what SANE's scanimage writes (P4 bitonal, P5 grey, P6 colour). The driver
@@ -17,12 +18,7 @@ export interface PnmHeader {
   expectedBytes: number;
 }
 
-export const PNM_MEDIA_TYPE = 'image/x-portable-anymap';
-
-/** True when the bytes start like a binary PNM (P4 bitmap, P5 graymap, P6 pixmap). */
-export function isPnm(buf: Uint8Array): boolean {
-  return buf.length >= 2 && buf[0] === 0x50 && (buf[1] === 0x34 || buf[1] === 0x35 || buf[1] === 0x36);
-}
+export const PNM_MEDIA_TYPE = FILE_MEDIA_TYPES.pnm;
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c;
 

@@ -5,13 +5,14 @@
  * comparison. The bitonal pages are the generated pages thresholded at paper − 60 (no real bitonal scans
  * are available on this machine: bench/README.md).
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { decodeImage } from '../../electron/core/imaging/decode';
 import { g4Stream, thresholdToPaper } from '../../electron/core/pdf/encode';
 import { readPnm, type FixturePage } from '../../tests/fixtures/pages/generate';
 import { renderPdf, scoreImages } from '../lib/ocr';
+import { crossCheckStreams } from '../lib/jbig2Check';
 import { assembleRun } from '../lib/pipeline';
 import { ensureBenchPackages, run, which } from '../lib/tools';
 import { target, type BenchEntry } from '../lib/types';
@@ -22,46 +23,6 @@ function toP4(bw: Buffer, width: number, height: number): Buffer {
   const data = Buffer.alloc(rowBytes * height);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (bw[y * width + x]! < 128) data[y * rowBytes + (x >> 3)]! |= 0x80 >> (x & 7);
   return Buffer.concat([Buffer.from(`P4\n${width} ${height}\n`, 'latin1'), data]);
-}
-
-/** 1 = black, one byte per pixel, from a 1-bit PBM (jbig2dec) or a gray PNG (poppler's decode). */
-async function pixelsOf(file: string): Promise<{ width: number; height: number; px: Uint8Array }> {
-  const buf = readFileSync(file);
-  if (buf.toString('latin1', 0, 2) === 'P4') {
-    const m = /^P4\s+(\d+)\s+(\d+)\s/.exec(buf.toString('latin1', 0, 40))!;
-    const [width, height] = [Number(m[1]), Number(m[2])];
-    const data = buf.subarray(m[0].length);
-    const rowBytes = Math.ceil(width / 8);
-    const px = new Uint8Array(width * height);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) px[y * width + x] = (data[y * rowBytes + (x >> 3)]! >> (7 - (x & 7))) & 1;
-    return { width, height, px };
-  }
-  const { data, info } = await sharp(buf).greyscale().raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, px: Uint8Array.from(data, (v) => (v < 128 ? 1 : 0)) };
-}
-
-/** Every JBIG2 stream of `pdf` (pdfimages -all) decoded by jbig2dec and by poppler (pdfimages -png), compared. */
-async function crossCheckStreams(pdf: string, dir: string): Promise<{ total: number; identical: number; failures: string[] }> {
-  mkdirSync(dir, { recursive: true });
-  await run('pdfimages', ['-all', pdf, join(dir, 'raw')]);
-  await run('pdfimages', ['-png', pdf, join(dir, 'poppler')]);
-  const raws = readdirSync(dir).filter((f) => f.startsWith('raw-') && f.endsWith('.jb2e')).sort();
-  let identical = 0;
-  const failures: string[] = [];
-  for (const f of raws) {
-    const k = f.slice(4, -5);
-    const pbm = join(dir, `jbig2dec-${k}.pbm`);
-    const d = await run('jbig2dec', ['--embedded', '-q', '-t', 'pbm', '-o', pbm, join(dir, f)]);
-    if (d.code !== 0) {
-      failures.push(`${f}: jbig2dec exit ${d.code}`);
-      continue;
-    }
-    const a = await pixelsOf(pbm);
-    const b = await pixelsOf(join(dir, `poppler-${k}.png`));
-    if (a.width === b.width && a.height === b.height && Buffer.from(a.px).equals(Buffer.from(b.px))) identical++;
-    else failures.push(`${f}: jbig2dec and poppler differ`);
-  }
-  return { total: raws.length, identical, failures };
 }
 
 const entry: BenchEntry = {

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { decodeImage } from '../../electron/core/imaging/decode';
 import { assemblePdf, type PageSource } from '../../electron/core/pdf/assemble';
-import type { ProfileId } from '../../electron/core/pdf/profiles';
+import type { ProfileId } from '../../electron/common/compressionProfiles';
 import type { FixturePage } from '../../tests/fixtures/pages/generate';
 
 /** A cached fixture page as the assembler sees a captured page: PNM bytes read and decoded on demand. */

@@ -24,7 +24,8 @@ export async function withClient<T>(dataDir: string, fn: (client: StationClient,
   }
   let services: StationServices;
   try {
-    services = openStationServices({ dataDir, holder: 'cli', lazyHandlers: true });
+    // A one-shot command checks the audit rows since the last verified checkpoint (the service checks them all).
+    services = openStationServices({ dataDir, holder: 'cli', lazyHandlers: true, auditCheck: 'checkpoint' });
   } catch (err) {
     if (err instanceof StationError && err.code === 'DATA_DIR_LOCKED' && !info) {
       throw new StationError('DATA_DIR_LOCKED', 'another station process holds the data directory and publishes no bridge', { dataDir });

@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { compressionProfileSchema } from './compressionProfiles';
 import { sha256Hex, ulidSchema } from './schemas';
 
-/** Compression profiles of the PDF/A assembly (details in electron/core/pdf/profiles.ts and docs/pdf.md). */
-export const compressionProfileSchema = z.enum(['color-auto', 'color', 'color-hq', 'mrc', 'gray', 'bitonal']);
-export type CompressionProfileId = z.infer<typeof compressionProfileSchema>;
 
 export const pdfaLevelSchema = z.enum(['1b', '2b']);
 

@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { sha256Hex, ulidSchema } from './schemas';
+import type { FileType } from './fileType';
 
 /** What `documents.import` answers: the stored document and what had to be done to the file. */
 export const importKindSchema = z.enum(['pdf', 'jpeg', 'png', 'tiff']);
+export type ImportKind = z.infer<typeof importKindSchema>;
+
+/** The sniffed types a citizen's file may be imported as (a raw PNM is a scanner's spool format, not a document). */
+export function importKindOf(type: FileType | undefined): ImportKind | undefined {
+  const parsed = importKindSchema.safeParse(type);
+  return parsed.success ? parsed.data : undefined;
+}
 
 export const importedDocumentSchema = z.object({
   documentId: ulidSchema,

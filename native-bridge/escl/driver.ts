@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp, { type OutputInfo } from 'sharp';
+import type { OutputInfo } from 'sharp';
 import type { Capabilities, ScanProfile } from '../../electron/common/capture';
 import { StationError, type ErrorCode } from '../../electron/common/errors';
 import type { Device } from '../../electron/common/schemas';
@@ -401,6 +401,8 @@ class EsclScanRun extends DriverScanRun {
 
   /** Decodes one document (JPEG/PNG) and writes it to the spool as PNM, durable before the page event. */
   private async spool(body: Buffer, seq: number): Promise<SpooledPage> {
+    // sharp (libvips) loads at the first page, not with the driver registry every station start builds.
+    const { default: sharp } = await import('sharp');
     let decoded: { data: Buffer; info: OutputInfo };
     try {
       decoded = await sharp(body, { failOn: 'truncated' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });

@@ -1,10 +1,12 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { StationError } from '../../electron/common/errors';
 import { childEnv } from './childEnv';
 import { hostPlatform, killTree, ownGroup, type ProcessPlatform } from './killTree';
 
 export type Child = ChildProcessByStdio<null, Readable, Readable>;
+/** A child that reads a request (and later a `cancel`) on stdin: the Windows scan helpers. */
+export type InteractiveChild = ChildProcessByStdio<Writable, Readable, Readable>;
 
 export interface SpawnOptions {
   /** Variables set on purpose on top of the allow-listed environment (see childEnv). */
@@ -33,15 +35,23 @@ export function withMemoryLimit(cmd: string, args: string[], opts: Pick<SpawnOpt
  * bad arguments; a missing program arrives as the child's 'error' event (ENOENT).
  */
 export function spawnChild(cmd: string, args: string[], opts: SpawnOptions = {}): Child {
-  const os = opts.os ?? hostPlatform;
   const [program, argv] = withMemoryLimit(cmd, args, opts);
-  return spawn(program, argv, {
+  return spawn(program, argv, { ...groupedOptions(opts), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** As spawnChild, with stdin piped for a program that is talked to while it runs (the Windows scan helpers). */
+export function spawnInteractive(cmd: string, args: string[], opts: Omit<SpawnOptions, 'memoryLimitBytes'> = {}): InteractiveChild {
+  return spawn(cmd, args, { ...groupedOptions(opts), stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** What every started program gets: the allow-listed environment, its own process group (POSIX), no console window. */
+function groupedOptions(opts: SpawnOptions): { env: NodeJS.ProcessEnv; detached: boolean; windowsHide: true; cwd?: string } {
+  return {
     env: childEnv(opts.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: ownGroup(os.platform),
+    detached: ownGroup((opts.os ?? hostPlatform).platform),
     windowsHide: true,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-  });
+  };
 }
 
 export interface RunOptions extends SpawnOptions {
@@ -124,4 +134,41 @@ export function runProcess(cmd: string, args: string[], opts: RunOptions): Promi
       resolve({ code, signal, stdout, stderr, output, timedOut });
     });
   });
+}
+
+export interface RunSyncOptions extends Omit<SpawnOptions, 'memoryLimitBytes'> {
+  /** Watchdog: past this the child is killed and `timedOut` set. */
+  timeoutMs: number;
+  /** Written to the child's stdin, which is then closed (a secret is never put on the command line). */
+  input?: string;
+}
+
+export interface RunSyncResult extends Omit<RunResult, 'output'> {
+  /** Why the program did not run or was stopped (ENOENT when it is not installed, ETIMEDOUT). */
+  error?: NodeJS.ErrnoException;
+}
+
+/**
+ * Runs a short program synchronously, for the few callers that cannot wait on a promise (the key sealed by
+ * Windows DPAPI is read while the station opens; the doctor's version probes). Same allow-listed
+ * environment as every child; no process group (it cannot outlive the call: the timeout kills it).
+ */
+export function runProcessSync(cmd: string, args: string[], opts: RunSyncOptions): RunSyncResult {
+  const r = spawnSync(cmd, args, {
+    env: childEnv(opts.env),
+    encoding: 'utf8',
+    timeout: opts.timeoutMs,
+    windowsHide: true,
+    ...(opts.input !== undefined ? { input: opts.input } : { stdio: ['ignore', 'pipe', 'pipe'] }),
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+  });
+  const error = r.error as NodeJS.ErrnoException | undefined;
+  return {
+    code: r.status,
+    signal: r.signal,
+    stdout: r.stdout ?? '',
+    stderr: r.stderr ?? '',
+    timedOut: error?.code === 'ETIMEDOUT',
+    ...(error ? { error } : {}),
+  };
 }

@@ -371,70 +371,87 @@ class SaneScanRun extends DriverScanRun {
         harvest();
         rmSync(`${fileOf(seq)}.part`, { force: true });
         const stray = existsSync(fileOf(seq)) && (count === null || done < count) ? fileOf(seq) : null;
-        if (spawnError) {
-          out({ fault: { code: 'TOOL_MISSING', message: `cannot run scanimage: ${spawnError.message}`, seq, continuable: false } });
-          return;
-        }
-        if (bad) {
-          out({ fault: bad });
-          return;
-        }
-        if (hung) {
-          if (stray) rejectFile(stray);
-          if (done > 0 && count !== null && done >= count) {
-            // Every sheet had been delivered whole; the driver only stuck on its way out.
-            this.events.emit({ type: 'warning', code: 'SCANNER_HANG', message: `scanimage stuck after sheet ${seq - 1}; stopped` });
-            out({ complete: true });
-            return;
-          }
-          out({ fault: { code: 'SCANNER_HANG', message: `the scanner was silent for ${watchdogMs} ms; the driver was stopped`, seq, continuable: true } });
-          return;
-        }
-        if (this.cancelled) {
-          if (stray) rejectFile(stray);
-          out({ cancelled: true });
-          return;
-        }
-        if (signal !== null) {
-          if (stray) rejectFile(stray);
-          out({ fault: { code: 'IMAGE_CORRUPT', message: `the driver stopped mid-image (${signal}); the sheet was not kept`, seq, continuable: true, details: { signal } } });
-          return;
-        }
-        const reported = faultStatusOf(stderr);
-        if (code === 0 && reported === null) {
-          // scanimage --batch on an empty feeder exits 0 and writes nothing: short of the count = feeder empty.
-          if (count !== null && done >= count) out({ complete: true });
-          else out({ empty: true });
-          return;
-        }
-        if (stray) rejectFile(stray);
-        const sane = lastScanimageMessage(stderr);
-        if (code === 7) {
-          out({ empty: true });
-          return;
-        }
-        if (isOpenFailure(stderr)) {
-          if (/busy/i.test(sane)) {
-            out({ fault: { code: 'DEVICE_BUSY', message: `device busy: ${sane}`, seq, continuable: true } });
-            return;
-          }
-          void this.driver.deviceListed(this.deviceId).then((listed) => {
-            const code2 = listed ? 'SCANNER_FAILED' : this.opts.midBatch || seq > this.opts.firstSeq ? 'DEVICE_VANISHED' : 'DEVICE_NOT_FOUND';
-            out({ fault: { code: code2, message: `cannot open ${this.deviceId}: ${sane}`, seq, continuable: true, details: { sane } } });
-          });
-          return;
-        }
-        if (/setting of option .* failed/.test(stderr)) {
-          out({ fault: { code: 'INVALID_PROFILE', message: `the device refused a setting: ${sane}`, seq, continuable: false, details: { sane } } });
-          return;
-        }
-        // A fault the scanner reported wins over the exit code (which may be 0 after scanimage's SIGPIPE abort).
-        const mapped = faultForExit(reported ?? code ?? -1);
-        const saneRead = /sane_read: [^\r\n]+/.exec(stderr)?.[0];
-        out({ fault: { code: mapped.code, message: saneRead ?? (sane || `scanimage exited ${code}`), seq, continuable: mapped.continuable, details: { exit: code, sane, status: reported } } });
+        void this.loadEnded({ code, signal, stderr, spawnError, bad, hung, seq, done, count, stray }).then(out);
       });
     });
   }
+
+  /**
+   * What the end of a scanimage run means, decided in order: it never started, a torn sheet, the watchdog
+   * stopped it, the clerk cancelled, a signal ended it mid-image, or else its exit status and stderr.
+   */
+  private async loadEnded(end: LoadEnd): Promise<Omit<LoadOutcome, 'pages'>> {
+    if (end.spawnError) return { fault: { code: 'TOOL_MISSING', message: `cannot run scanimage: ${end.spawnError.message}`, seq: end.seq, continuable: false } };
+    if (end.bad) return { fault: end.bad };
+    if (end.hung) return this.hungOutcome(end);
+    if (this.cancelled) {
+      if (end.stray) rejectFile(end.stray);
+      return { cancelled: true };
+    }
+    if (end.signal !== null) {
+      if (end.stray) rejectFile(end.stray);
+      return { fault: { code: 'IMAGE_CORRUPT', message: `the driver stopped mid-image (${end.signal}); the sheet was not kept`, seq: end.seq, continuable: true, details: { signal: end.signal } } };
+    }
+    return this.exitOutcome(end);
+  }
+
+  /** The watchdog killed a silent scanimage: a fault, unless every sheet of the run had already arrived whole. */
+  private hungOutcome(end: LoadEnd): Omit<LoadOutcome, 'pages'> {
+    if (end.stray) rejectFile(end.stray);
+    if (end.done > 0 && end.count !== null && end.done >= end.count) {
+      // Every sheet had been delivered whole; the driver only stuck on its way out.
+      this.events.emit({ type: 'warning', code: 'SCANNER_HANG', message: `scanimage stuck after sheet ${end.seq - 1}; stopped` });
+      return { complete: true };
+    }
+    return { fault: { code: 'SCANNER_HANG', message: `the scanner was silent for ${this.opts.watchdogMs} ms; the driver was stopped`, seq: end.seq, continuable: true } };
+  }
+
+  /** scanimage exited by itself: its exit status, read together with what it and the scanner said on stderr. */
+  private async exitOutcome(end: LoadEnd): Promise<Omit<LoadOutcome, 'pages'>> {
+    const { code, stderr, seq } = end;
+    const reported = faultStatusOf(stderr);
+    if (code === 0 && reported === null) {
+      // scanimage --batch on an empty feeder exits 0 and writes nothing: short of the count = feeder empty.
+      return end.count !== null && end.done >= end.count ? { complete: true } : { empty: true };
+    }
+    if (end.stray) rejectFile(end.stray);
+    const sane = lastScanimageMessage(stderr);
+    if (code === 7) return { empty: true };
+    if (isOpenFailure(stderr)) return this.openFailure(seq, sane);
+    if (/setting of option .* failed/.test(stderr)) {
+      return { fault: { code: 'INVALID_PROFILE', message: `the device refused a setting: ${sane}`, seq, continuable: false, details: { sane } } };
+    }
+    // A fault the scanner reported wins over the exit code (which may be 0 after scanimage's SIGPIPE abort).
+    const mapped = faultForExit(reported ?? code ?? -1);
+    const saneRead = /sane_read: [^\r\n]+/.exec(stderr)?.[0];
+    return { fault: { code: mapped.code, message: saneRead ?? (sane || `scanimage exited ${code}`), seq, continuable: mapped.continuable, details: { exit: code, sane, status: reported } } };
+  }
+
+  /** scanimage could not open the device: busy, gone since the batch began, never there, or failing. */
+  private async openFailure(seq: number, sane: string): Promise<Omit<LoadOutcome, 'pages'>> {
+    if (/busy/i.test(sane)) return { fault: { code: 'DEVICE_BUSY', message: `device busy: ${sane}`, seq, continuable: true } };
+    const listed = await this.driver.deviceListed(this.deviceId);
+    const code = listed ? 'SCANNER_FAILED' : this.opts.midBatch || seq > this.opts.firstSeq ? 'DEVICE_VANISHED' : 'DEVICE_NOT_FOUND';
+    return { fault: { code, message: `cannot open ${this.deviceId}: ${sane}`, seq, continuable: true, details: { sane } } };
+  }
+}
+
+/** How a scanimage run ended, as the close handler saw it. */
+interface LoadEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  spawnError: Error | null;
+  /** A torn sheet found while harvesting (the run was killed for it). */
+  bad: DriverFault | null;
+  /** The watchdog killed it. */
+  hung: boolean;
+  /** The sheet in flight. */
+  seq: number;
+  done: number;
+  count: number | null;
+  /** A finished file of the sheet in flight that must not be ingested. */
+  stray: string | null;
 }
 
 function pageOf(seq: number, file: string, header: PnmHeader, dpi: number): SpooledPage {

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { StationError } from '../../electron/common/errors';
-import { childEnv } from '../process/childEnv';
-import { hostPlatform, killTree, ownGroup, type ProcessPlatform } from '../process/killTree';
+import { hostPlatform, killTree, type ProcessPlatform } from '../process/killTree';
+import { spawnInteractive } from '../process/run';
 import type { DriverLogger } from '../types';
 
 /**
@@ -40,12 +39,7 @@ export type HelperLauncher = (command: HelperCommand) => HelperProcess;
 /** Starts a real helper: stdin piped for the request and `cancel`, its own process group on POSIX. */
 export function launchHelper(os: ProcessPlatform = hostPlatform): HelperLauncher {
   return (command) =>
-    spawn(command.cmd, command.args, {
-      env: childEnv(command.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: ownGroup(os.platform),
-      windowsHide: true,
-    });
+    spawnInteractive(command.cmd, command.args, { ...(command.env ? { env: command.env } : {}), os });
 }
 
 /** Splits a stream into lines and hands each parsed JSON object on; other lines go to `other`. */

@@ -6,6 +6,7 @@ import { ConnectionBanner, OnlineIndicator } from './components/StatusBar';
 import { useI18n } from './i18n/context';
 import type { MessageKey } from './i18n/translate';
 import { matches, SHORTCUTS } from './lib/keys';
+import { useKeydown } from './lib/useKeydown';
 import { Intake } from './screens/Intake';
 import { Queue } from './screens/Queue';
 import { Reports } from './screens/Reports';
@@ -26,23 +27,19 @@ export function App() {
   const info = useQuery('station.info', {});
   const session = useSession();
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      for (const s of SCREENS) {
-        if (matches(e, SHORTCUTS[s.id])) {
-          e.preventDefault();
-          setScreen(s.id);
-          return;
-        }
-      }
-      if (matches(e, SHORTCUTS.language)) {
+  useKeydown(true, (e) => {
+    for (const s of SCREENS) {
+      if (matches(e, SHORTCUTS[s.id])) {
         e.preventDefault();
-        setLang(lang === 'vi' ? 'en' : 'vi');
+        setScreen(s.id);
+        return;
       }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [lang, setLang]);
+    }
+    if (matches(e, SHORTCUTS.language)) {
+      e.preventDefault();
+      setLang(lang === 'vi' ? 'en' : 'vi');
+    }
+  });
 
   useEffect(() => {
     document.title = t('app.title');

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startService, type RunningService } from '../helpers/cli';
-import { tempDir } from '../helpers/tmp';
-import { TestPki } from '../signing-infra/pki';
-import { SOFTHSM_MODULE, TestToken } from '../signing-infra/softhsm';
-import { buildUi, COUNTER_VIEWPORT, FULL_HD_VIEWPORT, openBrowser, screenshot, type Browser } from './support/browser';
-import { DEMO, eventually, signInUi, writeProfiles } from './support/station';
+import type { RunningService } from '../helpers/cli';
+import type { TestToken } from '../signing-infra/softhsm';
+import { COUNTER_VIEWPORT, FULL_HD_VIEWPORT, screenshot, type Browser } from './support/browser';
+import { DEMO, eventually, signInUi } from './support/station';
+import { startUiStation, type UiStation } from './support/uiStation';
 
 const CCCD = '079199012345';
 const MARRIAGE = '1.000894';
@@ -34,39 +31,32 @@ async function inViewport(page: Page, el: Locator): Promise<boolean> {
  * then found again by CCCD (intake and results); screenshots of every screen at 1366×768 and 1920×1080.
  */
 describe('the counter workflow at 1366×768', () => {
+  let st: UiStation;
   let svc: RunningService;
   let browser: Browser;
-  let pki: TestPki;
   let token: TestToken;
 
   beforeAll(async () => {
-    const uiDir = tempDir('sohoa-ui-', { scope: 'file' });
-    const dataDir = tempDir('sohoa-e2e-counter-', { scope: 'file' });
-    const workDir = tempDir('sohoa-e2e-counter-work-', { scope: 'file' });
     // 100 dpi (marked as an exception) keeps ten feeder pages light on a busy 2-core machine.
     const exception = { reason: 'e2e: low resolution spares the machine' };
-    const profiles = writeProfiles(join(workDir, 'profiles'), [
-      { name: 'e2e-khay-100', pixelType: 'color', resolution: 100, source: 'feeder', pageSize: 'A4', exception, driverOptions: { 'test-picture': 'Color pattern' } },
-      { name: 'e2e-kinh-100', pixelType: 'color', resolution: 100, source: 'flatbed', pageSize: 'A4', exception, driverOptions: { 'test-picture': 'Color pattern' } },
-      { name: 'e2e-trang-100', pixelType: 'color', resolution: 100, source: 'flatbed', pageSize: 'A4', exception, driverOptions: { 'test-picture': 'Solid white' } },
-    ]);
-    pki = new TestPki();
-    await pki.start();
-    token = new TestToken('e2e-counter-token');
-    token.addKey(pki, 'Tran Van Mot Cua', '01', 'p256');
-    await buildUi(uiDir);
-    svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir], { SOHOA_PROFILES_DIR: profiles, SOFTHSM2_CONF: token.conf, SOHOA_SANE_BACKENDS: '', TZ: 'Asia/Ho_Chi_Minh' });
-    const cfg = await api(svc, 'signing.setConfig', { allowedTokenModules: [SOFTHSM_MODULE], pkcs11Modules: [SOFTHSM_MODULE], trustAnchorsPem: readFileSync(pki.caCert, 'utf8'), tsaUrl: null, defaultLevel: 'B-B', idempotencyKey: 'e2e-counter-signing' });
-    expect(cfg.body).toMatchObject({ ok: true });
-    // An English browser: dates must still read dd/mm/yyyy.
-    browser = await openBrowser({ viewport: COUNTER_VIEWPORT, locale: 'en-US' });
+    st = await startUiStation({
+      name: 'counter',
+      profiles: [
+        { name: 'e2e-khay-100', pixelType: 'color', resolution: 100, source: 'feeder', pageSize: 'A4', exception, driverOptions: { 'test-picture': 'Color pattern' } },
+        { name: 'e2e-kinh-100', pixelType: 'color', resolution: 100, source: 'flatbed', pageSize: 'A4', exception, driverOptions: { 'test-picture': 'Color pattern' } },
+        { name: 'e2e-trang-100', pixelType: 'color', resolution: 100, source: 'flatbed', pageSize: 'A4', exception, driverOptions: { 'test-picture': 'Solid white' } },
+      ],
+      env: { SOHOA_SANE_BACKENDS: '' },
+      token: { label: 'e2e-counter-token', keys: [{ name: 'Tran Van Mot Cua', id: '01' }] },
+      // An English browser: dates must still read dd/mm/yyyy.
+      browser: { viewport: COUNTER_VIEWPORT, locale: 'en-US' },
+    });
+    ({ svc, browser } = st);
+    token = st.token!;
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await svc?.stop();
-    await pki?.stop();
-    token?.cleanup();
+    await st?.stop();
   });
 
   it('resumes a half-scanned dossier after a reload, flags blank pages while scanning, keeps the action bar on screen, finds the dossier by CCCD', async () => {

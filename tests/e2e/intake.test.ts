@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preflightFiles } from '../../electron/core/pdf/preflight';
-import { api, startService, type RunningService } from '../helpers/cli';
+import { api, type RunningService } from '../helpers/cli';
 import { startOneStopServer, type OneStopServer } from '../onestop-server/server';
 import { filesContaining, openStationDb, plainBlobCopy } from '../helpers/stationDb';
 import { tempDir } from '../helpers/tmp';
-import { TestPki } from '../signing-infra/pki';
-import { SOFTHSM_MODULE, TestToken } from '../signing-infra/softhsm';
-import { buildUi, openBrowser, type Browser } from './support/browser';
-import { eventually, expectShot, shownSeqs, writeProfiles, DEMO, signInUi } from './support/station';
+import type { TestToken } from '../signing-infra/softhsm';
+import type { Browser } from './support/browser';
+import { eventually, expectShot, shownSeqs, DEMO, signInUi } from './support/station';
+import { createDossierUi, startUiStation, type UiStation } from './support/uiStation';
 
 /**
  * A full intake at the counter, in Chromium against `sohoa serve --demo` with the SANE test scanner:
@@ -19,61 +19,35 @@ import { eventually, expectShot, shownSeqs, writeProfiles, DEMO, signInUi } from
  * ending with PDF/A files on disk whose signatures verify and which pass PDFBox Preflight.
  */
 describe('full intake of a 3-component dossier', () => {
+  let st: UiStation;
   let svc: RunningService;
   let browser: Browser;
-  let pki: TestPki;
   let token: TestToken;
   let dataDir: string;
   let workDir: string;
   let onestop: OneStopServer;
 
   beforeAll(async () => {
-    const uiDir = tempDir('sohoa-ui-', { scope: 'file' });
-    dataDir = tempDir('sohoa-e2e-intake-', { scope: 'file' });
-    workDir = tempDir('sohoa-e2e-work-', { scope: 'file' });
-    const profiles = writeProfiles(join(workDir, 'profiles'), [
-      {
-        name: 'e2e-mau-200-kinh',
-        description: 'Màu 200 dpi mặt kính (ảnh thử màu)',
-        pixelType: 'color',
-        resolution: 200,
-        source: 'flatbed',
-        pageSize: 'A4',
-        driverOptions: { 'test-picture': 'Color pattern' },
-      },
-      {
+    st = await startUiStation({
+      name: 'intake',
+      profiles: [
+        { name: 'e2e-mau-200-kinh', description: 'Màu 200 dpi mặt kính (ảnh thử màu)', pixelType: 'color', resolution: 200, source: 'flatbed', pageSize: 'A4', driverOptions: { 'test-picture': 'Color pattern' } },
         // The blank page: the test backend's solid-white picture, chosen through a scan profile option.
-        name: 'e2e-trang-trang',
-        description: 'Màu 200 dpi mặt kính, ảnh thử trắng (trang trắng)',
-        pixelType: 'color',
-        resolution: 200,
-        source: 'flatbed',
-        pageSize: 'A4',
-        driverOptions: { 'test-picture': 'Solid white' },
-      },
-    ]);
-    pki = new TestPki();
-    await pki.start();
-    token = new TestToken('e2e-clerk-token');
-    // ASCII: the test PKI passes -subj to openssl without -utf8, so a Vietnamese CN arrives as mojibake.
-    token.addKey(pki, 'Nguyen Thi Can Bo', '01', 'p256');
-    await buildUi(uiDir);
-    svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir], { SOHOA_PROFILES_DIR: profiles, SOFTHSM2_CONF: token.conf, TZ: 'Asia/Ho_Chi_Minh' });
-    const cfg = await api(svc, 'signing.setConfig', { allowedTokenModules: [SOFTHSM_MODULE], pkcs11Modules: [SOFTHSM_MODULE], trustAnchorsPem: readFileSync(pki.caCert, 'utf8'), tsaUrl: null, defaultLevel: 'B-B', idempotencyKey: 'e2e-signing-config' });
-    expect(cfg.body).toMatchObject({ ok: true });
+        { name: 'e2e-trang-trang', description: 'Màu 200 dpi mặt kính, ảnh thử trắng (trang trắng)', pixelType: 'color', resolution: 200, source: 'flatbed', pageSize: 'A4', driverOptions: { 'test-picture': 'Solid white' } },
+      ],
+      token: { label: 'e2e-clerk-token', keys: [{ name: 'Nguyen Thi Can Bo', id: '01' }] },
+    });
+    ({ svc, browser, dataDir, workDir } = st);
+    token = st.token!;
     // The province's one-stop system: the reference server (the clerk enrols and syncs through the UI).
     onestop = await startOneStopServer({ dataDir: join(workDir, 'onestop'), enrolmentCodes: ['E2E-ENROL-0001'], seed: 1 });
     const sync = await api(svc, 'sync.configure', { agencyCode: 'H15.50', timeoutMs: 4000, backoff: { baseMs: 50, maxMs: 500, permanentMs: 1000 }, pollMs: 200, idempotencyKey: 'e2e-sync-config' });
     expect(sync.body).toMatchObject({ ok: true });
-    browser = await openBrowser();
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await svc?.stop();
+    await st?.stop();
     await onestop?.close();
-    await pki?.stop();
-    token?.cleanup();
   });
 
   it('scans, reviews, signs and queues; the PDF/A files on disk verify', async () => {
@@ -85,16 +59,9 @@ describe('full intake of a 3-component dossier', () => {
     const pages = screen.getByTestId('page');
 
     // 1. Procedure by name, owner by CCCD (keyboard).
-    await screen.getByTestId('procedure-search').fill('khai sinh');
-    await eventually(() => screen.getByTestId('procedure-option').first().getAttribute('data-code'), { timeout: 10_000 }).toBe('1.001193');
-    await page.keyboard.press('Enter');
-    await screen.getByTestId('owner-id').fill('079199012345');
-    await screen.getByTestId('owner-name').fill('Lê Thị Hồng Nhung');
-    await page.keyboard.press('Control+Enter');
-    await screen.getByTestId('dossier').waitFor();
+    await createDossierUi(page, screen, { search: 'khai sinh', code: '1.001193', ownerId: '079199012345', ownerName: 'Lê Thị Hồng Nhung' });
     const components = screen.getByTestId('component');
     await eventually(() => components.count()).toBe(3);
-    await eventually(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
 
     const scanOne = async (profile: string, expected: number) => {
       await screen.getByTestId('scan-profile').selectOption(profile);

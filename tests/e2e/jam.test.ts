@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type RunningService } from '../helpers/cli';
-import { tempDir } from '../helpers/tmp';
 import { join } from 'node:path';
-import { buildUi, openBrowser, SCREENSHOT_DIR, type Browser } from './support/browser';
-import { eventually, expectShot, shownSeqs, writeProfiles, DEMO, signInUi } from './support/station';
+import type { RunningService } from '../helpers/cli';
+import { SCREENSHOT_DIR, type Browser } from './support/browser';
+import { eventually, expectShot, shownSeqs, DEMO, signInUi } from './support/station';
+import { createDossierUi, startUiStation, type UiStation } from './support/uiStation';
 
 const vi = (await import('../../renderer/i18n/vi.json', { with: { type: 'json' } })).default as Record<string, string>;
 
@@ -13,31 +13,22 @@ const vi = (await import('../../renderer/i18n/vi.json', { with: { type: 'json' }
  * the batch ends with all ten pages in order.
  */
 describe('scanner jam mid-batch in the browser', () => {
+  let st: UiStation;
   let svc: RunningService;
   let browser: Browser;
 
   beforeAll(async () => {
-    const uiDir = tempDir('sohoa-ui-', { scope: 'file' });
-    const dataDir = tempDir('sohoa-e2e-jam-', { scope: 'file' });
-    const profiles = writeProfiles(tempDir('sohoa-profiles-', { scope: 'file' }), [
-      {
-        name: 'e2e-feeder-75',
-        description: 'Low resolution for a fast test run',
-        pixelType: 'color',
-        resolution: 75,
-        source: 'feeder',
-        pageSize: 'A4',
-        driverOptions: { 'test-picture': 'Color pattern' },
-        exception: { reason: 'e2e test: resolution kept low to spare time and disk' },
-      },
-    ]);
-    await buildUi(uiDir);
-    svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir], { SOHOA_PROFILES_DIR: profiles, SOHOA_TEST_FAULT_AT_SHEET: '3:SANE_STATUS_JAMMED', TZ: 'Asia/Ho_Chi_Minh' });
-    browser = await openBrowser();
-  });
+    st = await startUiStation({
+      name: 'jam',
+      profiles: [
+        { name: 'e2e-feeder-75', description: 'Low resolution for a fast test run', pixelType: 'color', resolution: 75, source: 'feeder', pageSize: 'A4', driverOptions: { 'test-picture': 'Color pattern' }, exception: { reason: 'e2e test: resolution kept low to spare time and disk' } },
+      ],
+      env: { SOHOA_TEST_FAULT_AT_SHEET: '3:SANE_STATUS_JAMMED' },
+    });
+    ({ svc, browser } = st);
+  }, 300_000);
   afterAll(async () => {
-    await browser?.close();
-    await svc?.stop();
+    await st?.stop();
   });
 
   it('shows the jam in Vietnamese with what to do, keeps the pages before it, and continues the batch in order', async () => {
@@ -45,13 +36,7 @@ describe('scanner jam mid-batch in the browser', () => {
     await page.goto(`${svc.url}#token=${svc.token}`);
     await signInUi(page, DEMO.clerk);
     const screen = page.getByTestId('screen-intake');
-    await screen.getByTestId('procedure-search').fill('1.001193');
-    await eventually(() => screen.getByTestId('procedure-option').count()).toBe(1);
-    await page.keyboard.press('Enter');
-    await screen.getByTestId('owner-id').fill('001099012345');
-    await page.keyboard.press('Control+Enter');
-    await screen.getByTestId('dossier').waitFor();
-    await eventually(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
+    await createDossierUi(page, screen, { search: '1.001193', code: '1.001193', ownerId: '001099012345' });
     await screen.getByTestId('scan-profile').selectOption('e2e-feeder-75');
 
     await page.keyboard.press('Alt+S');

@@ -1,15 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startService, type RunningService } from '../helpers/cli';
+import { api, type RunningService } from '../helpers/cli';
 import { openStationDb, plainBlobCopy } from '../helpers/stationDb';
-import { tempDir } from '../helpers/tmp';
-import { TestPki } from '../signing-infra/pki';
-import { SOFTHSM_MODULE, TestToken } from '../signing-infra/softhsm';
-import { buildUi, openBrowser, SCREENSHOT_DIR, type Browser } from './support/browser';
-import { DEMO, eventually, expectShot, signInUi, writeProfiles } from './support/station';
+import type { TestToken } from '../signing-infra/softhsm';
+import { SCREENSHOT_DIR, type Browser } from './support/browser';
+import { DEMO, eventually, expectShot, signInUi } from './support/station';
+import { createDossierUi, startUiStation, type UiStation } from './support/uiStation';
 
 /**
  * The records clerk (văn thư) signs in, digitises a paper result and applies the agency's "SAO Y" from the
@@ -17,54 +15,28 @@ import { DEMO, eventually, expectShot, signInUi, writeProfiles } from './support
  * agency choice (and the service refuses it: tests/integration/signing/api.test.ts).
  */
 describe('SAO Y from the UI (records clerk)', () => {
+  let st: UiStation;
   let svc: RunningService;
   let browser: Browser;
-  let pki: TestPki;
   let token: TestToken;
   let workDir: string;
 
   beforeAll(async () => {
-    const uiDir = tempDir('sohoa-ui-', { scope: 'file' });
-    const dataDir = tempDir('sohoa-e2e-saoy-', { scope: 'file' });
-    workDir = tempDir('sohoa-e2e-saoy-work-', { scope: 'file' });
-    const profiles = writeProfiles(join(workDir, 'profiles'), [
-      {
-        name: 'e2e-ket-qua-150',
-        description: 'Màu 150 dpi mặt kính (kết quả)',
-        pixelType: 'color',
-        resolution: 150,
-        source: 'flatbed',
-        pageSize: 'A4',
-        driverOptions: { 'test-picture': 'Color pattern' },
-        exception: { reason: 'e2e test: resolution kept low to spare time and disk' },
-      },
-    ]);
-    pki = new TestPki();
-    await pki.start();
-    token = new TestToken('e2e-agency-token');
-    token.addKey(pki, 'UBND xa Tan Phu', '0a', 'p256');
-    await buildUi(uiDir);
-    svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir], { SOHOA_PROFILES_DIR: profiles, SOFTHSM2_CONF: token.conf, TZ: 'Asia/Ho_Chi_Minh' });
-    // The admin (startService signs in as demo admin) uploads the seal and configures the agency token.
+    // The admin uploads the seal and configures the agency token (as in Settings).
     const seal = await sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240"><circle cx="120" cy="120" r="100" fill="none" stroke="#d00" stroke-width="16"/><text x="120" y="135" font-size="40" text-anchor="middle" fill="#d00">DẤU</text></svg>')).png().toBuffer();
-    const cfg = await api(svc, 'signing.setConfig', {
-      allowedTokenModules: [SOFTHSM_MODULE],
-      pkcs11Modules: [SOFTHSM_MODULE],
-      agencyName: 'UBND xã Tân Phú',
-      sealPngBase64: seal.toString('base64'),
-      trustAnchorsPem: readFileSync(pki.caCert, 'utf8'),
-      tsaUrl: null,
-      defaultLevel: 'B-B',
+    st = await startUiStation({
+      name: 'saoy',
+      profiles: [
+        { name: 'e2e-ket-qua-150', description: 'Màu 150 dpi mặt kính (kết quả)', pixelType: 'color', resolution: 150, source: 'flatbed', pageSize: 'A4', driverOptions: { 'test-picture': 'Color pattern' }, exception: { reason: 'e2e test: resolution kept low to spare time and disk' } },
+      ],
+      token: { label: 'e2e-agency-token', keys: [{ name: 'UBND xa Tan Phu', id: '0a' }], signing: { agencyName: 'UBND xã Tân Phú', sealPngBase64: seal.toString('base64') } },
     });
-    expect(cfg.body).toMatchObject({ ok: true });
-    browser = await openBrowser();
+    ({ svc, browser, workDir } = st);
+    token = st.token!;
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await svc?.stop();
-    await pki?.stop();
-    token?.cleanup();
+    await st?.stop();
   });
 
   it('a records clerk digitises a result and signs it as the agency; the PDF carries SAO Y, the agency and the seal', async () => {
@@ -75,14 +47,7 @@ describe('SAO Y from the UI (records clerk)', () => {
     await expect(page.getByTestId('session-user').getAttribute('data-role')).resolves.toBe('records_clerk');
     await page.keyboard.press('Alt+2');
     const screen = page.getByTestId('screen-result');
-    await screen.getByTestId('procedure-search').fill('khai sinh');
-    await eventually(() => screen.getByTestId('procedure-option').first().getAttribute('data-code'), { timeout: 10_000 }).toBe('1.001193');
-    await page.keyboard.press('Enter');
-    await screen.getByTestId('owner-id').fill('079199012345');
-    await screen.getByTestId('owner-name').fill('Lê Thị Hồng Nhung');
-    await page.keyboard.press('Control+Enter');
-    await screen.getByTestId('dossier').waitFor({ timeout: 30_000 });
-    await eventually(() => screen.getByTestId('scan-device').inputValue(), { timeout: 30_000 }).toBe('sane:test:0');
+    await createDossierUi(page, screen, { search: 'khai sinh', code: '1.001193', ownerId: '079199012345', ownerName: 'Lê Thị Hồng Nhung' });
     await screen.getByTestId('scan-profile').selectOption('e2e-ket-qua-150');
     await page.keyboard.press('Alt+S');
     await eventually(() => screen.getByTestId('page').count(), { timeout: 60_000 }).toBe(1);

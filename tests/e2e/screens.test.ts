@@ -82,6 +82,33 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     await expect(page.locator('h1:visible').textContent()).resolves.toBe(vi['intake.title']);
   });
 
+  it('walks the Settings tabs with the arrow keys, each tab showing its own panel with named controls', async () => {
+    const { page } = browser;
+    await page.keyboard.press('Alt+5');
+    await page.getByTestId('settings-scanners').focus();
+    const panel = page.getByRole('tabpanel');
+    const tabs: [string, () => Promise<unknown>][] = [
+      ['scanners', () => panel.getByTestId('settings-devices').waitFor()],
+      ['certificates', () => panel.getByTestId('settings-certs').waitFor()],
+      ['server', () => panel.getByTestId('settings-sync').waitFor()],
+      ['storage', () => panel.getByLabel(vi['settings.retentionDays']!).waitFor()],
+      ['accounts', () => panel.getByRole('heading').first().waitFor()],
+    ];
+    for (const [i, [id, shown]] of tabs.entries()) {
+      if (i > 0) await page.keyboard.press('ArrowRight');
+      await expect(page.getByTestId(`settings-${id}`).getAttribute('aria-selected'), id).resolves.toBe('true');
+      await expect(panel.getAttribute('id'), id).resolves.toBe(`panel-${id}`);
+      await shown();
+      await expect(unnamedControls(page), id).resolves.toEqual([]);
+    }
+    // The admin-only forms carry the badge on every tab that has one.
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('settings-scanners').getAttribute('aria-selected')).resolves.toBe('true');
+    await page.keyboard.press('ArrowRight');
+    await expect(panel.getByText(vi['settings.adminBadge']!).count()).resolves.toBe(1);
+    await page.keyboard.press('Alt+1');
+  });
+
   it('switches to English with Alt+L and back, every label coming from the dictionaries', async () => {
     const { page } = browser;
     await page.keyboard.press('Alt+L');

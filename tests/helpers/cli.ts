@@ -45,6 +45,11 @@ export interface RunningService {
   port: number;
   token: string;
   dataDir: string;
+  /**
+   * The pid of the process that serves (bridge.json's): the started process itself, or its child when
+   * bin/sohoa.mjs re-ran `serve` with the malloc tunables the caller did not set.
+   */
+  servicePid: number;
   /** The session of the admin the helper signed in as (demo: quantri; otherwise the test admin); api() sends it. */
   session: string | null;
   /** SIGTERM and wait (graceful). */
@@ -78,7 +83,7 @@ export async function startService(dataDir: string, extraArgs: string[] = [], en
     if (existsSync(bridgeFile)) {
       try {
         const parsed = JSON.parse(readFileSync(bridgeFile, 'utf8')) as typeof info;
-        if (parsed && parsed.pid === child.pid) {
+        if (parsed && child.pid !== undefined && (parsed.pid === child.pid || parentPid(parsed.pid) === child.pid)) {
           info = parsed;
           break;
         }
@@ -119,6 +124,7 @@ export async function startService(dataDir: string, extraArgs: string[] = [], en
     url: info.url,
     port: info.port,
     token: info.token,
+    servicePid: info.pid,
     dataDir,
     session,
     stop: async () => {
@@ -133,6 +139,17 @@ export async function startService(dataDir: string, extraArgs: string[] = [], en
       await waitExit();
     },
   };
+}
+
+/** The parent pid of a running process (Linux /proc), undefined when it is gone. */
+export function parentPid(pid: number): number | undefined {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses, so split after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -1,12 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { compressionProfileSchema } from '../../common/assembly';
 import { StationError } from '../../common/errors';
 import { decodeImage, probeImage } from '../../core/imaging/decode';
 import type { OrientationReason } from '../../core/imaging/orientation';
 import { assemblePdf, type PageSource } from '../../core/pdf/assemble';
 import { preflightFiles } from '../../core/pdf/preflight';
-import { DEFAULT_PROFILE, PROFILE_IDS, PROFILES, type ProfileId } from '../../core/pdf/profiles';
+import { compressionProfileSchema, DEFAULT_PROFILE, PROFILE_IDS, PROFILES, type ProfileId } from '../../common/compressionProfiles';
 import { EXIT, type Command } from '../command';
 import { withClient } from '../connect';
 import { printError, table } from '../output';

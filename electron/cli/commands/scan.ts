@@ -8,7 +8,7 @@ import type { StationClient } from '../../common/api';
 import { createDriverRegistry } from '../../core/capture/drivers';
 import { resolveProfile } from '../../core/capture/profiles';
 import { DEFAULT_WATCHDOG_MS } from '../../core/capture/service';
-import { checkAgainstCapabilities } from '../../../native-bridge/profiles';
+import { checkAgainstCapabilities } from '../../core/capture/scanProfile';
 import { SPOOL_PATTERN } from '../../../native-bridge/sane/driver';
 import { EXIT, type Command, type Io, type ParsedArgs } from '../command';
 import { withClient } from '../connect';

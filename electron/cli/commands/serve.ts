@@ -51,7 +51,10 @@ export const serveCommand: Command = {
     await new Promise<void>((resolve) => {
       const stop = (): void => resolve();
       process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      // SIGTERM can arrive twice — sent to the process group (systemd, a test) and passed on by bin/sohoa.mjs
+      // when it re-ran serve with the malloc tunables: a repeat must not end the process before the database
+      // is closed, so it stays handled (a second Ctrl-C still ends it at once).
+      process.on('SIGTERM', stop);
     });
     await bridge.close();
     await station.close();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { localPathSchema } from '../localPath';
-import { assembledDocumentSchema, compressionProfileSchema, pdfaLevelSchema } from '../assembly';
+import { assembledDocumentSchema, pdfaLevelSchema } from '../assembly';
+import { compressionProfileSchema } from '../compressionProfiles';
 import { importedDocumentSchema } from '../importing';
 import { ulidSchema } from '../schemas';
 import { idempotencyKey, method } from './method';

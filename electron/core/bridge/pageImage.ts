@@ -1,6 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { StationError } from '../../common/errors';
-import { decodePnm, isPnm } from '../../../native-bridge/pnm';
+import { isPnm } from '../../common/fileType';
+import { decodePnm } from '../../../native-bridge/pnm';
 import type { Station } from '../station/station';
 import { appendAudit } from '../store/audit';
 import { pageImageSource } from '../store/reviewPages';

@@ -1,8 +1,6 @@
 import { scanProfileSchema, type CapturedPage, type ScanEventData } from '../../common/capture';
-import { analysePage } from '../imaging/analyse';
 import { createLogger } from '../log/logger';
-import { AUTO_ORIENT_CONFIDENCE } from '../pdf/assemble';
-import { DEFAULT_PROFILE } from '../pdf/profiles';
+import { DEFAULT_PROFILE } from '../../common/compressionProfiles';
 import { recordPageAnalysis } from '../store/assembly';
 import { getScanJob } from '../store/capture';
 import { getReviewPage } from '../store/reviewPages';
@@ -46,6 +44,9 @@ export class AnalyseStep {
     if (this.closed) return;
     const before = getReviewPage(this.station.store, page.id);
     if (!before || before.analysed) return;
+    // Image analysis (sharp) and assembly's threshold load at the first page: a station opened for a one-shot
+    // CLI command builds this step too and must not pay for them.
+    const [{ analysePage }, { AUTO_ORIENT_CONFIDENCE }] = await Promise.all([import('../imaging/analyse'), import('../pdf/assemble')]);
     const bytes = this.station.blobs.get(page.sha256, { verify: true });
     const a = await analysePage(bytes, page.mediaType, DEFAULT_PROFILE, { dpi: page.dpi });
     if (this.closed) return;

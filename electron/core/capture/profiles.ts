@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ScanProfile } from '../../common/capture';
 import { StationError } from '../../common/errors';
-import { acceptProfile, checkCompliance, convertScannerJs, isScannerJsRequest } from '../../../native-bridge/profiles';
+import { acceptProfile } from './scanProfile';
+import { convertScannerJs, isScannerJsRequest } from './scannerJs';
 
 /** The scan profiles shipped with the station (resources/profiles/*.json): all meet the capture rules. */
 export const DEFAULT_PROFILES_DIR = process.env.SOHOA_PROFILES_DIR ?? fileURLToPath(new URL('../../../resources/profiles/', import.meta.url));
@@ -44,5 +45,3 @@ export function resolveProfile(ref: unknown, dir = DEFAULT_PROFILES_DIR): { prof
   const accepted = acceptProfile(ref);
   return { ...accepted, ignored: [] };
 }
-
-export { checkCompliance };

@@ -6,7 +6,6 @@ import { StationError, type ErrorCode } from '../../common/errors';
 import type { Device } from '../../common/schemas';
 import { checkPnmFile } from '../../../native-bridge/pnm';
 import { killOrphans } from '../../../native-bridge/processes';
-import { checkAgainstCapabilities } from '../../../native-bridge/profiles';
 import { EsclDriver } from '../../../native-bridge/escl/driver';
 import type { DriverRegistry } from '../../../native-bridge/registry';
 import { SPOOL_PATTERN } from '../../../native-bridge/sane/driver';
@@ -28,7 +27,8 @@ import {
 } from '../store/capture';
 import type { Station } from '../station/station';
 import { AnalyseStep } from './analyseStep';
-import { checkCompliance, resolveProfile } from './profiles';
+import { resolveProfile } from './profiles';
+import { checkAgainstCapabilities, checkCompliance } from './scanProfile';
 
 const log = createLogger('capture');
 

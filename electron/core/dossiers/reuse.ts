@@ -86,23 +86,25 @@ export function takeReuse(station: Station, componentId: string, p: { documentId
   if (!cand?.documentId) throw new StationError('NOT_FOUND', `document ${p.documentId} is not a valid reuse candidate for this component`, { componentId, documentId: p.documentId });
   blobs.get(cand.sha256, { verify: true });
   const replaced = p.replacedResultCode ?? cand.resultCode;
-  attachReused(store, {
-    componentId,
-    source: 'local',
-    sourceDocumentId: cand.documentId,
-    sourceDossierCode: cand.dossierCode,
-    sha256: cand.sha256,
-    fileName: cand.fileName ?? `${cand.typeCode}.pdf`,
-    pageCount: cand.pageCount ?? 0,
-    pdfaLevel: cand.pdfaLevel,
-    reuse: replaced ? 'reused_replaced' : 'reused',
-    replacedResultCode: replaced ?? null,
-    fromNationalStore: false,
-    validFrom: cand.validFrom,
-    validTo: cand.validTo,
-    actor,
-    at: new Date().toISOString(),
+  store.tx(() => {
+    attachReused(store, {
+      componentId,
+      source: 'local',
+      sourceDocumentId: cand.documentId,
+      sourceDossierCode: cand.dossierCode,
+      sha256: cand.sha256,
+      fileName: cand.fileName ?? `${cand.typeCode}.pdf`,
+      pageCount: cand.pageCount ?? 0,
+      pdfaLevel: cand.pdfaLevel,
+      reuse: replaced ? 'reused_replaced' : 'reused',
+      replacedResultCode: replaced ?? null,
+      fromNationalStore: false,
+      validFrom: cand.validFrom,
+      validTo: cand.validTo,
+      actor,
+      at: new Date().toISOString(),
+    });
+    appendAudit(store, { actor, action: 'component.reuse', subjectType: 'component', subjectId: componentId, details: { documentId: cand.documentId, sha256: cand.sha256 } });
   });
-  appendAudit(store, { actor, action: 'component.reuse', subjectType: 'component', subjectId: componentId, details: { documentId: cand.documentId, sha256: cand.sha256 } });
   return getDossier(store, d.id)!;
 }

@@ -56,8 +56,10 @@ export function editComponent(store: Store, componentId: string, patch: Componen
     throw new StationError('INVALID_REQUEST', `validity ends (${to}) before it starts (${from})`, { componentId });
   }
   const at = new Date().toISOString();
-  updateComponent(store, componentId, { ...patch, ...(reuse !== 'reused_replaced' && patch.reuse !== undefined ? { replacedResultCode: null } : {}) }, at);
-  appendAudit(store, { actor, action: 'component.update', subjectType: 'component', subjectId: componentId, details: { fields: Object.keys(patch) } });
+  store.tx(() => {
+    updateComponent(store, componentId, { ...patch, ...(reuse !== 'reused_replaced' && patch.reuse !== undefined ? { replacedResultCode: null } : {}) }, at);
+    appendAudit(store, { actor, action: 'component.update', subjectType: 'component', subjectId: componentId, details: { fields: Object.keys(patch) } });
+  });
   return mustGet(store, c.dossierId);
 }
 
@@ -69,16 +71,20 @@ export function addComponent(store: Store, dossierId: string, c: NewComponent, a
   if (d.components.some((x) => x.typeCode === c.typeCode && x.kind === c.kind)) {
     throw new StationError('CONFLICT', `dossier already has a ${c.kind} component ${c.typeCode}`, { typeCode: c.typeCode });
   }
-  const id = insertComponent(store, dossierId, c, new Date().toISOString());
-  appendAudit(store, { actor, action: 'component.add', subjectType: 'component', subjectId: id, details: { dossierId } });
+  store.tx(() => {
+    const id = insertComponent(store, dossierId, c, new Date().toISOString());
+    appendAudit(store, { actor, action: 'component.add', subjectType: 'component', subjectId: id, details: { dossierId } });
+  });
   return mustGet(store, dossierId);
 }
 
 export function addResults(store: Store, dossierId: string, actor: string | null): Dossier {
   const d = mustGet(store, dossierId);
   if (d.purpose !== 'intake') throw new StationError('INVALID_REQUEST', `${dossierId} is already a result dossier`);
-  const n = addResultComponents(store, dossierId, d.procedureCode, new Date().toISOString());
-  if (n > 0) appendAudit(store, { actor, action: 'dossier.results.add', subjectType: 'dossier', subjectId: dossierId, details: { components: n } });
+  store.tx(() => {
+    const n = addResultComponents(store, dossierId, d.procedureCode, new Date().toISOString());
+    if (n > 0) appendAudit(store, { actor, action: 'dossier.results.add', subjectType: 'dossier', subjectId: dossierId, details: { components: n } });
+  });
   return mustGet(store, dossierId);
 }
 
@@ -131,11 +137,12 @@ export function completeDossier(store: Store, id: string, queue: boolean, actor:
     });
   }
   const at = new Date().toISOString();
+  // The state change, the outbox entry and the audit row that records them commit together.
   store.tx(() => {
     if (d.state === 'draft') setDossierState(store, id, 'complete', at);
     if (queue) enqueueDossier(store, id, at);
+    appendAudit(store, { actor, action: queue ? 'dossier.queue' : 'dossier.complete', subjectType: 'dossier', subjectId: id });
   });
-  appendAudit(store, { actor, action: queue ? 'dossier.queue' : 'dossier.complete', subjectType: 'dossier', subjectId: id });
   return mustGet(store, id);
 }
 

@@ -1,4 +1,4 @@
-import { getProfile, type CompressionProfile, type ProfileId } from '../pdf/profiles';
+import { getProfile, type CompressionProfile, type ProfileId } from '../../common/compressionProfiles';
 import { detectBlank } from './blank';
 import { checkCompliance, type ComplianceIssue } from './compliance';
 import { decodeImage } from './decode';

@@ -1,5 +1,5 @@
 import { complianceIssues, type ComplianceIssue } from '../../common/compliance';
-import type { CompressionProfile } from '../pdf/profiles';
+import type { CompressionProfile } from '../../common/compressionProfiles';
 import type { PixelType } from './raster';
 
 /**

@@ -1,8 +1,9 @@
 import sharp, { type Metadata } from 'sharp';
 import { StationError } from '../../common/errors';
-import { decodePnm, isPnm, readPnmHeader } from '../../../native-bridge/pnm';
+import { isTiff, sniffFileType } from '../../common/fileType';
+import { decodePnm, readPnmHeader } from '../../../native-bridge/pnm';
 import { DEFAULT_MAX_PIXELS, type RasterImage } from './raster';
-import { checkTiffCompressions, isBigTiff, isTiff, readTiffIfds } from './tiff';
+import { checkTiffCompressions, readTiffIfds } from './tiff';
 
 export type ImageFormat = 'pnm' | 'png' | 'jpeg' | 'tiff';
 
@@ -25,13 +26,11 @@ export interface ImageProbe {
   dpi: number | null;
 }
 
-/** Sniffs the format from the magic number (never from a name a citizen chose). */
+/** The image format from the magic number (common/fileType.ts), never from a name a citizen chose. */
 export function sniffFormat(buf: Uint8Array): ImageFormat {
   if (buf.length === 0) throw new StationError('FILE_EMPTY', 'the image file is empty (0 bytes)');
-  if (isPnm(buf)) return 'pnm';
-  if (buf.length >= 8 && buf[0] === 0x89 && buf[1] === 0x50 && buf[2] === 0x4e && buf[3] === 0x47) return 'png';
-  if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'jpeg';
-  if (isTiff(buf) || isBigTiff(buf)) return 'tiff';
+  const type = sniffFileType(buf);
+  if (type !== undefined && type !== 'pdf') return type;
   throw new StationError('IMAGE_UNSUPPORTED', 'not a PNM, PNG, JPEG or TIFF image');
 }
 

@@ -1,13 +1,5 @@
 import { StationError } from '../../common/errors';
-
-/** True for a classic (not Big) TIFF header, either byte order. */
-export function isTiff(buf: Uint8Array): boolean {
-  return buf.length >= 8 && ((buf[0] === 0x49 && buf[1] === 0x49 && buf[2] === 42 && buf[3] === 0) || (buf[0] === 0x4d && buf[1] === 0x4d && buf[2] === 0 && buf[3] === 42));
-}
-
-export function isBigTiff(buf: Uint8Array): boolean {
-  return buf.length >= 8 && ((buf[0] === 0x49 && buf[1] === 0x49 && buf[2] === 43 && buf[3] === 0) || (buf[0] === 0x4d && buf[1] === 0x4d && buf[2] === 0 && buf[3] === 43));
-}
+import { isTiff } from '../../common/fileType';
 
 export interface TiffIfd {
   width: number;

@@ -5,11 +5,12 @@ import { Transform } from 'node:stream';
 import { basename, join, sep } from 'node:path';
 import { ulid } from '../../common/ids';
 import { StationError } from '../../common/errors';
-import { IMPORT_LIMITS, type ImportedDocument } from '../../common/importing';
+import { FILE_MEDIA_TYPES, sniffFileType } from '../../common/fileType';
+import { IMPORT_LIMITS, importKindOf, type ImportedDocument } from '../../common/importing';
 import { decodeImage, probeImage } from '../imaging/decode';
 import { encodePage } from '../pdf/encode';
 import { PdfAWriter } from '../pdf/writer';
-import type { ProfileId } from '../pdf/profiles';
+import type { ProfileId } from '../../common/compressionProfiles';
 import { createLogger } from '../log/logger';
 import type { Station } from '../station/station';
 import { appendAudit } from '../store/audit';
@@ -17,7 +18,6 @@ import { componentForImport, insertImportedDocument } from '../store/imports';
 import { sanitiseFileName } from './fileName';
 import { checkNormalised, normaliseWithGhostscript } from './ghostscript';
 import { checkPdf } from './pdfCheck';
-import { MEDIA_TYPES, sniffKind, type ImportKind } from './sniff';
 
 const log = createLogger('import');
 
@@ -150,7 +150,7 @@ export async function importFile(station: Station, req: ImportRequest, limits: I
     const fd = openSync(original, 'r');
     const got = readSync(fd, head, 0, 1024, 0);
     closeSync(fd);
-    const kind: ImportKind | undefined = sniffKind(head.subarray(0, got));
+    const kind = importKindOf(sniffFileType(head.subarray(0, got)));
     if (!kind) throw new StationError('IMAGE_UNSUPPORTED', 'not a PDF, JPEG, PNG or TIFF file', { fileName });
     if (kind !== 'pdf' && copied > limits.maxImageFileBytes) {
       throw new StationError('FILE_TOO_LARGE', `the image file has ${copied} bytes; at most ${limits.maxImageFileBytes}`, { size: copied, maxBytes: limits.maxImageFileBytes });
@@ -181,7 +181,7 @@ export async function importFile(station: Station, req: ImportRequest, limits: I
       size: norm.size,
       originalSha256: orig.sha256,
       originalSize: orig.size,
-      originalMediaType: MEDIA_TYPES[kind],
+      originalMediaType: FILE_MEDIA_TYPES[kind],
       fileName,
       pageCount,
       at,

@@ -5,7 +5,7 @@ import type { RasterImage } from '../imaging/raster';
 import { encodePage, type EncodedPage } from './encode';
 import type { PdfMeta } from './metadata';
 import { ocrPage, type OcrOptions } from './ocr';
-import { getProfile, type ProfileId } from './profiles';
+import { getProfile, type ProfileId } from '../../common/compressionProfiles';
 import { PdfAWriter, type PdfALevel, type WrittenPdf } from './writer';
 
 /** One page to put into a PDF: how to get its pixels, and what the clerk already decided about it. */

@@ -8,7 +8,7 @@ import { appendAudit } from '../store/audit';
 import { componentForAssembly, insertScanDocument, pagesForAssembly, recordPageAnalysis, type AssemblyPage } from '../store/assembly';
 import type { Station } from '../station/station';
 import { assemblePdf, type PageSource } from './assemble';
-import type { ProfileId } from './profiles';
+import type { ProfileId } from '../../common/compressionProfiles';
 import type { PdfALevel } from './writer';
 
 export interface AssembleComponentParams {

@@ -6,7 +6,7 @@ import { histogramPercentile } from '../imaging/gray';
 import type { RasterImage } from '../imaging/raster';
 import { readTiffIfds, singleStrip } from '../imaging/tiff';
 import { jbig2GenericStream } from './jbig2/genericRegion';
-import { PROFILES, getProfile, type CompressionProfile, type ProfileId } from './profiles';
+import { PROFILES, getProfile, type CompressionProfile, type ProfileId } from '../../common/compressionProfiles';
 import type { OcrPageText } from './ocr';
 
 /** One image XObject, already in its PDF filter's format (no re-encoding in the writer). */
@@ -21,7 +21,7 @@ export interface EncodedImage {
 }
 
 /**
- * A page ready for the writer: a full-page image (JPEG or G4), optionally overlaid by a G4 stencil mask
+ * A page ready for the writer: a full-page image (JPEG or JBIG2), optionally overlaid by a JBIG2 stencil mask
  * painted in one colour (MRC text layer — no soft masks: PDF/A-1 forbids them).
  */
 export interface EncodedPage {
@@ -237,14 +237,15 @@ export function classifyPage(img: RasterImage): PageClass {
 }
 
 /**
- * Mixed raster content for colour text pages: dark, low-chroma pixels form a full-resolution G4 text mask
+ * Mixed raster content for colour text pages: dark, low-chroma pixels form a full-resolution text mask, coded
+ * as lossless JBIG2 (generic region, as bitonal pages: smaller than the CCITT G4 it replaced, same pixels),
  * painted in the text's mean colour; everything else (paper, red seals, photos) goes into a low-resolution
  * JPEG background in which the text pixels are replaced by the paper colour. A page that is mostly "text"
  * by this test (a photo) is not worth a mask: it falls back to plain JPEG.
  *
- * Cost: one JS pass classifies the pixels into the mask (255 = keep, 0 = text) and paints the text pixels
- * paper-coloured in a copy of the page (a memcpy; only the few text pixels are written); libvips then
- * reduces + JPEG-codes that background and G4-codes the mask in two threads at once.
+ * Cost: one JS pass classifies the pixels into the mask (1 = text) and paints the text pixels paper-coloured
+ * in a copy of the page (a memcpy; only the few text pixels are written); libvips then reduces + JPEG-codes
+ * that background in its thread while this one JBIG2-codes the mask.
  */
 async function mrc(img: RasterImage, profile: CompressionProfile): Promise<Pick<EncodedPage, 'background' | 'mask'>> {
   if (img.channels !== 3) {
@@ -260,7 +261,7 @@ async function mrc(img: RasterImage, profile: CompressionProfile): Promise<Pick<
   // Faded ink keeps paper − 60: the old fixed cap at 150 left light tone marks in the 1/3-resolution background.
   const ink = inkLevel(data, n, paper.level - BITONAL_INK_BELOW_PAPER);
   const threshold = Math.max(40, Math.min(paper.level - BITONAL_INK_BELOW_PAPER, Math.round((paper.level + ink) / 2), 200));
-  const mask = Buffer.allocUnsafe(n);
+  const mask = new Uint8Array(n); // 1 = text (JBIG2's black, which a stencil mask paints)
   const bg = Buffer.from(data);
   const [pr, pg, pb] = paper.rgb.map((v) => Math.round(v)) as [number, number, number];
   let inked = 0;
@@ -271,17 +272,11 @@ async function mrc(img: RasterImage, profile: CompressionProfile): Promise<Pick<
     const r = data[o]!;
     const g = data[o + 1]!;
     const b = data[o + 2]!;
-    if ((r * 77 + g * 150 + b * 29) >> 8 >= threshold) {
-      mask[p] = 255;
-      continue;
-    }
+    if ((r * 77 + g * 150 + b * 29) >> 8 >= threshold) continue;
     const hi = r > g ? (r > b ? r : b) : g > b ? g : b;
     const lo = r < g ? (r < b ? r : b) : g < b ? g : b;
-    if (hi - lo >= 80) {
-      mask[p] = 255;
-      continue;
-    }
-    mask[p] = 0;
+    if (hi - lo >= 80) continue;
+    mask[p] = 1;
     bg[o] = pr;
     bg[o + 1] = pg;
     bg[o + 2] = pb;
@@ -293,17 +288,18 @@ async function mrc(img: RasterImage, profile: CompressionProfile): Promise<Pick<
   if (inked > n * 0.3 || inked === 0) return { background: await jpeg(img, Math.min(95, profile.jpegQuality + 15), false, false) };
   const bw = Math.max(1, Math.round(width * profile.backgroundScale));
   const bh = Math.max(1, Math.round(height * profile.backgroundScale));
-  const [bgData, maskData] = await Promise.all([
-    sharp(bg, { raw: { width, height, channels: 3 } })
-      .resize(bw, bh, { fit: 'fill', kernel: 'linear' }) // a background: lanczos3 costs more and gains nothing
-      .jpeg({ quality: profile.jpegQuality, mozjpeg: profile.mozjpeg, chromaSubsampling: '4:2:0' })
-      .toBuffer(),
-    g4Stream(mask, width, height),
-  ]);
+  const background = sharp(bg, { raw: { width, height, channels: 3 } })
+    .resize(bw, bh, { fit: 'fill', kernel: 'linear' }) // a background: lanczos3 costs more and gains nothing
+    .jpeg({ quality: profile.jpegQuality, mozjpeg: profile.mozjpeg, chromaSubsampling: '4:2:0' })
+    .toBuffer();
+  // A rejection while the mask is being coded is seen by the await below, not reported as unhandled.
+  background.catch(() => undefined);
+  const maskData = jbig2GenericStream(mask, width, height, img.dpi ?? 0);
+  const bgData = await background;
   const fill: [number, number, number] = [sr / inked / 255, sg / inked / 255, sb / inked / 255];
   return {
     background: { filter: 'DCTDecode', width: bw, height: bh, colorSpace: 'DeviceRGB', bitsPerComponent: 8, data: bgData },
-    mask: { image: { filter: 'CCITTFaxDecode', width, height, colorSpace: null, bitsPerComponent: 1, data: maskData }, fill },
+    mask: { image: { filter: 'JBIG2Decode', width, height, colorSpace: null, bitsPerComponent: 1, data: maskData }, fill },
   };
 }
 

@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { StationError } from '../../common/errors';
 import type { RasterImage } from '../imaging/raster';
+import { runProcess } from '../../../native-bridge/process/run';
 
 /** One recognised word, in pixels of the upright page (top-left origin), text in NFC. */
 export interface OcrWord {
@@ -74,14 +74,21 @@ export async function ocrPage(img: RasterImage, opts: OcrOptions): Promise<OcrPa
     if (opts.tessdata) args.push('--tessdata-dir', opts.tessdata);
     args.push('tsv');
     const cmd = opts.command ?? process.env.SOHOA_TESSERACT ?? 'tesseract';
-    const tsv = await new Promise<string>((resolve, reject) => {
-      execFile(cmd, args, { encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000, maxBuffer: 32 * 1024 * 1024, env: { PATH: process.env.PATH ?? '', OMP_THREAD_LIMIT: '1', ...(process.env.SYSTEMROOT ? { SYSTEMROOT: process.env.SYSTEMROOT } : {}) } }, (err, stdout, stderr) => {
-        if (err) {
-          const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'TOOL_MISSING' : 'OCR_FAILED';
-          reject(new StationError(code, `tesseract: ${(stderr || err.message).slice(0, 400)}`, { tool: 'tesseract', lang: opts.lang }));
-        } else resolve(stdout);
-      });
+    // One OCR thread per page: the station runs pages side by side on a small PC.
+    const r = await runProcess(cmd, args, {
+      timeoutMs: opts.timeoutMs ?? 120_000,
+      maxOutput: 32 * 1024 * 1024,
+      env: { OMP_THREAD_LIMIT: '1' },
+      missing: `tesseract: ${cmd} is not installed`,
+    }).catch((err: unknown) => {
+      if (err instanceof StationError) throw new StationError(err.code, err.message, { tool: 'tesseract', lang: opts.lang });
+      throw err;
     });
+    if (r.code !== 0 || r.timedOut) {
+      const why = r.timedOut ? `no answer within ${opts.timeoutMs ?? 120_000} ms` : r.stderr || `exit ${r.code ?? r.signal}`;
+      throw new StationError('OCR_FAILED', `tesseract: ${why.slice(0, 400)}`, { tool: 'tesseract', lang: opts.lang });
+    }
+    const tsv = r.stdout;
     return { lang: opts.lang, words: parseTesseractTsv(tsv) };
   } finally {
     rmSync(dir, { recursive: true, force: true });

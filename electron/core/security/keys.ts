@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { StationError } from '../../common/errors';
 import { fsyncDir } from '../store/durable';
+import { runProcessSync } from '../../../native-bridge/process/run';
 
 /**
  * The station's master key and where it is kept. The data directory is shared by every clerk of the PC,
@@ -131,8 +131,9 @@ function runDpapi(op: 'Protect' | 'Unprotect', data: Buffer): Buffer {
     '$in=[Convert]::FromBase64String([Console]::In.ReadToEnd().Trim());' +
     `$out=[System.Security.Cryptography.ProtectedData]::${op}($in,$null,[System.Security.Cryptography.DataProtectionScope]::LocalMachine);` +
     '[Console]::Out.Write([Convert]::ToBase64String($out))';
-  const r = spawnSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], { input: data.toString('base64'), encoding: 'utf8', timeout: 30_000 });
-  if (r.status !== 0) throw new StationError('KEY_UNAVAILABLE', `DPAPI ${op} failed: ${(r.stderr || r.error?.message || '').slice(0, 300)}`);
+  // The key travels on stdin, never on the command line; the child gets the allow-listed environment only.
+  const r = runProcessSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], { input: data.toString('base64'), timeoutMs: 30_000 });
+  if (r.code !== 0) throw new StationError('KEY_UNAVAILABLE', `DPAPI ${op} failed: ${(r.stderr || r.error?.message || '').slice(0, 300)}`);
   return Buffer.from(r.stdout.trim(), 'base64');
 }
 

@@ -2,10 +2,12 @@ import type { DriverRegistry } from '../../../native-bridge/registry';
 import { createDriverRegistry } from '../capture/drivers';
 import { esclSettingsStore } from '../capture/esclDevices';
 import { CaptureService } from '../capture/service';
-import { startTimestampRetry } from '../signing/service';
 import { Station, type StationOptions } from '../station/station';
 import { SyncEngine, type AdapterFactory } from '../sync/engine';
+import { createLogger } from '../log/logger';
 import { Dispatcher } from './dispatcher';
+
+const log = createLogger('service');
 
 export interface StationServicesOptions {
   /** The scanner drivers; by default every registered one (capture/drivers.ts) for this platform. */
@@ -60,8 +62,19 @@ export function createStationServices(station: Station, opts: StationServicesOpt
     startBackground() {
       if (started) return;
       started = true;
+      let closed = false;
+      station.onClose(() => {
+        closed = true;
+      });
       sync.start();
-      startTimestampRetry(station);
+      // Loaded here, not at the top: the signing service brings pkijs, node-forge, pkcs11js and the mark font
+      // code, which a one-shot CLI command that opens the station (sohoa dossier list) must not pay for.
+      void import('../signing/service').then(
+        ({ startTimestampRetry }) => {
+          if (!closed) startTimestampRetry(station);
+        },
+        (err: unknown) => log.error('timestamp retry not started', { message: (err as Error).message }),
+      );
     },
     close: () => station.close(),
   };

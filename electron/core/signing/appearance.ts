@@ -75,7 +75,28 @@ async function embedFont(
   const toUnicode = new Map<number, number>();
   const fonts = new PdfDict();
   const sharedName = new Map<SharedMarkFont, string>();
-  const encoded = lines.map((line) => {
+  // Control characters (a mis-encoded certificate name can carry C1 bytes) are dropped, and a character the
+  // font lacks is drawn as '?': the mark is a human-readable label, the signature itself carries the
+  // certificate, so an odd character in a name must not stop a clerk from signing.
+  const glyphLines = lines.map((line) =>
+    [...line.normalize('NFC').replace(/\p{Cc}/gu, '')].map((ch) => {
+      const g = font.glyphForCodePoint(ch.codePointAt(0)!);
+      return g.id === 0 && ch !== ' ' ? { cp: 0x3f, g: font.glyphForCodePoint(0x3f) } : { cp: ch.codePointAt(0)!, g };
+    }),
+  );
+  // New glyphs enter the subset in code point order, so CIDs and code points rise together: the /W array and
+  // the ToUnicode map then hold runs (`c [w1 w2 …]`, bfrange) instead of one entry per glyph.
+  const own = new Map<number, { cid: number; width: number }>();
+  const needed = [...new Set(glyphLines.flat().map((c) => c.cp))].filter((cp) => !shared.some((s) => s.glyphs.has(cp))).sort((a, b) => a - b);
+  for (const cp of needed) {
+    const g = glyphLines.flat().find((c) => c.cp === cp)!.g;
+    const cid = subset.includeGlyph(g);
+    const w = Math.round(g.advanceWidth * scale);
+    widths.set(cid, w);
+    if (!toUnicode.has(cid)) toUnicode.set(cid, cp);
+    own.set(cp, { cid, width: w });
+  }
+  const encoded = glyphLines.map((chars) => {
     const runs: EncodedLine['runs'] = [];
     const put = (fontName: string, cid: number): void => {
       const last = runs.at(-1);
@@ -83,17 +104,7 @@ async function embedFont(
       else runs.push({ font: fontName, hex: hex4(cid) });
     };
     let width = 0;
-    // Control characters (a mis-encoded certificate name can carry C1 bytes) are dropped, and a character the
-    // font lacks is drawn as '?': the mark is a human-readable label, the signature itself carries the
-    // certificate, so an odd character in a name must not stop a clerk from signing.
-    for (const raw of line.normalize('NFC').replace(/\p{Cc}/gu, '')) {
-      let ch = raw;
-      let g = font.glyphForCodePoint(ch.codePointAt(0)!);
-      if (g.id === 0 && ch !== ' ') {
-        ch = '?';
-        g = font.glyphForCodePoint(0x3f);
-      }
-      const cp = ch.codePointAt(0)!;
+    for (const { cp } of chars) {
       const reuse = shared.find((s) => s.glyphs.has(cp));
       if (reuse) {
         let name = sharedName.get(reuse);
@@ -107,12 +118,9 @@ async function embedFont(
         width += (sg.width * fontSize) / 1000;
         continue;
       }
-      const cid = subset.includeGlyph(g);
-      const w = Math.round(g.advanceWidth * scale);
-      widths.set(cid, w);
-      toUnicode.set(cid, cp);
-      put('F1', cid);
-      width += (w * fontSize) / 1000;
+      const mine = own.get(cp)!;
+      put('F1', mine.cid);
+      width += (mine.width * fontSize) / 1000;
     }
     return { runs, width };
   });
@@ -124,7 +132,11 @@ async function embedFont(
   const cidSet = Buffer.alloc(Math.floor(maxCid / 8) + 1);
   for (const cid of widths.keys()) cidSet[cid >> 3]! |= 0x80 >> (cid & 7);
   const w: PdfValue[] = [];
-  for (const cid of [...widths.keys()].sort((a, b) => a - b)) w.push(cid, [widths.get(cid)!]);
+  for (const cid of [...widths.keys()].sort((a, b) => a - b)) {
+    const run = w.at(-1);
+    if (Array.isArray(run) && (w.at(-2) as number) + run.length === cid) run.push(widths.get(cid)!);
+    else w.push(cid, [widths.get(cid)!]);
+  }
   const bb = font.bbox;
   const fontFileRef = upd.add(new PdfStream(dict({ Length1: program.length, Filter: n('FlateDecode') }), deflateSync(program, { level: 9 })));
   const cidSetRef = upd.add(new PdfStream(dict({ Filter: n('FlateDecode') }), deflateSync(cidSet)));
@@ -157,17 +169,33 @@ async function embedFont(
   );
   let cmap = '/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n';
   cmap += '/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n';
-  const entries = [...toUnicode.entries()];
-  for (let i = 0; i < entries.length; i += 100) {
-    const chunk = entries.slice(i, i + 100);
-    cmap += `${chunk.length} beginbfchar\n`;
-    for (const [cid, cp] of chunk) {
-      const u = Buffer.from(String.fromCodePoint(cp), 'utf16le');
-      u.swap16();
-      cmap += `<${hex4(cid)}> <${u.toString('hex')}>\n`;
-    }
-    cmap += 'endbfchar\n';
+  // Consecutive CIDs with consecutive code points (0–3, k l, n o…) as one bfrange <lo> <hi> <first>; a range
+  // stays within one high byte of the CID and of the code point (the CMap rules for incrementing the last byte).
+  const ranges: [lo: number, hi: number, cp: number][] = [];
+  for (const [cid, cp] of [...toUnicode.entries()].sort((a, b) => a[0] - b[0])) {
+    const last = ranges.at(-1);
+    const k = last ? cid - last[0] : 0;
+    if (last && cid === last[1] + 1 && cp === last[2] + k && cp <= 0xffff && cid >> 8 === last[0] >> 8 && (last[2] & 0xff) + k <= 0xff) last[1] = cid;
+    else ranges.push([cid, cid, cp]);
   }
+  const utf16be = (cp: number): string => {
+    const u = Buffer.from(String.fromCodePoint(cp), 'utf16le');
+    u.swap16();
+    return u.toString('hex');
+  };
+  const sections = (kind: 'bfchar' | 'bfrange', lines: string[]): string => {
+    let out = '';
+    for (let i = 0; i < lines.length; i += 100) out += `${lines.slice(i, i + 100).length} begin${kind}\n${lines.slice(i, i + 100).join('\n')}\nend${kind}\n`;
+    return out;
+  };
+  cmap += sections(
+    'bfchar',
+    ranges.filter(([lo, hi]) => lo === hi).map(([cid, , cp]) => `<${hex4(cid)}> <${utf16be(cp)}>`),
+  );
+  cmap += sections(
+    'bfrange',
+    ranges.filter(([lo, hi]) => lo !== hi).map(([lo, hi, cp]) => `<${hex4(lo)}> <${hex4(hi)}> <${utf16be(cp)}>`),
+  );
   cmap += 'endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n';
   const toUni = upd.add(new PdfStream(dict({ Filter: n('FlateDecode') }), deflateSync(Buffer.from(cmap, 'latin1'))));
   const fontRef = upd.add(

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type Forge from 'node-forge';
 import { StationError } from '../../common/errors';
 import { createLogger } from '../log/logger';
 import { getSetting, setSetting } from '../store/settings';
@@ -10,6 +11,10 @@ import { readSyncSettings } from '../sync/settings';
 import type { Station } from '../station/station';
 
 const log = createLogger('signing.demo');
+
+// node-forge is required when a demo certificate is made, not when this module loads: sync imports the
+// module for its demo-signature check, and a one-shot CLI command should not load forge for that.
+const requireForge = (): typeof Forge => createRequire(import.meta.url)('node-forge') as typeof Forge;
 
 /** The demo certificate's name: what every signature made with it shows (NĐ 130/2018 gives it no legal value). */
 export const DEMO_CERT_NAME = 'CHỨNG THƯ THỬ — không có giá trị pháp lý';
@@ -34,6 +39,7 @@ export function demoP12Path(station: Station): string {
 export function ensureDemoCertificate(station: Station): string {
   const path = demoP12Path(station);
   if (existsSync(path) && getSetting<string>(station.store, SETTING)) return path;
+  const forge = requireForge();
   const keys = forge.pki.rsa.generateKeyPair({ bits: 2048 });
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
@@ -42,7 +48,7 @@ export function ensureDemoCertificate(station: Station): string {
   cert.validity.notBefore = new Date(now.getTime() - 60_000);
   cert.validity.notAfter = new Date(now.getTime() + 365 * 86_400_000);
   const attrs = [
-    { name: 'commonName', value: DEMO_CERT_NAME, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
+    { name: 'commonName', value: DEMO_CERT_NAME, valueTagClass: forge.asn1.Type.UTF8 as unknown as Forge.asn1.Class },
     { name: 'organizationName', value: 'SoHoa Station (demo)' },
     { name: 'countryName', value: 'VN' },
   ];

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { StationError } from '../../common/errors';
 import type { DriverRegistry } from '../../../native-bridge/registry';
+import { runProcessSync } from '../../../native-bridge/process/run';
 import { createDriverRegistry } from '../capture/drivers';
 import { readKeys, keySource, type StationKeys } from '../security/keys';
 import { checkAuditChain } from '../store/audit';
@@ -37,13 +37,13 @@ export interface DoctorReport {
 }
 
 function which(cmd: string): string | undefined {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  const r = runProcessSync('sh', ['-c', `command -v ${cmd}`], { timeoutMs: 10_000 });
   const p = r.stdout.trim();
-  return r.status === 0 && p !== '' ? p : undefined;
+  return r.code === 0 && p !== '' ? p : undefined;
 }
 
-function firstLine(cmd: string, args: string[], env?: NodeJS.ProcessEnv): string | undefined {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000, env: env ?? process.env });
+function firstLine(cmd: string, args: string[]): string | undefined {
+  const r = runProcessSync(cmd, args, { timeoutMs: 10_000 });
   const out = `${r.stdout ?? ''}\n${r.stderr ?? ''}`
     .split('\n')
     .map((l) => l.trim())

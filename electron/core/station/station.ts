@@ -24,6 +24,11 @@ export interface StationOptions {
    * that build a station of the earlier, plaintext kind to migrate it.
    */
   keys?: KeyContext | null;
+  /**
+   * How much of the audit chain the open verifies: all of it (default: the service, tests), or the rows after
+   * the last verified checkpoint (`checkpoint`: a one-shot CLI command; store/audit.ts).
+   */
+  auditCheck?: 'full' | 'checkpoint';
 }
 
 /** What the station knows of its protection at rest, for `doctor` and the admin. */
@@ -82,7 +87,7 @@ export class Station {
         let auditBrokenAt: number | null = null;
         if (keys) {
           attachAuditKey(store, keys.audit);
-          auditBrokenAt = checkAuditChain(store).brokenAt;
+          auditBrokenAt = checkAuditChain(store, keys.audit, { record: true, ...(opts.auditCheck === 'checkpoint' ? { since: 'checkpoint' } : {}) }).brokenAt;
           if (auditBrokenAt !== null) log.error('AUDIT_CHAIN_BROKEN: the access log was changed outside the station', { seq: auditBrokenAt });
         }
         const row = ensureStation(store);

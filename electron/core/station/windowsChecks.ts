@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { win32 } from 'node:path';
+import { runProcessSync } from '../../../native-bridge/process/run';
 import type { Check } from './doctor';
 
 /** What the Windows checks read from the machine; injectable so they are tested on any OS. */
@@ -16,8 +16,8 @@ export const hostWindowsProbe: WindowsProbe = {
   env: process.env,
   exists: existsSync,
   run: (cmd, args) => {
-    const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000, windowsHide: true });
-    return { status: r.status, stdout: r.stdout ?? '' };
+    const r = runProcessSync(cmd, args, { timeoutMs: 10_000 });
+    return { status: r.code, stdout: r.stdout };
   },
 };
 

@@ -13,6 +13,7 @@ import {
   markInflight,
   nextDueAt,
   outboxCounts,
+  type OutboxRow,
   recordFileId,
   resetInflight,
   resultForCode,
@@ -336,94 +337,147 @@ export class SyncEngine {
     return this.adapter;
   }
 
+  /**
+   * One pass, in named steps: may a pass run now (and if not, the state saying why), the adapter, the
+   * outbox drained by `concurrency` workers, a reachability probe when there was nothing to send, the
+   * retention purge, and the state the pass ends in.
+   */
   private async doPass(): Promise<PassResult> {
-    const { store } = this.station;
     const result: PassResult = { synced: 0, failed: 0, purged: 0 };
+    const ready = this.passReady();
+    if (!ready) return result;
+    const adapter = await this.openAdapter(ready.settings, ready.creds);
+    if (!adapter) return result;
+    const progress = await this.drainOutbox(adapter, ready.settings, ready.agencyCode, result);
+    if (!progress.worked) await this.probeServer(adapter);
+    result.purged = this.purgeRetention(ready.settings);
+    this.setState(this.online === false ? 'offline' : this.lastError ? 'error' : 'idle');
+    return result;
+  }
+
+  /** The settings of a pass that may run now; otherwise null, after setting the state that says why. */
+  private passReady(): { settings: SyncSettings; creds: Credentials; agencyCode: string | null } | null {
+    const { store } = this.station;
     const s = readSyncSettings(store);
     const creds = readCredentials(store);
-    const now = new Date();
-    if (!s.server) return (this.setState('unconfigured'), result);
-    if (!creds) return (this.setState('not-enrolled'), result);
-    if (s.paused) return (this.setState('paused'), result);
-    if (!inWindow(s.window, now, s.utcOffsetMinutes)) return (this.setState('outside-window'), result);
-    if (Date.now() < this.blockedUntil) return result;
-    const agencyCode = s.agencyCode ?? stationAgencyCode(store);
-    let adapter: OneStopAdapter;
+    if (!s.server) return (this.setState('unconfigured'), null);
+    if (!creds) return (this.setState('not-enrolled'), null);
+    if (s.paused) return (this.setState('paused'), null);
+    if (!inWindow(s.window, new Date(), s.utcOffsetMinutes)) return (this.setState('outside-window'), null);
+    // Offline, rate limited or refused: wait out the backoff without a state change.
+    if (Date.now() < this.blockedUntil) return null;
+    return { settings: s, creds, agencyCode: s.agencyCode ?? stationAgencyCode(store) };
+  }
+
+  /** The adapter for this pass, or null (state `error` with the reason) when it cannot be built. */
+  private async openAdapter(s: SyncSettings, creds: Credentials): Promise<OneStopAdapter | null> {
     try {
-      adapter = await this.getAdapter(s, creds);
+      return await this.getAdapter(s, creds);
     } catch (err) {
       const e = asStationError(err);
       this.lastError = { code: e.code, message: e.message };
       this.setState('error');
-      return result;
+      return null;
     }
+  }
 
-    let worked = false;
-    let halt = false; // offline / rate limited / TLS: no worker takes another dossier this pass
+  /**
+   * Sends due dossiers with `concurrency` workers until the outbox has none due, the station pauses or
+   * leaves its window, or a failure halts the pass (offline, rate limited, TLS, authentication).
+   */
+  private async drainOutbox(adapter: OneStopAdapter, s: SyncSettings, agencyCode: string | null, result: PassResult): Promise<{ worked: boolean }> {
+    const progress = { worked: false, halt: false };
     const worker = async (): Promise<void> => {
-      while (!this.stopped && !halt) {
-        if (readSyncSettings(store).paused) return;
-        if (!inWindow(s.window, new Date(), s.utcOffsetMinutes)) return;
-        // Select and mark in the same tick (better-sqlite3 is synchronous): no two workers share a row.
-        const row = dueCommits(store, new Date().toISOString(), 1)[0];
+      while (!this.stopped && !progress.halt) {
+        const row = this.takeNextDue(s);
         if (!row) return;
-        markInflight(store, row.id, new Date().toISOString());
-        if (!worked) this.setState('syncing');
-        worked = true;
+        if (!progress.worked) this.setState('syncing');
+        progress.worked = true;
         try {
           if (!agencyCode) throw new StationError('INVALID_REQUEST', 'the agency code (mã định danh) is not configured: sync.configure agencyCode=…');
           await this.syncDossier(adapter, row.dossier_id, agencyCode);
           result.synced++;
-          this.offlineStreak = 0;
-          this.lastError = null;
-          this.lastSyncAt = new Date().toISOString();
-          this.setOnline(true);
+          this.recordSent();
         } catch (err) {
-          const e = asStationError(err);
           result.failed++;
-          const retryable = isRetryable(e.code);
-          const attempts = row.attempts + 1;
-          const ra = typeof e.details?.retryAfterMs === 'number' ? e.details.retryAfterMs : undefined;
-          const delay = retryable ? retryDelay(attempts, s.backoff, ra) : s.backoff.permanentMs;
-          const at = new Date();
-          markFailed(store, row.id, { code: e.code, message: e.message, nextAttemptAt: new Date(at.getTime() + delay).toISOString(), permanent: !retryable, at: at.toISOString() });
-          this.lastError = { code: e.code, message: e.message };
-          log.warn('dossier sync failed', { dossierId: row.dossier_id, code: e.code, message: e.message, attempts, retryInMs: delay });
-          if (e.code === 'OFFLINE') {
-            this.offlineStreak++;
-            this.blockedUntil = Math.max(this.blockedUntil, Date.now() + retryDelay(this.offlineStreak, s.backoff));
-            this.setOnline(false);
-            halt = true;
-            return;
-          }
-          if (e.code !== 'TLS_UNTRUSTED') this.setOnline(true);
-          if (e.code === 'SERVER_RATE_LIMITED' || e.code === 'TLS_UNTRUSTED' || e.code === 'SERVER_AUTH_FAILED') {
-            this.blockedUntil = Math.max(this.blockedUntil, Date.now() + delay);
-            halt = true;
+          if (this.recordFailure(row, asStationError(err), s) === 'halt') {
+            progress.halt = true;
             return;
           }
         }
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, s.concurrency) }, () => worker()));
-    if (!worked && this.online !== true && !this.stopped) {
-      // Nothing to send: still tell the UI whether the server is reachable.
-      try {
-        await adapter.ping();
-        this.setOnline(true);
-      } catch (err) {
-        const e = asStationError(err);
-        if (e.code === 'OFFLINE') this.setOnline(false);
-        else if (e.code === 'TLS_UNTRUSTED') this.lastError = { code: e.code, message: e.message };
-      }
+    return { worked: progress.worked };
+  }
+
+  /** The next due outbox row, marked in flight; none while paused or outside the window. */
+  private takeNextDue(s: SyncSettings): OutboxRow | undefined {
+    const { store } = this.station;
+    if (readSyncSettings(store).paused) return undefined;
+    if (!inWindow(s.window, new Date(), s.utcOffsetMinutes)) return undefined;
+    // Select and mark in the same tick (better-sqlite3 is synchronous): no two workers share a row.
+    const row = dueCommits(store, new Date().toISOString(), 1)[0];
+    if (row) markInflight(store, row.id, new Date().toISOString());
+    return row;
+  }
+
+  private recordSent(): void {
+    this.offlineStreak = 0;
+    this.lastError = null;
+    this.lastSyncAt = new Date().toISOString();
+    this.setOnline(true);
+  }
+
+  /**
+   * Stores a failed attempt with its next attempt time (backoff, or the permanent delay for a fault no retry
+   * can fix) and decides whether the rest of the pass must stop: offline, rate limited, TLS or
+   * authentication faults hold for every dossier, so the other workers take no more.
+   */
+  private recordFailure(row: OutboxRow, e: StationError, s: SyncSettings): 'halt' | 'continue' {
+    const retryable = isRetryable(e.code);
+    const attempts = row.attempts + 1;
+    const ra = typeof e.details?.retryAfterMs === 'number' ? e.details.retryAfterMs : undefined;
+    const delay = retryable ? retryDelay(attempts, s.backoff, ra) : s.backoff.permanentMs;
+    const at = new Date();
+    markFailed(this.station.store, row.id, { code: e.code, message: e.message, nextAttemptAt: new Date(at.getTime() + delay).toISOString(), permanent: !retryable, at: at.toISOString() });
+    this.lastError = { code: e.code, message: e.message };
+    log.warn('dossier sync failed', { dossierId: row.dossier_id, code: e.code, message: e.message, attempts, retryInMs: delay });
+    if (e.code === 'OFFLINE') {
+      this.offlineStreak++;
+      this.blockedUntil = Math.max(this.blockedUntil, Date.now() + retryDelay(this.offlineStreak, s.backoff));
+      this.setOnline(false);
+      return 'halt';
     }
+    if (e.code !== 'TLS_UNTRUSTED') this.setOnline(true);
+    if (e.code === 'SERVER_RATE_LIMITED' || e.code === 'TLS_UNTRUSTED' || e.code === 'SERVER_AUTH_FAILED') {
+      this.blockedUntil = Math.max(this.blockedUntil, Date.now() + delay);
+      return 'halt';
+    }
+    return 'continue';
+  }
+
+  /** Nothing was sent: still tell the UI whether the server is reachable. */
+  private async probeServer(adapter: OneStopAdapter): Promise<void> {
+    if (this.online === true || this.stopped) return;
     try {
-      result.purged = purgeExpired(this.station, s.retentionDays).documents;
+      await adapter.ping();
+      this.setOnline(true);
+    } catch (err) {
+      const e = asStationError(err);
+      if (e.code === 'OFFLINE') this.setOnline(false);
+      else if (e.code === 'TLS_UNTRUSTED') this.lastError = { code: e.code, message: e.message };
+    }
+  }
+
+  /** Documents past retention removed this pass (a failed purge is logged and retried next pass). */
+  private purgeRetention(s: SyncSettings): number {
+    try {
+      return purgeExpired(this.station, s.retentionDays).documents;
     } catch (err) {
       log.error('retention purge failed', { err: (err as Error).message });
+      return 0;
     }
-    this.setState(this.online === false ? 'offline' : this.lastError ? 'error' : 'idle');
-    return result;
   }
 
   /**

@@ -74,14 +74,14 @@ export function Accounts() {
             });
           }}
         >
-          <input type="password" autoComplete="new-password" placeholder={t('accounts.newPassword')} value={temp} onChange={(e) => setTemp(e.target.value)} data-testid="account-reset-password" />
+          <input type="password" autoComplete="new-password" placeholder={t('accounts.newPassword')} aria-label={t('accounts.newPassword')} value={temp} onChange={(e) => setTemp(e.target.value)} data-testid="account-reset-password" />
           <button type="submit">{t('accounts.reset')}</button>
         </form>
       )}
       <h3>{t('accounts.add')}</h3>
       <form className="row" onSubmit={(e) => void add(e)} data-testid="account-add">
-        <input placeholder={t('auth.username')} value={f.username} onChange={(e) => setF({ ...f, username: e.target.value })} />
-        <input placeholder={t('auth.displayName')} value={f.displayName} onChange={(e) => setF({ ...f, displayName: e.target.value })} />
+        <input placeholder={t('auth.username')} aria-label={t('auth.username')} value={f.username} onChange={(e) => setF({ ...f, username: e.target.value })} />
+        <input placeholder={t('auth.displayName')} aria-label={t('auth.displayName')} value={f.displayName} onChange={(e) => setF({ ...f, displayName: e.target.value })} />
         <select value={f.role} onChange={(e) => setF({ ...f, role: e.target.value as Role })}>
           {ROLES.map((r) => (
             <option key={r} value={r}>
@@ -89,7 +89,7 @@ export function Accounts() {
             </option>
           ))}
         </select>
-        <input type="password" autoComplete="new-password" placeholder={t('accounts.newPassword')} value={f.password} onChange={(e) => setF({ ...f, password: e.target.value })} />
+        <input type="password" autoComplete="new-password" placeholder={t('accounts.newPassword')} aria-label={t('accounts.newPassword')} value={f.password} onChange={(e) => setF({ ...f, password: e.target.value })} />
         <button type="submit" className="primary">
           {t('accounts.add')}
         </button>

@@ -8,6 +8,7 @@ import { ErrorBox } from '../components/ErrorBox';
 import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
+import { useKeydown } from '../lib/useKeydown';
 import { ComponentInfo } from './ComponentInfo';
 import { EarlierDocuments } from './EarlierDocuments';
 import { ReviewGrid } from './ReviewGrid';
@@ -93,22 +94,17 @@ export function ComponentPanel({
     }
   };
 
-  useEffect(() => {
-    if (!active) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (matches(e, SHORTCUTS.importFile)) {
-        e.preventDefault();
-        fileInput.current?.click();
-      } else if (matches(e, SHORTCUTS.assemble)) {
-        e.preventDefault();
-        if (canAssemble) void assemble();
-      } else if (matches(e, SHORTCUTS.sign)) {
-        e.preventDefault();
-        if (canSign) setSigning(true);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  useKeydown(active, (e) => {
+    if (matches(e, SHORTCUTS.importFile)) {
+      e.preventDefault();
+      fileInput.current?.click();
+    } else if (matches(e, SHORTCUTS.assemble)) {
+      e.preventDefault();
+      if (canAssemble) void assemble();
+    } else if (matches(e, SHORTCUTS.sign)) {
+      e.preventDefault();
+      if (canSign) setSigning(true);
+    }
   });
 
   const livePages = pages.filter((p) => !p.deleted);

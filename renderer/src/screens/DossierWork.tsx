@@ -7,6 +7,7 @@ import { ExportButton } from '../components/ExportButton';
 import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
+import { useKeydown } from '../lib/useKeydown';
 import { ComponentPanel } from './ComponentPanel';
 
 /** One dossier: the component checklist on the left, the chosen component (scan, review, sign) on the right. */
@@ -46,16 +47,11 @@ export function DossierWork({ dossier, kind, onChange, onDone, active }: { dossi
     } else setError(r.error);
   };
 
-  useEffect(() => {
-    if (!active) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (matches(e, SHORTCUTS.finish)) {
-        e.preventDefault();
-        void finish();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  useKeydown(active, (e) => {
+    if (matches(e, SHORTCUTS.finish)) {
+      e.preventDefault();
+      void finish();
+    }
   });
 
   const comp = components.find((c) => c.id === current) ?? null;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { DossierSummary } from '../../../electron/common/schemas';
 import { useEvents, useQuery } from '../api/context';
 import { ErrorBox } from '../components/ErrorBox';
@@ -6,6 +6,7 @@ import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
 import { formatDate } from '../lib/dates';
 import { SHORTCUTS, matches } from '../lib/keys';
+import { useKeydown } from '../lib/useKeydown';
 
 /**
  * "Hồ sơ đang làm dở": this screen's drafts, newest first; Alt+R resumes the newest, Enter/click any.
@@ -22,16 +23,11 @@ export function DraftsPanel({ purpose, active, onOpen }: { purpose: 'intake' | '
     if (ev.type === 'dossier.changed') drafts.reload();
   });
   const list = drafts.data ?? [];
-  useEffect(() => {
-    if (!active) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (matches(e, SHORTCUTS.resumeDraft) && list[0]) {
-        e.preventDefault();
-        onOpen(list[0]);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  useKeydown(active, (e) => {
+    if (matches(e, SHORTCUTS.resumeDraft) && list[0]) {
+      e.preventDefault();
+      onOpen(list[0]);
+    }
   });
   return (
     <div className="side">

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Dossier, DossierSummary } from '../../../electron/common/schemas';
 import type { ErrorPayload } from '../../../electron/common/errors';
 import { useAction, useStation } from '../api/context';
@@ -6,6 +6,7 @@ import { ErrorBox } from '../components/ErrorBox';
 import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
+import { useKeydown } from '../lib/useKeydown';
 import { DossierWork } from './DossierWork';
 import { DraftsPanel } from './DraftsPanel';
 import { OwnerStep } from './OwnerStep';
@@ -44,17 +45,12 @@ export function Intake({ purpose, active }: { purpose: 'intake' | 'result'; acti
     if (r.ok) setDossier(r.value);
     else setError(r.error);
   };
-  useEffect(() => {
-    if (!active) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (matches(e, SHORTCUTS.newDossier)) {
-        e.preventDefault();
-        restart();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [active]);
+  useKeydown(active, (e) => {
+    if (matches(e, SHORTCUTS.newDossier)) {
+      e.preventDefault();
+      restart();
+    }
+  });
   const step = dossier ? 3 : procedure ? 2 : 1;
   return (
     <section className={dossier ? 'screen screen-work' : 'screen'} aria-labelledby={`${purpose}-title`} data-testid={`screen-${purpose}`}>

@@ -5,6 +5,7 @@ import { Kbd } from '../components/Kbd';
 import { PageImage } from '../components/Thumb';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
+import { useKeydown } from '../lib/useKeydown';
 import { moveItem, rotateBy, zoomedSize, zoomStep } from '../lib/reorder';
 
 /** Largest image asked of the service for the viewer (an A4 page at 300 dpi is 2480 px wide). */
@@ -117,16 +118,11 @@ export function ReviewGrid({
   };
   const zoomBy = (dir: 1 | -1) => setZoom((z) => zoomStep(z === 'fit' ? 100 : z, dir));
 
-  useEffect(() => {
-    if (!active) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (matches(e, SHORTCUTS.undo) && !(e.target instanceof HTMLInputElement)) {
-        e.preventDefault();
-        void restore();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  useKeydown(active, (e) => {
+    if (matches(e, SHORTCUTS.undo) && !(e.target instanceof HTMLInputElement)) {
+      e.preventDefault();
+      void restore();
+    }
   });
 
   const onPageKey = (e: React.KeyboardEvent, i: number, p: ReviewPage) => {

@@ -7,6 +7,7 @@ import { ErrorBox } from '../components/ErrorBox';
 import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
+import { useKeydown } from '../lib/useKeydown';
 import type { ResultOf } from '../../../electron/common/api';
 
 type Profile = ResultOf<'scan.profiles'>[number];
@@ -153,22 +154,17 @@ export function ScanControls({ component, active, onPages }: { component: Compon
     if (r?.ok) setLive({ ...live, job: r.value, running: false });
   };
 
-  useEffect(() => {
-    if (!active) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (matches(e, SHORTCUTS.scan)) {
-        e.preventDefault();
-        void (live && !live.running && live.job.state === 'paused' ? cont() : start());
-      } else if (matches(e, SHORTCUTS.continueScan)) {
-        e.preventDefault();
-        void cont();
-      } else if (matches(e, SHORTCUTS.cancelScan)) {
-        e.preventDefault();
-        void cancel();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  useKeydown(active, (e) => {
+    if (matches(e, SHORTCUTS.scan)) {
+      e.preventDefault();
+      void (live && !live.running && live.job.state === 'paused' ? cont() : start());
+    } else if (matches(e, SHORTCUTS.continueScan)) {
+      e.preventDefault();
+      void cont();
+    } else if (matches(e, SHORTCUTS.cancelScan)) {
+      e.preventDefault();
+      void cancel();
+    }
   });
 
   const canContinue = live !== null && !live.running && (live.fault ? live.fault.continuable : live.job.state === 'paused' || live.job.state === 'completed');

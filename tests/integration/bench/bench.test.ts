@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatTable, runBench, type BenchResult } from '../../../bench/bench';
-import { PROFILE_IDS } from '../../../electron/core/pdf/profiles';
+import { PROFILE_IDS } from '../../../electron/common/compressionProfiles';
 import { tempDir } from '../../helpers/tmp';
 
 describe('npm run bench (in-process, 2 pages)', () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -70,4 +70,26 @@ describe('the prebuilt sohoa bundle', () => {
     expect(r.status).toBe(1);
     expect(r.stdout + r.stderr).toContain('IMAGE_UNSUPPORTED');
   });
+  it('starts a station command without the image, signing, export and token libraries (loaded only by the commands that use them)', () => {
+    const dataDir = join(work, 'lazy');
+    cliSignIn(dataDir);
+    // A preload that lists, at exit, every CommonJS module the process loaded (ESM imports of CommonJS packages
+    // go through the same cache): the native SQLite module must be there, the heavy libraries must not.
+    const probe = join(work, 'probe.mjs');
+    writeFileSync(
+      probe,
+      "import { createRequire } from 'node:module';\nimport { writeFileSync } from 'node:fs';\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => writeFileSync(process.env.SOHOA_PROBE_OUT, JSON.stringify(Object.keys(require.cache))));\n",
+    );
+    const loaded = (args: string[]): string[] => {
+      const out = join(work, `loaded-${args.join('-')}.json`);
+      const r = spawnSync(process.execPath, ['--import', pathToFileURL(probe).href, SOHOA_BIN, ...args], { cwd: ROOT, env: { ...process.env, SOHOA_DATA_DIR: dataDir, SOHOA_PROBE_OUT: out }, encoding: 'utf8', timeout: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(readFileSync(out, 'utf8')) as string[];
+    };
+    const has = (mods: string[], pkg: string): boolean => mods.some((m) => m.includes(`/node_modules/${pkg}/`));
+    const list = loaded(['dossier', 'list']);
+    expect(has(list, 'better-sqlite3-multiple-ciphers')).toBe(true);
+    for (const pkg of ['sharp', '@pdf-lib/fontkit', 'node-forge', 'jszip', 'pkcs11js', 'exceljs']) expect(has(list, pkg), pkg).toBe(false);
+    expect(has(loaded(['--version']), 'better-sqlite3-multiple-ciphers')).toBe(false);
+  }, 180_000);
 });

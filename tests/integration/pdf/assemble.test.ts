@@ -8,12 +8,12 @@ import type { Dossier } from '../../../electron/common/schemas';
 import { preflightFiles } from '../../../electron/core/pdf/preflight';
 import { createStationServices } from '../../../electron/core/service/stationServices';
 import { Station } from '../../../electron/core/station/station';
-import { insertScanJob, recordPage } from '../../../electron/core/store/capture';
 import { setPageBlankFlag } from '../../../electron/core/store/reviewPages';
 import { sql } from '../../../electron/core/store/sql';
 import { encodeAs, renderPage, type PageSpec } from '../../fixtures/analysis/pages';
 import { signedInClient } from '../../helpers/session';
 import { runCli } from '../../helpers/cli';
+import { storeCapturedPages } from '../../helpers/capturedPages';
 
 let root: string;
 let station: Station;
@@ -21,30 +21,14 @@ let client: StationClient;
 let dossier: Dossier;
 const events: StationEvent[] = [];
 
-/** Stores pages the way the capture engine does: raw PNM blob + page row (SANE gives no dpi in the file). */
+/** Renders pages and stores them as the capture engine would (SANE gives no dpi in the file). */
 async function capture(componentId: string, specs: (PageSpec & { format?: 'pnm' | 'pgm' })[]): Promise<string[]> {
-  const job = insertScanJob(station.store, { componentId, deviceId: 'test:0', profileJson: '{}' });
-  const ids: string[] = [];
-  for (const [i, spec] of specs.entries()) {
+  const pages = [];
+  for (const spec of specs) {
     const img = await renderPage(spec);
-    const pnm = await encodeAs(img, spec.format ?? 'pnm');
-    const put = station.blobs.putBuffer(pnm);
-    const { page } = recordPage(station.store, {
-      jobId: job.id,
-      componentId,
-      seq: i + 1,
-      sha256: put.sha256,
-      size: put.size,
-      mediaType: 'image/x-portable-anymap',
-      width: img.width,
-      height: img.height,
-      dpi: spec.dpi ?? 200,
-      pixelType: spec.format === 'pgm' ? 'gray' : 'color',
-      compliant: true,
-    });
-    ids.push(page.id);
+    pages.push({ bytes: await encodeAs(img, spec.format ?? 'pnm'), width: img.width, height: img.height, dpi: spec.dpi ?? 200, pixelType: spec.format === 'pgm' ? ('gray' as const) : ('color' as const) });
   }
-  return ids;
+  return storeCapturedPages(station, componentId, pages);
 }
 
 beforeAll(async () => {
@@ -154,10 +138,8 @@ describe('documents.assemble', () => {
     const none = await client.call('documents.assemble', { componentId: empty });
     expect(none.ok ? 'ok' : none.error.code).toBe('INVALID_REQUEST');
     // a truncated raw page (e.g. the scanner died mid-transfer and the blob was stored as it was)
-    const job = insertScanJob(station.store, { componentId: empty, deviceId: 'test:0', profileJson: '{}' });
     const whole = await encodeAs(await renderPage({ lines: 3, dpi: 100 }), 'pnm');
-    const put = station.blobs.putBuffer(whole.subarray(0, whole.length >> 1));
-    recordPage(station.store, { jobId: job.id, componentId: empty, seq: 1, sha256: put.sha256, size: put.size, mediaType: 'image/x-portable-anymap', width: 827, height: 1169, dpi: 100, pixelType: 'color', compliant: true });
+    storeCapturedPages(station, empty, [{ bytes: whole.subarray(0, whole.length >> 1), width: 827, height: 1169, dpi: 100, pixelType: 'color' }]);
     const bad = await client.call('documents.assemble', { componentId: empty });
     expect(bad.ok ? 'ok' : bad.error.code).toBe('IMAGE_CORRUPT');
     expect(station.store.get<{ n: number }>(sql`SELECT count(*) AS n FROM document`)!.n).toBe(before);

@@ -11,6 +11,7 @@ import { jbig2GenericStream } from '../../../electron/core/pdf/jbig2/genericRegi
 import { preflightFiles } from '../../../electron/core/pdf/preflight';
 import { PdfAWriter } from '../../../electron/core/pdf/writer';
 import { prng, renderPage } from '../../fixtures/pages/generate';
+import { checkImageXObjects } from '../../helpers/pdfImages';
 
 const exec = promisify(execFile);
 let work: string;
@@ -42,6 +43,26 @@ function differing(a: Uint8Array, b: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
   return n;
+}
+
+/** One encoded page written as PDF/A-1b; PDFBox Preflight must find it valid. */
+async function writeValidPdf(enc: Awaited<ReturnType<typeof encodePage>>, name: string): Promise<string> {
+  const pdf = join(work, `${name}.pdf`);
+  const w = await PdfAWriter.open(pdf, { title: name });
+  await w.addPage(enc);
+  await w.close();
+  const [pf] = await preflightFiles([pdf]);
+  expect(pf!.errors).toEqual([]);
+  expect(pf!.valid).toBe(true);
+  return pdf;
+}
+
+/** Image `index` of `pdf` as poppler decodes it (pdfimages, no rendering): gray samples and size. */
+async function popplerImage(pdf: string, index: number): Promise<{ data: Buffer; width: number; height: number }> {
+  const prefix = join(work, `${Date.now()}-${Math.random()}-img`);
+  await exec('pdfimages', ['-png', '-f', '1', '-l', '1', pdf, prefix]);
+  const { data, info } = await sharp(`${prefix}-${String(index).padStart(3, '0')}.png`).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
 }
 
 describe('JBIG2 generic-region coding', () => {
@@ -77,17 +98,10 @@ describe('JBIG2 generic-region coding', () => {
     removeIsolatedSpecks(expected, page.width, page.height);
     expect(differing(await jbig2dec(enc.background.data, page.width, page.height), expected)).toBe(0);
 
-    const pdf = join(work, 'bitonal.pdf');
-    const w = await PdfAWriter.open(pdf, { title: 'JBIG2' });
-    await w.addPage(enc);
-    await w.close();
-    const [pf] = await preflightFiles([pdf]);
-    expect(pf!.errors).toEqual([]);
-    expect(pf!.valid).toBe(true);
+    const pdf = await writeValidPdf(enc, 'bitonal');
     // poppler's own JBIG2 decoder (pdfimages decodes the stream without rendering): the same pixels.
-    await exec('pdfimages', ['-png', pdf, join(work, 'extracted')]);
-    const ex = await sharp(join(work, 'extracted-000.png')).greyscale().raw().toBuffer({ resolveWithObject: true });
-    expect([ex.info.width, ex.info.height]).toEqual([page.width, page.height]);
+    const ex = await popplerImage(pdf, 0);
+    expect([ex.width, ex.height]).toEqual([page.width, page.height]);
     expect(differing(Uint8Array.from(ex.data, (v) => (v < 128 ? 1 : 0)), expected)).toBe(0);
     // Readers: rendered at the scan's own resolution, black where the bitmap is black (a polarity or row-order
     // mistake would flip or shift most ink pixels).
@@ -114,6 +128,46 @@ describe('JBIG2 generic-region coding', () => {
       }
       expect(ink).toBeGreaterThan(10_000);
       expect(wrong / ink).toBeLessThan(0.01);
+    }
+  }, 120_000);
+  it('codes the MRC text mask of a colour page as JBIG2: jbig2dec and poppler decode the same mask, poppler and Ghostscript paint it in the text colour, Preflight passes', async () => {
+    const page = await renderPage({ seed: 47, dpi: 200, seal: true, skewDeg: 0 });
+    const enc = await encodePage({ width: page.width, height: page.height, channels: 3, data: page.pixels, dpi: 200, bitonal: false }, 'mrc');
+    expect(enc.method).toBe('mrc');
+    const mask = enc.mask!;
+    expect(mask.image.filter).toBe('JBIG2Decode');
+    expect([mask.image.width, mask.image.height]).toEqual([page.width, page.height]);
+    const fromJbig2dec = await jbig2dec(mask.image.data, page.width, page.height);
+    const ink = fromJbig2dec.reduce((a, v) => a + v, 0);
+    expect(ink).toBeGreaterThan(10_000); // the text is in the mask…
+    expect(ink).toBeLessThan(page.width * page.height * 0.3); // …and the paper is not
+
+    const pdf = await writeValidPdf(enc, 'mrc');
+    expect((await checkImageXObjects(readFileSync(pdf))).flatMap((x) => x.problems)).toEqual([]);
+    // poppler's JBIG2 decoder on the stencil mask: the same bits. pdfimages writes a mask's decoded samples as
+    // they are — 0 (JBIG2's black) is where the mask paints — hence ink = light in its PNG.
+    const ex = await popplerImage(pdf, 1);
+    expect([ex.width, ex.height]).toEqual([page.width, page.height]);
+    expect(differing(Uint8Array.from(ex.data, (v) => (v >= 128 ? 1 : 0)), fromJbig2dec)).toBe(0);
+    // Readers: where the mask has ink the page is drawn dark (the text colour, not the paper of the background).
+    await exec('pdftoppm', ['-r', '200', '-gray', '-png', '-singlefile', pdf, join(work, 'mrc-poppler')]);
+    await exec('gs', ['-dSAFER', '-dBATCH', '-dNOPAUSE', '-sDEVICE=pnggray', '-r200', `-sOutputFile=${join(work, 'mrc-gs.png')}`, pdf], { env: { ...process.env, TZ: 'Asia/Ho_Chi_Minh' } });
+    for (const file of [join(work, 'mrc-poppler.png'), join(work, 'mrc-gs.png')]) {
+      const { data, info } = await sharp(file).greyscale().raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([page.width, page.height]);
+      let inkDark = 0;
+      let paperDark = 0;
+      let paper = 0;
+      for (let i = 0; i < fromJbig2dec.length; i++) {
+        if (fromJbig2dec[i]) inkDark += data[i]! < 128 ? 1 : 0;
+        else {
+          paper++;
+          paperDark += data[i]! < 128 ? 1 : 0;
+        }
+      }
+      // A flipped polarity would paint the paper and leave the text: both shares would invert.
+      expect(inkDark / ink, file).toBeGreaterThan(0.9);
+      expect(paperDark / paper, file).toBeLessThan(0.02);
     }
   }, 120_000);
 });

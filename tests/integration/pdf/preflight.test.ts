@@ -8,7 +8,7 @@ import { decodeImage } from '../../../electron/core/imaging/decode';
 import { assemblePdf, type PageSource } from '../../../electron/core/pdf/assemble';
 import { encodePage } from '../../../electron/core/pdf/encode';
 import { preflightFiles, type PreflightResult } from '../../../electron/core/pdf/preflight';
-import { PROFILE_IDS } from '../../../electron/core/pdf/profiles';
+import { PROFILE_IDS } from '../../../electron/common/compressionProfiles';
 import { PdfAWriter } from '../../../electron/core/pdf/writer';
 import { encodeAs, renderPage } from '../../fixtures/analysis/pages';
 

@@ -6,7 +6,7 @@ import { decodeImage } from '../../../electron/core/imaging/decode';
 import type { RasterImage } from '../../../electron/core/imaging/raster';
 import { assemblePdf } from '../../../electron/core/pdf/assemble';
 import { thresholdToPaper } from '../../../electron/core/pdf/encode';
-import { PROFILE_IDS, PROFILES, type ProfileId } from '../../../electron/core/pdf/profiles';
+import { PROFILE_IDS, PROFILES, type ProfileId } from '../../../electron/common/compressionProfiles';
 import { encodeAs, renderPage, VIETNAMESE_LINES } from '../../fixtures/analysis/pages';
 import { characterErrorRate } from '../../fixtures/pages/cer';
 import { REAL_SCANS, scanPath } from '../../fixtures/scans/catalogue';

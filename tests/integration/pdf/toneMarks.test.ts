@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePage } from '../../../electron/core/pdf/encode';
-import { DEFAULT_PROFILE } from '../../../electron/core/pdf/profiles';
+import { DEFAULT_PROFILE } from '../../../electron/common/compressionProfiles';
 import { PdfAWriter } from '../../../electron/core/pdf/writer';
 
 const exec = promisify(execFile);

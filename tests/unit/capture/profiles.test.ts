@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Capabilities } from '../../../electron/common/capture';
 import { StationError } from '../../../electron/common/errors';
 import { loadProfiles, resolveProfile } from '../../../electron/core/capture/profiles';
-import { acceptProfile, checkAgainstCapabilities, convertScannerJs } from '../../../native-bridge/profiles';
+import { acceptProfile, checkAgainstCapabilities } from '../../../electron/core/capture/scanProfile';
+import { convertScannerJs } from '../../../electron/core/capture/scannerJs';
 
 const FIXTURE = new URL('../../fixtures/capture/scannerjs-colour-300-feeder-duplex.json', import.meta.url);
 

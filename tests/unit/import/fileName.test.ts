@@ -3,7 +3,6 @@ import { StationError } from '../../../electron/common/errors';
 import { sanitiseFileName } from '../../../electron/core/importing/fileName';
 import { ghostscriptCommand } from '../../../electron/core/importing/ghostscript';
 import { pageDpi } from '../../../electron/core/importing/importFile';
-import { sniffKind } from '../../../electron/core/importing/sniff';
 
 const code = (fn: () => unknown): string | undefined => {
   try {
@@ -49,19 +48,6 @@ describe('sanitiseFileName', () => {
     expect(r.name.endsWith('.pdf')).toBe(true);
     expect(sanitiseFileName('CON.pdf').name).toBe('_CON.pdf');
     expect(sanitiseFileName('.hidden.pdf').name).toBe('hidden.pdf');
-  });
-});
-
-describe('sniffKind', () => {
-  it('tells the type from the bytes, not the name', () => {
-    expect(sniffKind(Buffer.from('%PDF-1.7\n'))).toBe('pdf');
-    expect(sniffKind(Buffer.concat([Buffer.from('junk before header\n'), Buffer.from('%PDF-1.4')]))).toBe('pdf');
-    expect(sniffKind(Buffer.from([0xff, 0xd8, 0xff, 0xe0]))).toBe('jpeg');
-    expect(sniffKind(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe('png');
-    expect(sniffKind(Buffer.from('II*\0', 'latin1'))).toBe('tiff');
-    expect(sniffKind(Buffer.from('MM\0*', 'latin1'))).toBe('tiff');
-    expect(sniffKind(Buffer.from('GIF89a'))).toBeUndefined();
-    expect(sniffKind(Buffer.from('<html>'))).toBeUndefined();
   });
 });
 

@@ -69,4 +69,19 @@ describe('layer rules added with the consolidation (issue 11)', () => {
     expect(restricted(await lintAs('sql-outside-store.ts', 'electron/core/store/fixture.ts'))).toEqual([]);
     expect(restricted(await lintAs('sql-outside-store.ts', 'electron/core/station/lock.ts'))).toEqual([]);
   });
+
+  it('rejects imaging importing pdf/ (or any folder that builds on it); pdf/ may import imaging', async () => {
+    const msgs = restricted(await lintAs('imaging-imports-pdf.ts', 'electron/core/imaging/fixture.ts'));
+    expect(msgs.filter((m) => m.includes('imaging/ sits below pdf/')).length).toBe(2);
+    expect(restricted(await lintAs('imaging-imports-pdf.ts', 'electron/core/capture/fixture.ts'))).toEqual([]);
+    expect(restricted(await lintAs('imaging-imports-pdf.ts', 'electron/core/pdf/fixture.ts'))).toEqual([]);
+  });
+
+  it('rejects child_process outside the process runner (native-bridge/process), in the service, the drivers and the shell', async () => {
+    const runnerRule = (msgs: string[]): string[] => msgs.filter((m) => m.startsWith('@typescript-eslint/no-restricted-imports') && m.includes('native-bridge/process/run.ts'));
+    for (const p of ['electron/core/pdf/fixture.ts', 'electron/core/security/fixture.ts', 'electron/core/station/fixture.ts', 'native-bridge/windows/fixture.ts', 'electron/main/fixture.ts', 'electron/cli/fixture.ts']) {
+      expect(runnerRule(await lintAs('child-process-outside-runner.ts', p)).length, p).toBe(2);
+    }
+    expect(runnerRule(await lintAs('child-process-outside-runner.ts', 'native-bridge/process/fixture.ts'))).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { documentsMethods } from '../../../electron/common/api/documents';
 import type { RasterImage } from '../../../electron/core/imaging/raster';
 import { classifyPage, encodePage } from '../../../electron/core/pdf/encode';
-import { DEFAULT_PROFILE, PROFILES } from '../../../electron/core/pdf/profiles';
+import { DEFAULT_PROFILE, PROFILES } from '../../../electron/common/compressionProfiles';
 import { a4Pixels, renderPage } from '../../fixtures/analysis/pages';
 
 /** A photo-like A4 page: smooth colour gradients plus grain (what a photo or a shaded picture looks like to the classifier). */
@@ -60,7 +60,7 @@ describe('adaptive colour profile (color-auto, the default)', () => {
     const jpeg = await encodePage(img, 'color');
     expect(enc.method).toBe('mrc');
     expect(enc.profile).toBe('color-auto');
-    expect(enc.mask?.image.filter).toBe('CCITTFaxDecode');
+    expect(enc.mask?.image.filter).toBe('JBIG2Decode');
     expect([enc.mask?.image.width, enc.mask?.image.height]).toEqual([img.width, img.height]); // text at scan resolution
     expect(Math.max(...enc.mask!.fill)).toBeLessThan(0.3); // the text colour is dark, not the seal's red
     expect(enc.background.colorSpace).toBe('DeviceRGB');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RasterImage } from '../../../electron/core/imaging/raster';
 import { encodePage, thresholdToPaper } from '../../../electron/core/pdf/encode';
-import { PROFILE_IDS, PROFILES } from '../../../electron/core/pdf/profiles';
+import { PROFILE_IDS, PROFILES } from '../../../electron/common/compressionProfiles';
 import { jpegFrame } from '../../helpers/pdfImages';
 
 /** Tinted paper (240) with a light gray stroke (150): what a thin tone mark looks like on a 200 dpi scan. */

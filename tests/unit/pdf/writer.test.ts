@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { encodePage } from '../../../electron/core/pdf/encode';
 import { pdfDate, xmpDate } from '../../../electron/common/pdfDate';
 import { pdfString } from '../../../electron/core/pdf/metadata';
-import { PROFILES, PROFILE_IDS, getProfile } from '../../../electron/core/pdf/profiles';
+import { PROFILES, PROFILE_IDS, getProfile } from '../../../electron/common/compressionProfiles';
 import { PdfAWriter } from '../../../electron/core/pdf/writer';
 import { renderPage } from '../../fixtures/analysis/pages';
 import { tempDir } from '../../helpers/tmp';
@@ -110,7 +110,7 @@ describe('compression profiles', () => {
       expect([enc.widthPx, enc.heightPx, enc.dpi]).toEqual([img.width, img.height, 200]);
     }
     const mrc = await encodePage(img, 'mrc');
-    expect(mrc.mask?.image.filter).toBe('CCITTFaxDecode');
+    expect(mrc.mask?.image.filter).toBe('JBIG2Decode');
     expect(mrc.mask?.image.width).toBe(img.width); // text at full resolution
     expect(mrc.background.colorSpace).toBe('DeviceRGB');
     expect(mrc.background.width).toBeLessThan(img.width / 2);

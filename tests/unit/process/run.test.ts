@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { childEnv, isAllowedChildVar } from '../../../native-bridge/process/childEnv';
 import { killTree, ownGroup, type ProcessPlatform } from '../../../native-bridge/process/killTree';
-import { runProcess } from '../../../native-bridge/process/run';
+import { runProcess, runProcessSync, spawnInteractive } from '../../../native-bridge/process/run';
 import { isAlive } from '../../../native-bridge/processes';
 
 /** A recording platform: what killTree asked the operating system to do (test double for Windows). */
@@ -100,5 +100,47 @@ describe('runProcess', () => {
     expect(lines).toEqual(['a', 'b', 'c']);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('xxxx');
+  });
+});
+
+describe('runProcessSync (the DPAPI key and the doctor probes)', () => {
+  it('writes the input to stdin and gives the child only the allow-listed environment', () => {
+    process.env.SOHOA_KEY_TEST_LEAK = 'secret';
+    try {
+      const r = runProcessSync('sh', ['-c', 'cat; env'], { timeoutMs: 30_000, input: 'c2VjcmV0LWtleQ==\n', env: { OMP_THREAD_LIMIT: '1' } });
+      expect(r.code).toBe(0);
+      expect(r.stdout.startsWith('c2VjcmV0LWtleQ==\n')).toBe(true);
+      expect(r.stdout).toContain('OMP_THREAD_LIMIT=1');
+      expect(r.stdout).not.toContain('SOHOA_');
+    } finally {
+      delete process.env.SOHOA_KEY_TEST_LEAK;
+    }
+  });
+
+  it('says when the program is missing and when the watchdog stopped it', () => {
+    const missing = runProcessSync('sohoa-no-such-tool', [], { timeoutMs: 5000 });
+    expect([missing.code, missing.error?.code]).toEqual([null, 'ENOENT']);
+    const slow = runProcessSync('sleep', ['30'], { timeoutMs: 300 });
+    expect(slow.timedOut).toBe(true);
+    expect(slow.code).toBeNull();
+  });
+});
+
+describe('spawnInteractive (the Windows scan helpers)', () => {
+  it('pipes stdin to a child in its own process group with the allow-listed environment', async () => {
+    process.env.SOHOA_HELPER_TEST_LEAK = 'secret';
+    try {
+      const child = spawnInteractive('sh', ['-c', 'read line; echo "got $line"; cut -d" " -f5 /proc/$$/stat; env']);
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stdin.end('cancel\n');
+      const code = await new Promise<number | null>((res) => child.on('close', res));
+      expect(code).toBe(0);
+      expect(out).toContain('got cancel');
+      expect(Number(out.split('\n')[1]!.trim())).toBe(child.pid);
+      expect(out).not.toContain('SOHOA_');
+    } finally {
+      delete process.env.SOHOA_HELPER_TEST_LEAK;
+    }
   });
 });

@@ -1,8 +1,6 @@
 import { isAbsolute } from 'node:path';
 import type { dossierMethods } from '../../../common/api/dossiers';
-import { lookUpReuse, takeRemoteReuse } from '../../dossiers/remoteReuse';
 import { takeReuse } from '../../dossiers/reuse';
-import { exportDay, exportDossier } from '../../export/dossierExport';
 import { exportFolder, exportTargetFor, setExportFolder } from '../../export/exportFolder';
 import { readSyncSettings } from '../../sync/settings';
 import { StationError } from '../../../common/errors';
@@ -34,18 +32,22 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       const check = checkOwnerId(p.ownerId, p.ownerIdType);
       if (!check.valid) throw new StationError('INVALID_OWNER_ID', check.reason, { ownerId: p.ownerId });
       const ownerKind = p.ownerKind ?? (check.type === 'org' ? 'enterprise' : 'citizen');
-      const dossier = createDossier(store, {
-        stationId: station.row.id,
-        procedure,
-        purpose: p.purpose,
-        ownerIdType: check.type,
-        ownerId: p.ownerId.trim(),
-        ownerName: p.ownerName.trim(),
-        ownerKind,
-        summary: p.summary ?? null,
-        createdBy: ctx.user?.id ?? null,
+      // The dossier and the audit row recording its creation commit together.
+      const dossier = store.tx(() => {
+        const created = createDossier(store, {
+          stationId: station.row.id,
+          procedure,
+          purpose: p.purpose,
+          ownerIdType: check.type,
+          ownerId: p.ownerId.trim(),
+          ownerName: p.ownerName.trim(),
+          ownerKind,
+          summary: p.summary ?? null,
+          createdBy: ctx.user?.id ?? null,
+        });
+        appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.create', subjectType: 'dossier', subjectId: created.id });
+        return created;
       });
-      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'dossier.create', subjectType: 'dossier', subjectId: dossier.id });
       station.emit('dossier.changed', { id: dossier.id });
       return dossier;
     },
@@ -101,16 +103,22 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       return d;
     },
     'dossiers.procedures': () => procedureCatalogue(store),
-    'dossiers.reuseCandidates': ({ componentId, dossierCodes, remote }, ctx) => lookUpReuse(station, sync, componentId, { dossierCodes, remote, actor: ctx.user?.id ?? null }),
+    // The look-up through the target (qpdf check, adapters) loads at first use, like the export below.
+    'dossiers.reuseCandidates': async ({ componentId, dossierCodes, remote }, ctx) => {
+      const { lookUpReuse } = await import('../../dossiers/remoteReuse');
+      return lookUpReuse(station, sync, componentId, { dossierCodes, remote, actor: ctx.user?.id ?? null });
+    },
     'dossiers.takeReuse': async ({ componentId, documentId, remote, replacedResultCode }, ctx) => {
       const actor = ctx.user?.id ?? null;
       const d = remote
-        ? await takeRemoteReuse(station, sync, componentId, { ...remote, replacedResultCode }, actor)
+        ? await (await import('../../dossiers/remoteReuse')).takeRemoteReuse(station, sync, componentId, { ...remote, replacedResultCode }, actor)
         : takeReuse(station, componentId, { documentId: documentId!, replacedResultCode }, actor);
       station.emit('dossier.changed', { id: d.id });
       return d;
     },
-    'dossiers.export': ({ id, out }, ctx) => {
+    // The export code (and jszip) loads at the first export: listing dossiers opens this group too.
+    'dossiers.export': async ({ id, out }, ctx) => {
+      const { exportDossier } = await import('../../export/dossierExport');
       if (out === undefined) {
         const d = getDossier(store, id);
         if (!d) throw new StationError('NOT_FOUND', `no dossier ${id}`, { id });
@@ -125,14 +133,17 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       appendAudit(store, { actor: ctx.user?.id ?? null, action: 'export.folder', details: { dir: r.dir } });
       return r;
     },
-    'dossiers.exportDay': ({ day, out }, ctx) => {
+    'dossiers.exportDay': async ({ day, out }, ctx) => {
       if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
+      const { exportDay } = await import('../../export/dossierExport');
       return exportDay(station, day, out, ctx.user?.id ?? null);
     },
     'dossiers.loadCatalogue': ({ file }, ctx) => {
-      const r = loadCatalogueFile(store, file, ctx.user?.id ?? null);
-      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'catalogue.load', details: { file, version: r.version } });
-      return r;
+      return store.tx(() => {
+        const r = loadCatalogueFile(store, file, ctx.user?.id ?? null);
+        appendAudit(store, { actor: ctx.user?.id ?? null, action: 'catalogue.load', details: { file, version: r.version } });
+        return r;
+      });
     },
   };
 }

@@ -13,48 +13,56 @@ export function createPagesHandlers(station: Station): HandlersFor<keyof typeof 
     if (!p) throw new StationError('NOT_FOUND', `no page ${id}`, { pageId: id });
     return p;
   };
-  const changed = (p: ReviewPage, action: string, actor: string | null, details?: Record<string, unknown>): void => {
-    appendAudit(store, details ? { actor, action, subjectType: 'page', subjectId: p.id, details } : { actor, action, subjectType: 'page', subjectId: p.id });
+  /**
+   * One review action: its writes and the audit row that records them commit together (a crash or a failed
+   * audit write leaves neither), and only then do listeners hear of it.
+   */
+  const change = (p: ReviewPage, action: string, actor: string | null, write: () => void, details?: Record<string, unknown>): void => {
+    store.tx(() => {
+      write();
+      appendAudit(store, details ? { actor, action, subjectType: 'page', subjectId: p.id, details } : { actor, action, subjectType: 'page', subjectId: p.id });
+    });
     station.emit('pages.changed', { componentId: p.componentId, pageId: p.id, action });
   };
   return {
     'pages.list': ({ componentId, includeDeleted }) => listReviewPages(store, componentId, includeDeleted),
     'pages.rotate': ({ pageId, rotation }, ctx) => {
       const p = need(pageId);
-      setPageRotation(store, pageId, rotation);
-      changed(p, 'page.rotate', ctx.user?.id ?? null, { rotation });
+      change(p, 'page.rotate', ctx.user?.id ?? null, () => setPageRotation(store, pageId, rotation), { rotation });
       return need(pageId);
     },
     'pages.move': ({ pageId, position }, ctx) => {
       const p = need(pageId);
       if (p.deleted) throw new StationError('CONFLICT', `page ${pageId} is deleted`, { pageId });
-      const ids = listReviewPages(store, p.componentId).map((x) => x.id).filter((id) => id !== pageId);
-      ids.splice(Math.min(position, ids.length), 0, pageId);
-      writeOrder(store, ids);
-      changed(p, 'page.move', ctx.user?.id ?? null, { position });
+      const move = (): void => {
+        const ids = listReviewPages(store, p.componentId).map((x) => x.id).filter((id) => id !== pageId);
+        ids.splice(Math.min(position, ids.length), 0, pageId);
+        writeOrder(store, ids);
+      };
+      change(p, 'page.move', ctx.user?.id ?? null, move, { position });
       return listReviewPages(store, p.componentId);
     },
     'pages.delete': ({ pageId }, ctx) => {
       const p = need(pageId);
       if (!p.deleted) {
-        softDeletePage(store, pageId);
-        writeOrder(store, listReviewPages(store, p.componentId).map((x) => x.id));
-        changed(p, 'page.delete', ctx.user?.id ?? null);
+        const remove = (): void => {
+          softDeletePage(store, pageId);
+          writeOrder(store, listReviewPages(store, p.componentId).map((x) => x.id));
+        };
+        change(p, 'page.delete', ctx.user?.id ?? null, remove);
       }
       return need(pageId);
     },
     'pages.restore': ({ pageId }, ctx) => {
       const p = need(pageId);
       if (p.deleted) {
-        restorePage(store, pageId, p.componentId);
-        changed(p, 'page.restore', ctx.user?.id ?? null);
+        change(p, 'page.restore', ctx.user?.id ?? null, () => restorePage(store, pageId, p.componentId));
       }
       return need(pageId);
     },
     'pages.setBlank': ({ pageId, decision }, ctx) => {
       const p = need(pageId);
-      setPageBlankFlag(store, pageId, decision === 'blank' ? 'confirmed_blank' : 'confirmed_keep');
-      changed(p, 'page.blank', ctx.user?.id ?? null, { decision });
+      change(p, 'page.blank', ctx.user?.id ?? null, () => setPageBlankFlag(store, pageId, decision === 'blank' ? 'confirmed_blank' : 'confirmed_keep'), { decision });
       return need(pageId);
     },
   };

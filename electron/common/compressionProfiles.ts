@@ -1,12 +1,15 @@
-import { StationError } from '../../common/errors';
+import { z } from 'zod';
+import { StationError } from './errors';
 
 /**
  * Compression profiles: how a page's pixels become PDF image streams. Legal floor (NĐ 30/2020 Annex I,
  * TT 01/2023): colour, ≥ 200 dpi, 100 % scale — so colour profiles never downsample the page below its scan
  * resolution (MRC lowers only the *background* layer; the text mask stays at full resolution).
  * Bitonal output is allowed only where the province allows it for plain black-on-white text (`allowsBitonal`).
+ * Shared by imaging (the per-page analysis decides by them), the PDF encoder, the API schema and the CLI.
  */
-export type ProfileId = 'color-auto' | 'color' | 'color-hq' | 'mrc' | 'gray' | 'bitonal';
+export const compressionProfileSchema = z.enum(['color-auto', 'color', 'color-hq', 'mrc', 'gray', 'bitonal']);
+export type ProfileId = z.infer<typeof compressionProfileSchema>;
 
 export interface CompressionProfile {
   id: ProfileId;
@@ -105,7 +108,7 @@ export const PROFILES: Readonly<Record<ProfileId, CompressionProfile>> = {
   },
 };
 
-export const PROFILE_IDS = Object.keys(PROFILES) as ProfileId[];
+export const PROFILE_IDS: readonly ProfileId[] = compressionProfileSchema.options;
 export const DEFAULT_PROFILE: ProfileId = 'color-auto';
 
 export function getProfile(id: string): CompressionProfile {
