@@ -97,8 +97,8 @@ export interface BenchResult {
 }
 
 const REAL_SCANS_NOTE =
-  'No scanned page images found in Debian bookworm packages installed or installable here: ocrmypdf, img2pdf, tesseract-ocr and ' +
-  'sane-utils ship no sample scans (searched with dpkg -L and find / for tif/pbm/pgm/ppm/jpg > 50 KB). Only generated pages are used.';
+  'The core figures use generated pages only (with ground truth for CER). Real scans from the Debian source package leptonlib ' +
+  '(tests/fixtures/scans, README there) are measured by the orientation entry (orientation and the tesseract second opinion).';
 
 async function variantFromPdf(id: string, kind: VariantResult['kind'], pdf: string, pages: number, seconds: number, ocrSet: FixturePage[], workDir: string, langs: string[], note?: string): Promise<VariantResult> {
   const bytes = statSync(pdf).size;

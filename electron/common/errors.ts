@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'KEY_INSECURE',
   'KEY_UNAVAILABLE',
   'AUDIT_CHAIN_BROKEN',
+  'AUDIT_LOG_TRUNCATED',
   // OCR and sheet codes
   'OCR_FAILED',
   'QR_NOT_FOUND',
@@ -65,6 +66,7 @@ export const ERROR_CODES = [
   'IMAGE_TOO_LARGE',
   // page quality found by the analysis (warnings on a kept page, not failures)
   'PAGE_TOO_DARK',
+  'PAGE_LOW_CONTRAST',
   'FILE_EMPTY',
   'FILE_NAME_INVALID',
   'FILE_TOO_LARGE',
@@ -111,6 +113,7 @@ export const ERROR_CODES = [
   // dossiers
   'DOSSIER_INCOMPLETE',
   'DOSSIER_NOT_EDITABLE',
+  'DOSSIER_ABANDONED',
   // accounts and sessions
   'SIGN_IN_REQUIRED',
   'SIGN_IN_FAILED',

@@ -19,7 +19,9 @@ export const ownerIdTypeSchema = z.enum(['cccd', 'cmnd', 'org']);
 export const ownerKindSchema = z.enum(['citizen', 'enterprise', 'agency', 'other']);
 
 export const dossierPurposeSchema = z.enum(['intake', 'result']);
-export const dossierStateSchema = z.enum(['draft', 'complete', 'queued', 'synced']);
+/** 'abandoned': a draft the clerk gave up ("Bỏ hồ sơ"); everything captured is kept and an admin can restore it. */
+export const dossierStateSchema = z.enum(['draft', 'complete', 'queued', 'synced', 'abandoned']);
+export type DossierState = z.infer<typeof dossierStateSchema>;
 export const componentKindSchema = z.enum(['intake', 'result']);
 
 /** Per component, every field the DVCQG record scores (TaiLieuNop / DanhSachGiayToKetQua). */
@@ -45,6 +47,10 @@ export const componentSchema = z.object({
   signed: z.boolean(),
   /** The component's current document (the newest that is not purged), so signing survives a reload. */
   documentId: z.string().nullable(),
+  /** Filled from an earlier document instead of a scan ("Dùng lại giấy tờ này"): where it came from. */
+  reusedFrom: z
+    .object({ source: z.enum(['local', 'remote']), dossierId: z.string().nullable(), dossierCode: z.string().nullable(), takenAt: isoTime })
+    .nullable(),
 });
 export type Component = z.infer<typeof componentSchema>;
 
@@ -65,6 +71,8 @@ export const dossierSchema = z.object({
   createdBy: z.string().nullable(),
   createdAt: isoTime,
   updatedAt: isoTime,
+  /** Who abandoned the draft, when and why (state 'abandoned'); null otherwise. */
+  abandoned: z.object({ at: isoTime, by: z.string().nullable(), byName: z.string().nullable(), reason: z.string() }).nullable(),
   components: z.array(componentSchema),
 });
 export type Dossier = z.infer<typeof dossierSchema>;
@@ -98,5 +106,7 @@ export const stationInfoSchema = z.object({
   encrypted: z.boolean().optional(),
   /** AUDIT_CHAIN_BROKEN alarm: the first access-log row whose link fails at start-up, else null. */
   auditBrokenAt: z.number().int().nullable().optional(),
+  /** AUDIT_LOG_TRUNCATED alarm: the acknowledged head (seq) the access log no longer reaches, else null. */
+  auditTruncatedAt: z.number().int().nullable().optional(),
 });
 export type StationInfo = z.infer<typeof stationInfoSchema>;

@@ -7,6 +7,7 @@ import {
   APP_ENTRY,
   APP_SCHEME,
   IPC,
+  firstRunEntry,
   PAGE_SCHEME,
   RESPONSE_HEADERS,
   WEB_PREFERENCES,
@@ -112,6 +113,10 @@ async function ready(): Promise<void> {
   );
   service.on('event', (ev) => win?.webContents.send(IPC.event, ev));
   service.on('state', (s) => win?.webContents.send(IPC.stateChanged, s));
+  // First run: the window itself opens the setup screen (the code is never shown or typed).
+  service.on('ready', ({ setupCode }: { setupCode: string | null }) => {
+    if (win && setupCode) void win.loadURL(firstRunEntry(setupCode));
+  });
   service.start();
   win = createWindow();
   win.on('closed', () => (win = null));

@@ -8,7 +8,8 @@ export type ToService =
   | { kind: 'shutdown' };
 
 export type FromService =
-  | { kind: 'ready'; stationId: string }
+  /** `setupCode`: while no admin exists, the one-time code of the first-run setup link (the window opens it). */
+  | { kind: 'ready'; stationId: string; setupCode: string | null }
   | { kind: 'result'; id: number; result: unknown }
   | { kind: 'image'; id: number; ok: true; bytes: Uint8Array; mediaType: string }
   | { kind: 'image'; id: number; ok: false; code: string }

@@ -58,6 +58,16 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * What the window loads when the service reports a first run (no admin yet): the app with the one-time
+ * setup code in the fragment, where the renderer's session gate reads it (`#setup=CODE`, as in the setup
+ * link `sohoa serve` prints) and shows the form creating the admin. The query makes it a new document, so
+ * the gate mounts again and reads it even though the window already shows the app.
+ */
+export function firstRunEntry(setupCode: string): string {
+  return `${APP_ENTRY}?first-run=1#setup=${encodeURIComponent(setupCode)}`;
+}
+
 /** Headers on every response of the app and page protocols. */
 export const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,

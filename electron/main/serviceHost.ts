@@ -54,6 +54,7 @@ export class ServiceHost extends EventEmitter {
     if (msg.kind === 'ready') {
       this.restarts = 0;
       this.setState('online');
+      this.emit('ready', { setupCode: msg.setupCode });
     } else if (msg.kind === 'event') this.emit('event', msg.event);
     else if (msg.kind === 'result' || msg.kind === 'image') {
       const p = this.pending.get(msg.id);

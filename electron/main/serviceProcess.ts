@@ -42,8 +42,9 @@ async function main(): Promise<void> {
   services.startBackground();
   const first = await prepareFirstRun(station);
   const bridge = await startBridge(station, dispatcher);
-  // The Electron window opens on the sign-in screen; the first admin is created through the printed setup link.
-  if (first.setupCode !== null) log.info('first run: open the setup link to create the admin', { link: setupLink(`${bridge.info.url}#token=…`, first.setupCode) });
+  // The Electron window opens the setup screen with this code (sent with 'ready'); the link is logged too for
+  // IT staff who open the station in a browser instead.
+  if (first.setupCode !== null) log.info('first run: the window opens the setup screen; or open the setup link', { link: setupLink(`${bridge.info.url}#token=…`, first.setupCode) });
   const scans = scanTracker();
   const listeners = new Set<(type: string, jobId: string) => void>();
   station.events.on('event', (ev: { type: string; at: string; data: Record<string, unknown> }) => {
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
       })();
     }
   });
-  post({ kind: 'ready', stationId: station.row.id });
+  post({ kind: 'ready', stationId: station.row.id, setupCode: first.setupCode });
 }
 
 main().catch((err: unknown) => {

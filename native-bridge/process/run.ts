@@ -1,8 +1,14 @@
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { StationError } from '../../electron/common/errors';
 import { childEnv } from './childEnv';
 import { hostPlatform, killTree, ownGroup, type ProcessPlatform } from './killTree';
+import { windowsHelpersDir } from '../windows/helpersDir';
+
+/** The Windows job-object runner (native-bridge/windows/jobrun/jobrun.c, built by build.sh). */
+export const JOB_HELPER = 'sohoa-jobrun.exe';
 
 export type Child = ChildProcessByStdio<null, Readable, Readable>;
 /** A child that reads a request (and later a `cancel`) on stdin: the Windows scan helpers. */
@@ -14,19 +20,28 @@ export interface SpawnOptions {
   cwd?: string;
   os?: ProcessPlatform;
   /**
-   * Address-space ceiling for a converter fed untrusted input (Ghostscript, qpdf on an imported PDF): on
-   * Linux the program runs under `prlimit --as=N`, so a decompression bomb fails inside the tool instead of
-   * exhausting the counter PC. Elsewhere (Windows needs a job object, macOS has no prlimit) the watchdog and
-   * the output bounds remain the only limits.
+   * Memory ceiling for a converter fed untrusted input (Ghostscript, qpdf on an imported PDF), so a
+   * decompression bomb fails inside the tool instead of exhausting the counter PC: on Linux the program runs
+   * under `prlimit --as=N`; on Windows under `sohoa-jobrun.exe N` (a job object with
+   * JOB_OBJECT_LIMIT_PROCESS_MEMORY). Without that helper (a developer's unbuilt checkout) and on macOS the
+   * watchdog and the output bounds remain the only limits.
    */
   memoryLimitBytes?: number;
+  /** The job-object runner's path (default: the Windows helpers folder); tests inject it. */
+  jobHelper?: string;
 }
 
-/** The program and arguments actually started: wrapped by prlimit when a memory ceiling applies here. */
-export function withMemoryLimit(cmd: string, args: string[], opts: Pick<SpawnOptions, 'memoryLimitBytes' | 'os'>): [string, string[]] {
+/** The program and arguments actually started: wrapped by prlimit (Linux) or the job-object helper (Windows) when a memory ceiling applies. */
+export function withMemoryLimit(cmd: string, args: string[], opts: Pick<SpawnOptions, 'memoryLimitBytes' | 'os' | 'jobHelper'>): [string, string[]] {
   const platform = (opts.os ?? hostPlatform).platform;
-  if (opts.memoryLimitBytes === undefined || platform !== 'linux') return [cmd, args];
-  return ['prlimit', [`--as=${Math.floor(opts.memoryLimitBytes)}`, '--', cmd, ...args]];
+  if (opts.memoryLimitBytes === undefined) return [cmd, args];
+  const bytes = String(Math.floor(opts.memoryLimitBytes));
+  if (platform === 'linux') return ['prlimit', [`--as=${bytes}`, '--', cmd, ...args]];
+  if (platform === 'win32') {
+    const helper = opts.jobHelper ?? join(windowsHelpersDir(), JOB_HELPER);
+    if (opts.jobHelper !== undefined || existsSync(helper)) return [helper, [bytes, cmd, ...args]];
+  }
+  return [cmd, args];
 }
 
 /**

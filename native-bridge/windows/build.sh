@@ -4,6 +4,7 @@
 #   sohoa-twain-x64.exe   TWAIN helper for 64-bit data sources
 #   sohoa-twain-x86.exe   TWAIN helper for 32-bit data sources (most scanner drivers); its struct layouts are
 #                         checked at compile time (twainDefs.h static asserts: TW_IDENTITY 156, TW_IMAGEINFO 42)
+#   sohoa-jobrun.exe      runs a converter (Ghostscript, qpdf) in a job object with a memory ceiling
 #   sohoa-test-ds-x64.ds  the project's TWAIN test data source (tests only)
 #   wia.ps1               the WIA helper (PowerShell + WIA Automation), copied
 # Usage: native-bridge/windows/build.sh [OUT_DIR]
@@ -23,6 +24,8 @@ done
 mv -f "$out/.sohoa-twain-x64.exe.$$" "$out/sohoa-twain-x64.exe"
 "$x86" $cflags -o "$out/.sohoa-twain-x86.exe.$$" "$here/twain/helper.c" -luser32
 mv -f "$out/.sohoa-twain-x86.exe.$$" "$out/sohoa-twain-x86.exe"
+"$x64" -O2 -Wall -Wextra -Werror -std=c11 -municode -o "$out/.sohoa-jobrun.exe.$$" "$here/jobrun/jobrun.c" -lpsapi
+mv -f "$out/.sohoa-jobrun.exe.$$" "$out/sohoa-jobrun.exe"
 "$x64" $cflags -shared -o "$out/.sohoa-test-ds-x64.ds.$$" "$root/tests/fixtures/twain/testSource.c" -Wl,--kill-at
 mv -f "$out/.sohoa-test-ds-x64.ds.$$" "$out/sohoa-test-ds-x64.ds"
 # The WIA helper is a script: shipped as it is, beside the TWAIN helpers.

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { silentLogger, type DriverLogger } from '../types';
 import { TwainDriver, winePath, type TwainHelper } from './twain/driver';
 import { WiaDriver, wiaHelperCommand } from './wia/driver';
 
-/** Where build.sh puts the helpers (the installer copies them beside the app: SOHOA_WINDOWS_HELPERS_DIR). */
-export const DEFAULT_HELPERS_DIR = fileURLToPath(new URL('../../build/windows/', import.meta.url));
+import { windowsHelpersDir } from './helpersDir';
+
+export { DEFAULT_HELPERS_DIR } from './helpersDir';
 
 export interface WindowsDriverSetup {
   platform: NodeJS.Platform;
@@ -13,7 +13,7 @@ export interface WindowsDriverSetup {
   log?: DriverLogger;
 }
 
-const helpersDir = (env: NodeJS.ProcessEnv): string => env.SOHOA_WINDOWS_HELPERS_DIR ?? DEFAULT_HELPERS_DIR;
+const helpersDir = windowsHelpersDir;
 
 /**
  * The TWAIN driver for this machine. Windows: the 32- and 64-bit helpers (a process loads only sources of its

@@ -78,6 +78,9 @@ export function App() {
             <button type="button" onClick={session.lock} data-testid="lock-now">
               {t('auth.lockNow')}
             </button>
+            <button type="button" onClick={session.changePassword} data-testid="change-password-open">
+              {t('auth.changePassword')}
+            </button>
             <button type="button" onClick={session.signOut} data-testid="sign-out">
               {t('auth.signOut')}
             </button>

@@ -2,20 +2,14 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../helpers/cli';
 import type { TestToken } from '../signing-infra/softhsm';
-import { COUNTER_VIEWPORT, FULL_HD_VIEWPORT, screenshot, type Browser } from './support/browser';
-import { DEMO, eventually, signInUi } from './support/station';
+import { COUNTER_VIEWPORT, FULL_HD_VIEWPORT, type Browser } from './support/browser';
+import { DEMO, eventually, expectViewportShot, signInUi } from './support/station';
 import { startUiStation, type UiStation } from './support/uiStation';
 
 const CCCD = '079199012345';
 const MARRIAGE = '1.000894';
 
-/** A screenshot at the size the page has now, checked not blank (the 1366×768 counter screen is below expectShot's 800). */
-async function shot(page: Page, name: string): Promise<void> {
-  const s = await screenshot(page, name);
-  const v = page.viewportSize()!;
-  expect({ width: s.width, height: s.height }, name).toEqual(v);
-  expect(s.stdev, `${name} is not blank`).toBeGreaterThan(10);
-}
+const shot = expectViewportShot;
 
 /** True when the element's box lies inside the viewport (no scrolling needed to see or press it). */
 async function inViewport(page: Page, el: Locator): Promise<boolean> {
@@ -104,6 +98,12 @@ describe('the counter workflow at 1366×768', () => {
     // Every page analysed at ingest; none of the patterned sheets is taken for blank.
     await eventually(() => screen.locator('[data-testid=page][data-analysed=true]').count(), { timeout: 120_000 }).toBe(10);
     await expect(screen.locator('[data-testid=page][data-blank=flagged]').count()).resolves.toBe(0);
+    // The test backend's colour chart is mostly dark colour (paper level < 170): each tile says "tối" (too dark,
+    // not blank), and the viewer gives the fix in Vietnamese.
+    await eventually(() => screen.locator('[data-testid=page] [data-testid=quality-badge][data-quality=PAGE_TOO_DARK]').count(), { timeout: 30_000 }).toBe(10);
+    await expect(screen.locator('[data-testid=page] [data-testid=quality-badge]').first().textContent()).resolves.toBe('tối');
+    await pages.first().click();
+    await expect(screen.getByTestId('quality-note').textContent()).resolves.toContain('Quét lại trang này sáng hơn');
     // The action bar and its buttons are on screen without scrolling.
     for (const id of ['action-bar', 'page-count', 'assemble', 'sign', 'finish']) {
       expect(await inViewport(page, screen.getByTestId(id)), id).toBe(true);

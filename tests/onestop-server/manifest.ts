@@ -70,6 +70,8 @@ export const manifestSchema = z.object({
   summary: z.string().min(1).max(1000, 'trích yếu tối đa 1000 ký tự (TrichYeuHoSo)'),
   owner: ownerSchema,
   components: z.array(componentSchema).min(1).max(200),
+  /** The station's access-log head (docs/sync-protocol.md): kept as an anchor against a cut local log. */
+  auditHead: z.object({ seq: z.number().int().min(1), hash: z.string().regex(SHA256_RE) }).optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

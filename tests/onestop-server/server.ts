@@ -19,6 +19,7 @@ import { enrolSchema, manifestSchema, SHA256_RE, zodErrors, type FieldError } fr
 import {
   addEnrolmentCodes,
   applyCommit,
+  storeAuditAnchor,
   checkToken,
   dossierByCode,
   dossierByDraft,
@@ -493,6 +494,7 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
         stats.commits.rejected += 1;
         return errorReply(403, ctx.cid, 'station_mismatch', 'Mã nháp thuộc trạm khác');
       }
+      if (m.auditHead) storeAuditAnchor(db, s, m.draftId, m.auditHead);
       const data = { dossierCode: out.dossierCode, receipt: out.receipt };
       if (out.kind === 'created') {
         stats.commits.created += 1;

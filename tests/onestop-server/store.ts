@@ -62,6 +62,14 @@ CREATE TABLE IF NOT EXISTS receipts (
   receipt_json TEXT NOT NULL,
   PRIMARY KEY (dossier_code, version)
 ) STRICT;
+CREATE TABLE IF NOT EXISTS audit_anchors (
+  station_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  head TEXT NOT NULL,
+  draft_id TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (station_id, seq)
+) STRICT;
 CREATE TABLE IF NOT EXISTS day_sequences (
   agency_code TEXT NOT NULL,
   day TEXT NOT NULL,
@@ -353,6 +361,19 @@ export interface ServerState {
   dossiers: { dossierCode: string; draftId: string; stationId: string; version: number; files: { fileId: string; sha256: string }[] }[];
   files: { fileId: string; sha256: string; size: number; attached: boolean }[];
   stations: { stationId: string; stationName: string }[];
+  /** The access-log heads stations sent with their commits (the external anchor), oldest first. */
+  auditAnchors: { stationId: string; seq: number; head: string; draftId: string }[];
+}
+
+/** Keeps a station's access-log head as it came with a commit (sohoa-v1 `auditHead`). */
+export function storeAuditAnchor(db: Db, stationId: string, draftId: string, head: { seq: number; hash: string }): void {
+  db.prepare('INSERT OR IGNORE INTO audit_anchors (station_id, seq, head, draft_id, received_at) VALUES (?, ?, ?, ?, ?)').run(
+    stationId,
+    head.seq,
+    head.hash,
+    draftId,
+    new Date().toISOString(),
+  );
 }
 
 export function readState(db: Db): ServerState {
@@ -380,5 +401,8 @@ export function readState(db: Db): ServerState {
     stationId: string;
     stationName: string;
   }[];
-  return { dossiers, files, stations };
+  const auditAnchors = db
+    .prepare('SELECT station_id AS stationId, seq, head, draft_id AS draftId FROM audit_anchors ORDER BY station_id, seq')
+    .all() as ServerState['auditAnchors'];
+  return { dossiers, files, stations, auditAnchors };
 }

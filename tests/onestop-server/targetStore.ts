@@ -162,5 +162,6 @@ export function readTargetState(db: Db): ServerState {
       )
       .all() as { fileId: string; sha256: string; size: number; attached: number }[]
   ).map((f) => ({ ...f, attached: f.attached === 1 }));
-  return { dossiers, files, stations: [] };
+  // No field for the access-log head in these protocols (only sohoa-v1 anchors it).
+  return { dossiers, files, stations: [], auditAnchors: [] };
 }

@@ -1,4 +1,4 @@
-import type { Dossier } from '../../common/schemas';
+import type { Dossier, DossierState } from '../../common/schemas';
 import { EXIT, type Command, type Io } from '../command';
 import { withClient } from '../connect';
 import { printError, table } from '../output';
@@ -62,10 +62,10 @@ export const dossierCreateCommand: Command = {
 export const dossierListCommand: Command = {
   name: 'dossier list',
   summary: 'list dossiers, newest first',
-  usage: 'sohoa dossier list [--state draft|complete|queued|synced] [--limit N] [--json]',
+  usage: 'sohoa dossier list [--state draft|complete|queued|synced|abandoned] [--limit N] [--json]',
   options: { state: { type: 'string' }, limit: { type: 'string' } },
   async run(args, io) {
-    const state = args.values.state as 'draft' | 'complete' | 'queued' | 'synced' | undefined;
+    const state = args.values.state as DossierState | undefined;
     const limit = args.values.limit === undefined ? 100 : Number(args.values.limit);
     return withClient(args.dataDir, async (client) => {
       const r = await client.call('dossiers.list', { limit, ...(state ? { state } : {}) });

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import type { PageQualityCode } from '../../common/api/pages';
 import { StationError } from '../../common/errors';
 import { decodeImage, probeImage } from '../../core/imaging/decode';
 import type { OrientationReason } from '../../core/imaging/orientation';
@@ -11,6 +12,10 @@ import { withClient } from '../connect';
 import { printError, table } from '../output';
 
 /** The CLI's short words for why a page was turned (the UI has its own i18n keys for the same codes). */
+const QUALITY_TEXT: Record<PageQualityCode, string> = {
+  PAGE_TOO_DARK: 'QUÁ TỐI, QUÉT LẠI SÁNG HƠN / TOO DARK, RESCAN LIGHTER',
+  PAGE_LOW_CONTRAST: 'QUÁ NHẠT, QUÉT LẠI ĐẬM HƠN / TOO FAINT, RESCAN DARKER',
+};
 const ROTATION_REASON_TEXT: Record<OrientationReason, string> = {
   text_sideways: 'chữ nằm ngang / text sideways',
   text_upside_down: 'chữ lộn ngược / text upside down',
@@ -138,7 +143,7 @@ export const pdfCommand: Command = {
           p.skewDeg.toFixed(2),
           String(p.bytes),
           p.blankFlag === 'flagged' ? `CẦN XEM / REVIEW (${p.blankScore})` : '',
-          p.quality.includes('PAGE_TOO_DARK') ? 'QUÁ TỐI, QUÉT LẠI SÁNG HƠN / TOO DARK, RESCAN LIGHTER' : '',
+          p.quality.map((q) => QUALITY_TEXT[q]).join('; '),
           p.compliant === false ? `KHÔNG / NO (${p.issues.join(', ')})` : 'x',
         ]),
       ]),

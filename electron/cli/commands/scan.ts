@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ScanJob, ScanJobDetail } from '../../common/capture';
 import { StationError } from '../../common/errors';
 import { errorText } from '../../common/errorText';
@@ -9,6 +8,7 @@ import { createDriverRegistry } from '../../core/capture/drivers';
 import { resolveProfile } from '../../core/capture/profiles';
 import { DEFAULT_WATCHDOG_MS } from '../../core/capture/service';
 import { checkAgainstCapabilities } from '../../core/capture/scanProfile';
+import { privateTempDir } from '../../../native-bridge/process/privateTemp';
 import { SPOOL_PATTERN } from '../../../native-bridge/sane/driver';
 import { EXIT, type Command, type Io, type ParsedArgs } from '../command';
 import { withClient } from '../connect';
@@ -129,7 +129,7 @@ async function rawDump(args: ParsedArgs, io: Io): Promise<number> {
     return EXIT.USAGE;
   }
   mkdirSync(out, { recursive: true });
-  const saneDir = mkdtempSync(join(tmpdir(), 'sohoa-sane-'));
+  const saneDir = privateTempDir('sane');
   try {
     const drivers = createDriverRegistry({ saneDir, demo: args.values.demo === true || process.env.SOHOA_DEMO === '1', platform: process.platform });
     const id = drivers.normalise(deviceId);

@@ -29,6 +29,10 @@ export const auditExportCommand: Command = {
         io.err(`AUDIT_CHAIN_BROKEN: nhật ký bị sửa từ dòng ${check.brokenAt} / the log was changed from row ${check.brokenAt}`);
         return EXIT.CHECK_FAILED;
       }
+      if (check.truncatedAt !== null) {
+        io.err(`AUDIT_LOG_TRUNCATED: nhật ký có ${check.rows} dòng nhưng máy chủ một cửa đã ghi nhận dòng ${check.truncatedAt} / the log has ${check.rows} rows, the one-stop server acknowledged row ${check.truncatedAt}`);
+        return EXIT.CHECK_FAILED;
+      }
       if (out) io.err(`${rows.length} dòng / rows → ${out}; chuỗi nguyên vẹn / chain intact (${check.rows} rows)`);
       return EXIT.OK;
     });

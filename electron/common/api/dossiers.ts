@@ -183,6 +183,22 @@ export const dossierMethods = {
     mutating: true,
   }),
   /**
+   * "Bỏ hồ sơ": a draft leaves the drafts list as 'abandoned', with the clerk and the reason; nothing captured is
+   * deleted, search still finds it, an admin can restore it. Only a draft can be abandoned.
+   */
+  'dossiers.abandon': method({
+    params: z.object({ id: draftIdSchema, reason: z.string().trim().min(1, 'a reason is needed').max(500), idempotencyKey }).strict(),
+    result: dossierSchema,
+    mutating: true,
+  }),
+  /** An abandoned dossier back among the drafts, as it was (admin). */
+  'dossiers.restore': method({
+    params: z.object({ id: draftIdSchema, idempotencyKey }).strict(),
+    result: dossierSchema,
+    mutating: true,
+    roles: ['admin'],
+  }),
+  /**
    * Reuse look-up: the owner's earlier, still valid documents for this component's code — on this station and, through
    * the target (DVCQG TraCuuHoSo, iGate search by code), in the owner's earlier dossiers and in DOSSIERCODES the clerk
    * read from the citizen's receipts (docs/sync.md, Reuse). REMOTE false asks this station only.

@@ -10,7 +10,7 @@ import { idempotencyKey, method } from './method';
 export const ROTATION_REASONS = ['text_sideways', 'text_upside_down'] as const;
 export type RotationReason = (typeof ROTATION_REASONS)[number];
 /** Scan-quality problems the analysis found on a kept page (error codes: ERROR_TEXT gives text and the fix). */
-export const PAGE_QUALITY_CODES = ['PAGE_TOO_DARK'] as const;
+export const PAGE_QUALITY_CODES = ['PAGE_TOO_DARK', 'PAGE_LOW_CONTRAST'] as const;
 export type PageQualityCode = (typeof PAGE_QUALITY_CODES)[number];
 
 export const reviewPageSchema = z.object({

@@ -22,7 +22,7 @@ export const stationMethods = {
     result: z.object({
       from: z.string(),
       to: z.string(),
-      check: z.object({ brokenAt: z.number().int().nullable(), rows: z.number().int(), macFrom: z.number().int().nullable(), head: z.string() }),
+      check: z.object({ brokenAt: z.number().int().nullable(), rows: z.number().int(), macFrom: z.number().int().nullable(), head: z.string(), truncatedAt: z.number().int().nullable(), anchoredSeq: z.number().int().nullable() }),
       rows: z.array(
         z.object({
           seq: z.number().int(),

@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { StationEvent } from '../../common/api';
-import { toErrorPayload } from '../../common/errors';
+import { EVENTS_CLOSE } from '../../common/connection';
+import { StationError, toErrorPayload } from '../../common/errors';
 import type { Result } from '../../common/result';
 import { createLogger } from '../log/logger';
 import type { Dispatcher } from '../service/dispatcher';
 import type { Station } from '../station/station';
+import { privateTempDir } from '../../../native-bridge/process/privateTemp';
 import { bearer, checkPeer, sessionHeader, tokenMatches } from './guard';
 import { renderPageImage } from './pageImage';
 import { serveStatic } from './static';
@@ -62,6 +63,8 @@ export interface BridgeOptions {
   port?: number;
   uiDir?: string;
   token?: string;
+  /** How often an open events socket's session is checked again (default 5 s). */
+  sessionCheckMs?: number;
 }
 
 function sendJson(res: ServerResponse, status: number, body: Result<unknown>): void {
@@ -113,7 +116,7 @@ function statusFor(code: string): number {
 
 /**
  * The loopback bridge: `POST /api/<method>` (JSON body, `Authorization: Bearer <token>`), events on the
- * WebSocket `/events` (first message `{"type":"auth","token":…}`), the built UI at `/` without a token.
+ * WebSocket `/events` (first message `{"type":"auth","token":…,"session":…}`; close codes in common/connection.ts), the built UI at `/` without a token.
  * Bound to 127.0.0.1 only; Host/Origin checked on every request.
  */
 /** Sockets that have not yet sent their auth message; past this an upgrade gets 503. */
@@ -238,7 +241,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
     }
     const key = req.headers['idempotency-key'];
     // A private (0700) temp folder outside the data directory: the importer refuses paths inside it.
-    const dir = mkdtempSync(join(tmpdir(), 'sohoa-upload-'));
+    const dir = privateTempDir('upload');
     const tmp = join(dir, 'upload');
     try {
       const size = await receiveFile(req, tmp, MAX_UPLOAD);
@@ -260,8 +263,26 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
   // flood of idle sockets must cost that socket only, never the service (an 'error' without a listener
   // would be thrown and end the process). Unauthenticated sockets are capped.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const clients = new Set<WebSocket>();
+  // Each socket with its clerk's session: events go only to a signed-in, unlocked clerk.
+  const clients = new Map<WebSocket, string>();
   let unauthenticated = 0;
+  /** Closes the socket with the stable code of its session's refusal (SIGN_IN_REQUIRED, SESSION_EXPIRED, SESSION_LOCKED). */
+  const refuseSession = (ws: WebSocket, err: unknown): void => {
+    const code = err instanceof StationError ? err.code : 'SESSION_EXPIRED';
+    const close = code === 'SIGN_IN_REQUIRED' || code === 'SESSION_LOCKED' ? EVENTS_CLOSE[code] : EVENTS_CLOSE.SESSION_EXPIRED;
+    clients.delete(ws);
+    ws.close(close, code);
+  };
+  const recheck = setInterval(() => {
+    for (const [ws, session] of clients) {
+      try {
+        dispatcher.checkSession(session);
+      } catch (err) {
+        refuseSession(ws, err);
+      }
+    }
+  }, opts.sessionCheckMs ?? 5000);
+  recheck.unref();
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', (err) => log.warn('bridge socket error', { error: err.message }));
     const verdict = checkPeer(req, port);
@@ -286,21 +307,28 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
         log.warn('bridge websocket error', { error: err.message });
         ws.terminate();
       });
-      const authTimer = setTimeout(() => ws.close(4401, 'auth timeout'), 5000);
+      const authTimer = setTimeout(() => ws.close(EVENTS_CLOSE.UNAUTHORIZED, 'auth timeout'), 5000);
       ws.once('message', (data) => {
         clearTimeout(authTimer);
         settle();
-        let msg: { type?: unknown; token?: unknown } = {};
+        let msg: { type?: unknown; token?: unknown; session?: unknown } = {};
         try {
           msg = JSON.parse(String(data)) as typeof msg;
         } catch {
           /* falls through to refusal */
         }
         if (msg.type !== 'auth' || typeof msg.token !== 'string' || !tokenMatches(msg.token, token)) {
-          ws.close(4401, 'unauthorized');
+          ws.close(EVENTS_CLOSE.UNAUTHORIZED, 'unauthorized');
           return;
         }
-        clients.add(ws);
+        const session = typeof msg.session === 'string' ? msg.session : null;
+        try {
+          dispatcher.checkSession(session);
+        } catch (err) {
+          refuseSession(ws, err);
+          return;
+        }
+        clients.set(ws, session!);
         ws.send(JSON.stringify({ type: 'ready', at: new Date().toISOString(), data: { stationId: station.row.id } }));
         ws.on('close', () => clients.delete(ws));
       });
@@ -309,7 +337,7 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
 
   const onEvent = (ev: StationEvent): void => {
     const text = JSON.stringify(ev);
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+    for (const ws of clients.keys()) if (ws.readyState === ws.OPEN) ws.send(text);
   };
   station.events.on('event', onEvent);
 
@@ -338,8 +366,9 @@ export async function startBridge(station: Station, dispatcher: Dispatcher, opts
     info,
     close: async () => {
       station.events.off('event', onEvent);
+      clearInterval(recheck);
       rmSync(station.layout.bridgeFile, { force: true });
-      for (const ws of clients) ws.terminate();
+      for (const ws of clients.keys()) ws.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -29,6 +29,7 @@ import type { Station } from '../station/station';
 import { AnalyseStep } from './analyseStep';
 import { resolveProfile } from './profiles';
 import { checkAgainstCapabilities, checkCompliance } from './scanProfile';
+import { assertNotAbandoned } from '../dossiers/abandon';
 
 const log = createLogger('capture');
 
@@ -127,6 +128,7 @@ export class CaptureService {
     if (!componentExists(this.station.store, p.componentId)) {
       throw new StationError('NOT_FOUND', `no component ${p.componentId}`, { componentId: p.componentId });
     }
+    assertNotAbandoned(this.station.store, p.componentId);
     this.assertDeviceFree(deviceId);
     const row = insertScanJob(this.station.store, { componentId: p.componentId, deviceId, profileJson: JSON.stringify(profile) });
     this.unsupported.set(row.id, unsupported);

@@ -5,6 +5,7 @@ import { appendAudit } from '../store/audit';
 import { findComponent, getDossier } from '../store/dossiers';
 import { attachReused, localReuseRows } from '../store/reuse';
 import { readSyncSettings } from '../sync/settings';
+import { assertNotAbandoned } from './abandon';
 
 /**
  * Reuse look-up ("digitise once", the 000/001 letters; NĐ 45/2020 Art. 15): before scanning a component, offer
@@ -78,6 +79,7 @@ export function takeReuse(station: Station, componentId: string, p: { documentId
   const c = findComponent(store, componentId);
   if (!c) throw new StationError('NOT_FOUND', `no component ${componentId}`, { componentId });
   const d = getDossier(store, c.dossierId)!;
+  assertNotAbandoned(store, componentId);
   if (d.state === 'queued' || d.state === 'synced') {
     throw new StationError('DOSSIER_NOT_EDITABLE', `dossier ${d.id} is ${d.state}`, { id: d.id, state: d.state });
   }

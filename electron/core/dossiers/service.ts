@@ -12,23 +12,21 @@ import {
   type ComponentPatch,
   type NewComponent,
 } from '../store/dossierEdits';
-import { createDossier, findComponent, getDossier } from '../store/dossiers';
+import { createDossier, findComponent, requireDossier } from '../store/dossiers';
 import { getProcedure, listProcedures, procedureComponents } from '../store/procedures';
 import { enqueueDossier } from '../store/sync';
+import { assertNotAbandoned, refuseAbandoned } from './abandon';
 import { checklist, type Checklist } from './checklist';
 
 /**
  * The dossier model's rules. States: draft → complete (every required component digitised and signed)
  * → queued (in the outbox) → synced (the server's receipt listed every document). Adding documents or
  * results to a complete/synced dossier and completing it again re-queues it (the server answers 200 with
- * an updated receipt). The local draft id never changes; the server's code is bound at sync.
+ * an updated receipt). The local draft id never changes; the server's code is bound at sync. A draft may be
+ * abandoned instead (dossiers/abandon.ts): it keeps everything and an admin can restore it.
  */
 
-function mustGet(store: Store, id: string): Dossier {
-  const d = getDossier(store, id);
-  if (!d) throw new StationError('NOT_FOUND', `no dossier ${id}`, { id });
-  return d;
-}
+const mustGet = requireDossier;
 
 export function dossierChecklist(store: Store, id: string): Checklist {
   return checklist(mustGet(store, id));
@@ -40,6 +38,7 @@ const INTAKE_LOCKED_STATES = new Set(['queued', 'synced']);
 export function editComponent(store: Store, componentId: string, patch: ComponentPatch, actor: string | null): Dossier {
   const c = findComponent(store, componentId);
   if (!c) throw new StationError('NOT_FOUND', `no component ${componentId}`, { componentId });
+  assertNotAbandoned(store, componentId);
   const d = mustGet(store, c.dossierId);
   if (c.kind === 'intake' && INTAKE_LOCKED_STATES.has(d.state)) {
     throw new StationError('DOSSIER_NOT_EDITABLE', `dossier ${d.id} is ${d.state}: intake components are sent`, { id: d.id, state: d.state });
@@ -65,6 +64,7 @@ export function editComponent(store: Store, componentId: string, patch: Componen
 
 export function addComponent(store: Store, dossierId: string, c: NewComponent, actor: string | null): Dossier {
   const d = mustGet(store, dossierId);
+  refuseAbandoned(d);
   if (c.kind === 'intake' && INTAKE_LOCKED_STATES.has(d.state)) {
     throw new StationError('DOSSIER_NOT_EDITABLE', `dossier ${d.id} is ${d.state}`, { id: d.id, state: d.state });
   }
@@ -80,6 +80,7 @@ export function addComponent(store: Store, dossierId: string, c: NewComponent, a
 
 export function addResults(store: Store, dossierId: string, actor: string | null): Dossier {
   const d = mustGet(store, dossierId);
+  refuseAbandoned(d);
   if (d.purpose !== 'intake') throw new StationError('INVALID_REQUEST', `${dossierId} is already a result dossier`);
   store.tx(() => {
     const n = addResultComponents(store, dossierId, d.procedureCode, new Date().toISOString());
@@ -129,6 +130,7 @@ export function createResultDossier(store: Store, n: NewResultDossier): Dossier 
 /** complete: refuses while a required component is unscanned or unsigned; then (by default) queues it. */
 export function completeDossier(store: Store, id: string, queue: boolean, actor: string | null): Dossier {
   const d = mustGet(store, id);
+  refuseAbandoned(d);
   const list = checklist(d);
   if (!list.complete) {
     throw new StationError('DOSSIER_INCOMPLETE', `${list.missingRequired.length} required component(s) missing`, {

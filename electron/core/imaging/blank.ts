@@ -18,6 +18,10 @@ export interface BlankResult {
   inkFraction: number;
   inkedBlocks: number;
   paperLevel: number;
+  /** Paper level − the darkest 0.5 % inside the margins: how far the ink reaches below the paper. */
+  contrast: number;
+  /** Inside the margins (where `paperLevel` and `contrast` were taken). */
+  region: Region;
 }
 
 export const BLANK_INK_FRACTION = 0.0005;
@@ -27,12 +31,30 @@ export function detectBlank(g: GrayImage): BlankResult {
   const margin = Math.round(g.dpi * 0.12); // ≈ 3 mm
   const x0 = Math.min(margin, g.width >> 2);
   const y0 = Math.min(margin, g.height >> 2);
-  const x1 = g.width - x0;
-  const y1 = g.height - y0;
-  const paper = percentile(g, 0.9, { x0, y0, x1, y1 });
-  const threshold = paper - 60;
+  const region = { x0, y0, x1: g.width - x0, y1: g.height - y0 };
+  const paper = percentile(g, 0.9, region);
+  const { inkFraction, inkedBlocks } = inkStructure(g, region, paper - 60);
+  const s = Math.max(inkFraction / BLANK_INK_FRACTION, inkedBlocks / BLANK_MAX_BLOCKS);
+  const blank = inkFraction < BLANK_INK_FRACTION && inkedBlocks < BLANK_MAX_BLOCKS;
+  const contrast = paper - percentile(g, 0.005, region);
+  return { score: Math.round((1 / (1 + s)) * 1000) / 1000, blank, inkFraction, inkedBlocks, paperLevel: paper, contrast, region };
+}
+
+export interface Region {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * Ink darker than `threshold` inside `region`: its share of the area and the number of inked ≈ 4 mm blocks
+ * (a block is inked when it holds several ink pixels, not a speck: at 100 dpi two dust specks in one 16 px
+ * block reach 4–5 pixels, a stroke more).
+ */
+export function inkStructure(g: GrayImage, region: Region, threshold: number): { inkFraction: number; inkedBlocks: number } {
+  const { x0, y0, x1, y1 } = region;
   const block = Math.max(8, Math.round(g.dpi * 0.16)); // ≈ 4 mm (16 px at 100 dpi)
-  // Several pixels, not a speck: at 100 dpi two dust specks in one 16 px block reach 4–5 pixels, a stroke more.
   const minPerBlock = Math.max(6, Math.round((block * block) / 64));
   const bw = Math.ceil((x1 - x0) / block);
   const bh = Math.ceil((y1 - y0) / block);
@@ -52,9 +74,5 @@ export function detectBlank(g: GrayImage): BlankResult {
   }
   let inkedBlocks = 0;
   for (const c of counts) if (c >= minPerBlock) inkedBlocks++;
-  const area = Math.max(1, (x1 - x0) * (y1 - y0));
-  const inkFraction = ink / area;
-  const s = Math.max(inkFraction / BLANK_INK_FRACTION, inkedBlocks / BLANK_MAX_BLOCKS);
-  const blank = inkFraction < BLANK_INK_FRACTION && inkedBlocks < BLANK_MAX_BLOCKS;
-  return { score: Math.round((1 / (1 + s)) * 1000) / 1000, blank, inkFraction, inkedBlocks, paperLevel: paper };
+  return { inkFraction: ink / Math.max(1, (x1 - x0) * (y1 - y0)), inkedBlocks };
 }

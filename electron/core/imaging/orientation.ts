@@ -1,6 +1,7 @@
 import type { RotationReason } from '../../common/api/pages';
 import { estimateSkew, inkPoints, type InkPoints } from './deskew';
 import type { GrayImage } from './gray';
+import { lineDirection } from './lineDirection';
 
 /** A line votes "upright" or "upside down" when its own asymmetry is beyond this; flatter lines abstain. */
 const LINE_VOTE = 0.1;
@@ -101,7 +102,13 @@ export interface OrientationResult {
   skewDeg: number;
   skewConfidence: number;
   /** The line votes the up/down decision rests on (lines of the chosen direction). */
-  votes: { lines: number; up: number; down: number };
+  votes: LineVotes;
+  /**
+   * The lines clearly run one way (`base`: the clockwise turn, 0 or 90, that makes them run across) but
+   * their shapes do not tell up from down: a second opinion (ocrOrientation) may settle it. Null when the
+   * page was decided here or has no clear lines.
+   */
+  undecided: { base: 0 | 90 } | null;
 }
 
 /**
@@ -133,10 +140,10 @@ export function rotatePoints90(p: InkPoints): InkPoints {
 }
 
 /**
- * Detects 90/180/270° orientation of a text page and its residual skew. Horizontal vs vertical lines by
- * projection-profile peakiness (the 90°-rotated copy's profile is sharper when the text runs vertically),
- * then up vs down by line asymmetry votes. The page is turned only when both are clear: a sideways page
- * whose up/down cannot be told, or a page without clear text lines, stays at 0.
+ * Detects 90/180/270° orientation of a text page and its residual skew. Horizontal vs vertical lines by ink
+ * run lengths (lineDirection: words run along the lines), then up vs down by line asymmetry votes. The
+ * page is turned only when both are clear: a sideways page whose up/down cannot be told, or a page without
+ * clear text lines, stays at 0 here and is marked `undecided` when its lines at least run one clear way.
  */
 export function detectOrientation(g: GrayImage): OrientationResult {
   const p0 = inkPoints(g);
@@ -149,30 +156,26 @@ export function detectOrientation(g: GrayImage): OrientationResult {
     confidence: 0,
     skewDeg: s0.skewDeg,
     skewConfidence: s0.confidence,
-    votes: { lines: l0.lines, up: l0.up, down: l0.down },
+    votes: l0,
+    undecided: null,
   };
   // Text lines are only judged on a copy fine enough to see them (≈ 100 dpi or more: x-height ≥ 6 px; a
   // 100 dpi copy of an odd-sized page comes out at 99.9 dpi, hence the margin).
   if (g.dpi < 95 || p0.count < 200) return none;
-  const p90 = rotatePoints90(p0);
-  const s90 = estimateSkew(p90, 5, false); // only needs the line count here
-  const l90 = lineAsymmetry(p90, s90.skewDeg, g.dpi);
-  // Conservative: turn by 90° only when the rotated copy clearly shows more text lines.
-  const vertical = l90.lines >= 5 && l90.lines >= 1.5 * l0.lines && s90.confidence > 1.1;
-  const s = vertical ? estimateSkew(p90) : s0;
-  const l = vertical ? l90 : l0;
+  const runs = lineDirection(g);
+  const vertical = runs.direction === 'vertical';
+  const p = vertical ? rotatePoints90(p0) : p0;
+  const s = vertical ? estimateSkew(p) : s0;
+  const l = vertical ? lineAsymmetry(p, s.skewDeg, g.dpi) : l0;
   const textPage = l.lines >= 3 && s.confidence > 1.1;
-  if (!textPage) return none;
-  const votes = { lines: l.lines, up: l.up, down: l.down };
-  const confidence = Math.min(1, Math.abs(l.asymmetry) * 3);
-  const dir = upDown(l);
+  const dir = textPage ? upDown(l) : null;
   // Rotations by multiples of 90° keep angles: the skew measured here holds after `rotation` too.
-  const base = { textPage, confidence, skewDeg: s.skewDeg, skewConfidence: s.confidence, votes };
-  if (vertical) {
-    // Sideways but up/down unclear: turning either way is a guess that is wrong half the time.
-    if (dir === null) return { ...base, rotation: 0, reason: null };
-    return { ...base, rotation: dir === 'up' ? 90 : 270, reason: 'text_sideways' };
+  const base = { textPage, confidence: textPage ? Math.min(1, Math.abs(l.asymmetry) * 3) : 0, skewDeg: s.skewDeg, skewConfidence: s.confidence, votes: l };
+  if (dir === null) {
+    // Sideways or upside down cannot be told from the line shapes: turning is a guess, wrong half the time.
+    return { ...base, rotation: 0, reason: null, undecided: runs.direction === null ? null : { base: vertical ? 90 : 0 } };
   }
-  if (dir === 'down') return { ...base, rotation: 180, reason: 'text_upside_down' };
-  return { ...base, rotation: 0, reason: null };
+  if (vertical) return { ...base, rotation: dir === 'up' ? 90 : 270, reason: 'text_sideways', undecided: null };
+  if (dir === 'down') return { ...base, rotation: 180, reason: 'text_upside_down', undecided: null };
+  return { ...base, rotation: 0, reason: null, undecided: null };
 }

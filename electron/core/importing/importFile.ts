@@ -18,6 +18,7 @@ import { componentForImport, insertImportedDocument } from '../store/imports';
 import { sanitiseFileName } from './fileName';
 import { checkNormalised, normaliseWithGhostscript } from './ghostscript';
 import { checkPdf } from './pdfCheck';
+import { assertNotAbandoned } from '../dossiers/abandon';
 
 const log = createLogger('import');
 
@@ -115,6 +116,7 @@ export async function importFile(station: Station, req: ImportRequest, limits: I
   if (target.dossierState === 'queued' || target.dossierState === 'synced') {
     throw new StationError('CONFLICT', `dossier ${target.dossierId} is ${target.dossierState}: it can no longer change`, { dossierId: target.dossierId });
   }
+  assertNotAbandoned(station.store, req.componentId);
   const { name: fileName, changed: fileNameChanged } = sanitiseFileName(req.fileName ?? basename(req.path.replace(/\\/g, '/')));
 
   let size: number;

@@ -10,6 +10,7 @@ import type { Station } from '../station/station';
 import { assemblePdf, type PageSource } from './assemble';
 import type { ProfileId } from '../../common/compressionProfiles';
 import type { PdfALevel } from './writer';
+import { assertNotAbandoned } from '../dossiers/abandon';
 
 export interface AssembleComponentParams {
   componentId: string;
@@ -31,6 +32,7 @@ export async function assembleComponent(station: Station, p: AssembleComponentPa
   if (info.dossierState === 'queued' || info.dossierState === 'synced') {
     throw new StationError('CONFLICT', `dossier ${info.dossierId} is ${info.dossierState}: its documents can no longer change`, { dossierId: info.dossierId });
   }
+  assertNotAbandoned(store, p.componentId);
   const all = pagesForAssembly(store, p.componentId);
   const pages = all.filter((pg) => pg.blankFlag !== 'confirmed_blank');
   if (pages.length === 0) {

@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { StationError } from '../../common/errors';
+import { privateTempDir } from '../../../native-bridge/process/privateTemp';
 import { runProcess } from '../../../native-bridge/process/run';
 
 /**
@@ -79,7 +79,7 @@ export async function preflightFiles(files: string[], opts: { timeoutMs?: number
   });
   const toCheck = abs.filter((_, i) => results[i] === undefined);
   if (toCheck.length > 0) {
-    const dir = mkdtempSync(join(tmpdir(), 'sohoa-preflight-'));
+    const dir = privateTempDir('preflight');
     try {
       const list = join(dir, 'files.txt');
       writeFileSync(list, `${toCheck.join('\n')}\n`);

@@ -87,9 +87,18 @@ export class Dispatcher {
    * refusals as a call (SIGN_IN_REQUIRED, SESSION_EXPIRED, SESSION_LOCKED).
    */
   authenticate(session: string | null | undefined): ResolvedSession {
+    const s = this.checkSession(session);
+    sessionActive(this.station, s);
+    return s;
+  }
+
+  /**
+   * As authenticate, without counting as the clerk's activity: the events socket re-checks its session
+   * while it is open, and that must not keep an idle session from locking.
+   */
+  checkSession(session: string | null | undefined): ResolvedSession {
     const s = resolveSession(this.station, session);
     if (s.locked) throw new StationError('SESSION_LOCKED', 'the session is locked; unlock with your password');
-    sessionActive(this.station, s);
     return s;
   }
 

@@ -24,6 +24,7 @@ import { openP12Key } from './p12';
 import { addDocumentTimestamp, signPdf, type PadesLevel } from './pades';
 import { listTokenCertificates, openPkcs11Key, type Pkcs11Factory } from './pkcs11';
 import { verifyPdf, type VerifyReport } from './verify';
+import { assertNotAbandoned } from '../dossiers/abandon';
 
 const log = createLogger('signing');
 
@@ -176,6 +177,7 @@ export async function signDocument(station: Station, p: SignDocumentInput, user:
   const doc = documentForSigning(station.store, p.documentId);
   if (!doc) throw new StationError('NOT_FOUND', `no document ${p.documentId}`, { documentId: p.documentId });
   if (doc.state === 'purged') throw new StationError('CONFLICT', `document ${p.documentId} was purged`);
+  assertNotAbandoned(station.store, doc.componentId);
   const cfg = signingConfig(station);
   // The station's own demo certificate (demo mode, no server) is configured by being the station's; it is
   // refused with its own code once a server is set. Every other key must be in the configuration.

@@ -258,7 +258,16 @@ function auditCheck(dbFile: string, keys: StationKeys | undefined): Check {
       if (r.brokenAt !== null) {
         return { ...base, status: 'error', detail: `AUDIT_CHAIN_BROKEN at row ${r.brokenAt} of ${r.rows}`, fix: 'tell the administrator; keep the data as it is; export the log for inspection: sohoa audit export' };
       }
-      return { ...base, status: keys ? 'ok' : 'warn', detail: `${r.rows} rows intact${keys ? `, keyed from row ${r.macFrom}` : ' (plain hashes only: no key yet)'}` };
+      if (r.truncatedAt !== null) {
+        return {
+          ...base,
+          status: 'error',
+          detail: `AUDIT_LOG_TRUNCATED: the log has ${r.rows} rows but the one-stop server acknowledged row ${r.truncatedAt}`,
+          fix: 'tell the administrator; keep the data as it is; ask the one-stop server for the heads this station sent and export the log: sohoa audit export',
+        };
+      }
+      const anchored = r.anchoredSeq !== null ? `, anchored at row ${r.anchoredSeq}` : '';
+      return { ...base, status: keys ? 'ok' : 'warn', detail: `${r.rows} rows intact${keys ? `, keyed from row ${r.macFrom}${anchored}` : ' (plain hashes only: no key yet)'}` };
     } finally {
       store.close();
     }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { StationEvent, StationEventMap, StationEventType } from '../../common/events';
 import { configureLogging, createLogger, type Logger } from '../log/logger';
 import { rmSync } from 'node:fs';
+import { sweepStaleTempDirs } from '../../../native-bridge/process/privateTemp';
 import { loadOrCreateKeys, type KeyContext, type KeySource } from '../security/keys';
 import { attachAuditKey, checkAuditChain } from '../store/audit';
 import { BlobStore } from '../store/blobs';
@@ -39,6 +40,8 @@ export interface ProtectionState {
   recoveryKey?: string;
   /** First audit seq whose link fails (AUDIT_CHAIN_BROKEN), or null. */
   auditBrokenAt: number | null;
+  /** AUDIT_LOG_TRUNCATED: the anchored seq the chain no longer reaches (its tail was cut), or null. */
+  auditTruncatedAt: number | null;
 }
 
 const BLOBS_ENCRYPTED = 'blobs.encrypted';
@@ -73,6 +76,10 @@ export class Station {
       // Private working files of the tools (Ghostscript, qpdf, PDFBox, the signer) hold plaintext: a crash
       // may leave some, so the folder is emptied before anything else runs.
       rmSync(layout.tmp, { recursive: true, force: true });
+      // The same for the tools' folders in the OS temp folder (Preflight, uploads, OCR): those of a process
+      // that is gone (a crash or kill -9 mid-run).
+      const swept = sweepStaleTempDirs();
+      if (swept.length > 0) createLogger('station').info('stale tool temp folders removed', { count: swept.length });
       const keys = opts.keys === null ? null : loadOrCreateKeys(layout.root, isEncryptedDatabase(layout.dbFile), opts.keys ?? {});
       const store = openStore(layout.dbFile, { key: keys?.db ?? null });
       try {
@@ -85,14 +92,20 @@ export class Station {
           if (n > 0) log.info('blobs encrypted in place', { count: n });
         }
         let auditBrokenAt: number | null = null;
+        let auditTruncatedAt: number | null = null;
         if (keys) {
           attachAuditKey(store, keys.audit);
-          auditBrokenAt = checkAuditChain(store, keys.audit, { record: true, ...(opts.auditCheck === 'checkpoint' ? { since: 'checkpoint' } : {}) }).brokenAt;
+          const check = checkAuditChain(store, keys.audit, { record: true, ...(opts.auditCheck === 'checkpoint' ? { since: 'checkpoint' } : {}) });
+          auditBrokenAt = check.brokenAt;
+          auditTruncatedAt = check.truncatedAt;
           if (auditBrokenAt !== null) log.error('AUDIT_CHAIN_BROKEN: the access log was changed outside the station', { seq: auditBrokenAt });
+          if (auditTruncatedAt !== null) {
+            log.error('AUDIT_LOG_TRUNCATED: the access log ends before the head the one-stop server acknowledged', { anchoredSeq: auditTruncatedAt, rows: check.rows });
+          }
         }
         const row = ensureStation(store);
         syncCatalogue(store, opts.catalogueFile);
-        const protection: ProtectionState = { encrypted: keys !== null, keySource: keys?.source ?? null, recoveryKey: keys?.recoveryKey, auditBrokenAt };
+        const protection: ProtectionState = { encrypted: keys !== null, keySource: keys?.source ?? null, recoveryKey: keys?.recoveryKey, auditBrokenAt, auditTruncatedAt };
         const station = new Station(layout, store, blobs, row, opts.demo ?? false, lock, protection);
         station.log.info('station opened', { dataDir: layout.root, stationId: row.id, holder: opts.holder, keySource: keys?.source.kind ?? 'none' });
         return station;

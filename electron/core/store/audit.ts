@@ -54,6 +54,23 @@ function boundaryMac(key: Buffer, from: number): string {
   return createHmac('sha256', key).update(`audit.mac_from:${from}`).digest('hex');
 }
 
+/** Setting holding the last head the one-stop server acknowledged (the external anchor), MACed. */
+const ANCHOR = 'audit.anchor';
+
+/** The chain's last row: what a commit carries to the server so that cutting the tail becomes visible. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+interface StoredAnchor extends AuditHead {
+  mac: string;
+}
+
+function anchorMac(key: Buffer, h: AuditHead): string {
+  return createHmac('sha256', key).update(`audit.anchor:${h.seq}:${h.hash}`).digest('hex');
+}
+
 const auditKeys = new WeakMap<Store, Buffer>();
 
 /**
@@ -92,6 +109,26 @@ export function appendAudit(store: Store, e: AuditInput, at: string = new Date()
   });
 }
 
+/** The chain's head now (null on an empty log). */
+export function auditHead(store: Store): AuditHead | null {
+  return store.get<AuditHead>(sql`SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1`) ?? null;
+}
+
+/**
+ * Remembers a head the server acknowledged. Rows up to it exist outside this machine, so a chain that
+ * later ends before it (or holds another row there) lost its tail. Only moves forward; MACed with the
+ * audit key so a database writer cannot lower it to cover a cut.
+ */
+export function recordAuditAnchor(store: Store, head: AuditHead): void {
+  const key = auditKeys.get(store);
+  if (!key) return;
+  store.tx(() => {
+    const cur = getSetting<StoredAnchor>(store, ANCHOR);
+    if (cur !== undefined && typeof cur.seq === 'number' && cur.seq >= head.seq) return;
+    setSetting(store, ANCHOR, { seq: head.seq, hash: head.hash, mac: anchorMac(key, head) });
+  });
+}
+
 function same(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
@@ -103,6 +140,13 @@ export interface AuditCheck {
   /** The seq from which links are keyed MACs (null: no key given, plain hashes checked only). */
   macFrom: number | null;
   head: string;
+  /**
+   * AUDIT_LOG_TRUNCATED: the seq of the last anchored head when the chain no longer reaches it (or holds
+   * another row there), else null. Needs the key (the anchor is MACed).
+   */
+  truncatedAt: number | null;
+  /** The last head acknowledged by the one-stop server (null: never anchored). */
+  anchoredSeq: number | null;
 }
 
 function checkpointMac(key: Buffer, seq: number, head: string): string {
@@ -128,14 +172,27 @@ function validCheckpoint(store: Store, key: Buffer): { seq: number; head: string
 export function checkAuditChain(store: Store, key: Buffer | undefined = auditKeys.get(store), opts: { since?: 'checkpoint'; record?: boolean } = {}): AuditCheck {
   let macFrom: number | null = null;
   let brokenAt: number | null = null;
+  let anchor: AuditHead | null = null;
   if (key) {
     const b = getSetting<{ from: number; mac: string }>(store, MAC_FROM);
     if (b !== undefined && (typeof b.from !== 'number' || typeof b.mac !== 'string' || !same(b.mac, boundaryMac(key, b.from)))) brokenAt = 0;
     macFrom = b?.from ?? 1;
+    const a = getSetting<StoredAnchor>(store, ANCHOR);
+    if (a !== undefined) {
+      // A forged or altered anchor is a change outside the station like any broken link.
+      if (typeof a.seq !== 'number' || typeof a.hash !== 'string' || typeof a.mac !== 'string' || !same(a.mac, anchorMac(key, a))) brokenAt = 0;
+      else anchor = { seq: a.seq, hash: a.hash };
+    }
   }
   const from = key && opts.since === 'checkpoint' && brokenAt === null ? validCheckpoint(store, key) : undefined;
   let prev = from?.head ?? GENESIS;
   let rows = from?.seq ?? 0;
+  let truncatedAt: number | null = null;
+  // An anchored row before a checkpoint is not walked again: look at it directly.
+  if (anchor && from && anchor.seq <= from.seq) {
+    const at = store.get<{ hash: string }>(sql`SELECT hash FROM audit_event WHERE seq = ${anchor.seq}`);
+    if (!at || at.hash !== anchor.hash) truncatedAt = anchor.seq;
+  }
   for (const r of store.db.prepare('SELECT * FROM audit_event WHERE seq > ? ORDER BY seq').iterate(from?.seq ?? 0) as IterableIterator<AuditRow>) {
     rows++;
     if (brokenAt !== null) break;
@@ -144,12 +201,15 @@ export function checkAuditChain(store: Store, key: Buffer | undefined = auditKey
       brokenAt = r.seq;
       break;
     }
+    // The tail was cut and the station wrote on: the anchored seq now holds another row.
+    if (anchor && r.seq === anchor.seq && r.hash !== anchor.hash) truncatedAt = anchor.seq;
     prev = r.hash;
   }
-  if (opts.record === true && key && brokenAt === null && rows > 0 && (!from || rows - from.seq >= CHECKPOINT_EVERY)) {
+  if (anchor && brokenAt === null && rows < anchor.seq) truncatedAt = anchor.seq;
+  if (opts.record === true && key && brokenAt === null && truncatedAt === null && rows > 0 && (!from || rows - from.seq >= CHECKPOINT_EVERY)) {
     setSetting(store, VERIFIED, { seq: rows, head: prev, mac: checkpointMac(key, rows, prev) });
   }
-  return { brokenAt, rows, macFrom, head: prev };
+  return { brokenAt, rows, macFrom, head: prev, truncatedAt, anchoredSeq: anchor?.seq ?? null };
 }
 
 /** Walks the chain; returns the first broken seq or null when intact. */

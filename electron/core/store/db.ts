@@ -276,9 +276,18 @@ function migrate(store: Store, migrations: Migration[], target: number, file: st
   const from = store.schemaVersion;
   if (from >= target) return;
   const pending = migrations.filter((m) => m.version > from && m.version <= target);
+  // Foreign keys off while migrating (it can only change outside a transaction): a migration that rebuilds a
+  // table (SQLite cannot alter a CHECK) drops the old one, which with keys on would cascade into its children.
+  // The whole database is checked before the commit instead, so a migration cannot leave a dangling row.
+  store.db.pragma('foreign_keys = OFF');
   try {
     store.db.transaction(() => {
       for (const m of pending) store.db.exec(m.sql);
+      const dangling = store.db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+      if (dangling.length > 0) {
+        const first = dangling[0]!;
+        throw new Error(`${dangling.length} row(s) break a foreign key (first: ${first.table} rowid ${first.rowid} → ${first.parent})`);
+      }
       store.db.pragma(`user_version = ${target}`);
     }).immediate();
   } catch (err) {
@@ -286,6 +295,8 @@ function migrate(store: Store, migrations: Migration[], target: number, file: st
     const mapped = sqliteError(err, file);
     if (mapped.code !== 'INTERNAL') throw mapped;
     throw new StationError('DB_MIGRATION_FAILED', `migrating ${file} from ${from} to ${target}: ${(err as Error).message}`, { from, target });
+  } finally {
+    store.db.pragma('foreign_keys = ON');
   }
   // Checkpoint so the header (which `doctor` and the version check read) is current.
   store.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -1,4 +1,5 @@
-import type { Component, Dossier, DossierSummary } from '../../common/schemas';
+import { StationError } from '../../common/errors';
+import type { Component, Dossier, DossierState, DossierSummary } from '../../common/schemas';
 import { draftId, ulid } from '../../common/ids';
 import type { Store } from './db';
 import { procedureComponents, type ProcedureRow } from './procedures';
@@ -17,10 +18,14 @@ interface DossierRow {
   owner_kind: 'citizen' | 'enterprise' | 'agency' | 'other';
   channel: number;
   summary: string | null;
-  state: 'draft' | 'complete' | 'queued' | 'synced';
+  state: DossierState;
   created_by: string | null;
   created_at: string;
   updated_at: string;
+  abandoned_at: string | null;
+  abandoned_by: string | null;
+  abandoned_by_name: string | null;
+  abandon_reason: string | null;
 }
 
 interface ComponentRow {
@@ -44,6 +49,10 @@ interface ComponentRow {
   doc_count: number;
   signed_count: number;
   document_id: string | null;
+  reuse_source: 'local' | 'remote' | null;
+  reuse_dossier_id: string | null;
+  reuse_dossier_code: string | null;
+  reuse_taken_at: string | null;
 }
 
 export interface NewDossier {
@@ -63,8 +72,10 @@ const COMPONENT_QUERY = raw(`SELECT c.*,
     -- a purged document (local copy removed after the server's receipt) was still digitised and signed
     (SELECT count(*) FROM document d WHERE d.component_id = c.id) AS doc_count,
     (SELECT count(*) FROM document d WHERE d.component_id = c.id AND d.state IN ('signed', 'synced', 'purged')) AS signed_count,
-    (SELECT d.id FROM document d WHERE d.component_id = c.id AND d.state != 'purged' ORDER BY d.created_at DESC, d.id DESC LIMIT 1) AS document_id
-  FROM component c`);
+    (SELECT d.id FROM document d WHERE d.component_id = c.id AND d.state != 'purged' ORDER BY d.created_at DESC, d.id DESC LIMIT 1) AS document_id,
+    r.source AS reuse_source, r.source_dossier_code AS reuse_dossier_code, r.taken_at AS reuse_taken_at,
+    (SELECT sc.dossier_id FROM document sd JOIN component sc ON sc.id = sd.component_id WHERE sd.id = r.source_document_id) AS reuse_dossier_id
+  FROM component c LEFT JOIN component_reuse r ON r.component_id = c.id`);
 
 function toComponent(r: ComponentRow): Component {
   return {
@@ -88,6 +99,10 @@ function toComponent(r: ComponentRow): Component {
     digitised: r.doc_count > 0,
     signed: r.signed_count > 0,
     documentId: r.document_id,
+    reusedFrom:
+      r.reuse_source && r.reuse_taken_at
+        ? { source: r.reuse_source, dossierId: r.reuse_dossier_id, dossierCode: r.reuse_dossier_code, takenAt: r.reuse_taken_at }
+        : null,
   };
 }
 
@@ -109,11 +124,13 @@ function toDossier(r: DossierRow, components: Component[]): Dossier {
     createdBy: r.created_by,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    abandoned: r.abandoned_at ? { at: r.abandoned_at, by: r.abandoned_by, byName: r.abandoned_by_name, reason: r.abandon_reason ?? '' } : null,
     components,
   };
 }
 
-const DOSSIER_QUERY = raw(`SELECT d.*, p.name AS procedure_name FROM dossier d JOIN procedure p ON p.code = d.procedure_code`);
+const DOSSIER_QUERY = raw(`SELECT d.*, p.name AS procedure_name, ua.full_name AS abandoned_by_name
+  FROM dossier d JOIN procedure p ON p.code = d.procedure_code LEFT JOIN user ua ON ua.id = d.abandoned_by`);
 
 /** Creates a dossier with one component per catalogue entry of its purpose (intake or result). */
 export function createDossier(store: Store, n: NewDossier, now = new Date()): Dossier {
@@ -138,6 +155,13 @@ export function getDossier(store: Store, id: string): Dossier | undefined {
   return toDossier(row, comps.map(toComponent));
 }
 
+/** getDossier for a caller that names a dossier which must exist (NOT_FOUND otherwise). */
+export function requireDossier(store: Store, id: string): Dossier {
+  const d = getDossier(store, id);
+  if (!d) throw new StationError('NOT_FOUND', `no dossier ${id}`, { id });
+  return d;
+}
+
 export function findComponent(store: Store, componentId: string): Component | undefined {
   const r = store.get<ComponentRow>(sql`${COMPONENT_QUERY} WHERE c.id = ${componentId}`);
   return r ? toComponent(r) : undefined;
@@ -157,11 +181,11 @@ export function listDossiers(store: Store, f: DossierFilter): DossierSummary[] {
   if (f.state) where.push(sql`d.state = ${f.state}`);
   if (f.purpose) where.push(sql`d.purpose = ${f.purpose}`);
   if (f.before) where.push(sql`d.created_at < ${f.before}`);
-  const rows = store.all<DossierRow & { component_count: number; missing_required: number }>(sql`SELECT d.*, p.name AS procedure_name,
+  const rows = store.all<DossierRow & { component_count: number; missing_required: number }>(sql`SELECT d.*, p.name AS procedure_name, ua.full_name AS abandoned_by_name,
       (SELECT count(*) FROM component c WHERE c.dossier_id = d.id) AS component_count,
       (SELECT count(*) FROM component c WHERE c.dossier_id = d.id AND c.required = 1
          AND NOT EXISTS (SELECT 1 FROM document x WHERE x.component_id = c.id AND x.state IN ('signed', 'synced', 'purged'))) AS missing_required
-    FROM dossier d JOIN procedure p ON p.code = d.procedure_code
+    FROM dossier d JOIN procedure p ON p.code = d.procedure_code LEFT JOIN user ua ON ua.id = d.abandoned_by
     WHERE ${join(where, ' AND ')} ORDER BY ${f.ownFirst !== undefined ? sql`(d.created_by IS ${f.ownFirst}) DESC, ` : raw('')}d.created_at DESC, d.id DESC LIMIT ${f.limit}`);
   return rows.map((r) => {
     const { components: _c, ...rest } = toDossier(r, []);

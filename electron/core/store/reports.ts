@@ -20,7 +20,7 @@ export interface DossierFacts {
 }
 
 /**
- * Facts of every dossier created in [fromIso, toIso). A component counts as digitised when it has a
+ * Facts of every dossier created in [fromIso, toIso) but the abandoned ones. A component counts as digitised when it has a
  * document in any state — a purged local copy was still digitised and delivered.
  */
 export function dossierFacts(store: Store, fromIso: string, toIso: string): DossierFacts[] {
@@ -38,5 +38,7 @@ export function dossierFacts(store: Store, fromIso: string, toIso: string): Doss
       LEFT JOIN user u ON u.id = d.created_by
       LEFT JOIN comp ON comp.dossier_id = d.id
     WHERE d.created_at >= ${fromIso} AND d.created_at < ${toIso}
+      -- an abandoned draft ("Bỏ hồ sơ") was never handed in: it is not a received dossier
+      AND d.state != 'abandoned'
     GROUP BY d.id ORDER BY d.created_at, d.id`);
 }

@@ -58,6 +58,11 @@ export interface Manifest {
   resultFor?: string;
   owner: { kind: OwnerKind; idType: 'cccd' | 'cmnd' | 'org'; id: string; name: string };
   components: ManifestComponent[];
+  /**
+   * The station's access-log head at commit (sohoa-v1 only: the other adapters have no field for it). The
+   * server keeps it, so a local log cut back behind an acknowledged head is detectable (docs/security.md).
+   */
+  auditHead?: { seq: number; hash: string };
 }
 
 export interface RemoteFile {

@@ -29,6 +29,7 @@ import { DvcqgAdapter } from './dvcqg';
 import { loadTargetConfig } from './targetConfig';
 import { isRetryable } from './errors';
 import { buildManifest } from './manifest';
+import { auditHead, recordAuditAnchor } from '../store/audit';
 import { purgeExpired } from './retention';
 import { inWindow, msUntilWindow, retryDelay } from './schedule';
 import { readCredentials, readSyncSettings, writeCredentials, type SyncSettings } from './settings';
@@ -542,6 +543,9 @@ export class SyncEngine {
       };
     });
     const manifest = buildManifest(dossier, docs, agencyCode, resultForCode(store, dossierId));
+    // Only sohoa-v1 has a field for the access-log head (the anchor against a cut tail).
+    const head = adapter.protocol === 'sohoa-v1' ? auditHead(store) : null;
+    if (head) manifest.auditHead = head;
     let reply;
     try {
       reply = await this.call(() => adapter.commit(manifest));
@@ -550,6 +554,8 @@ export class SyncEngine {
       if (err instanceof StationError && err.code === 'SERVER_REJECTED') clearUnconfirmedFileIds(store, dossierId);
       throw err;
     }
+    // The server answered the commit: it holds this head now (a 409 answer has validated and kept it too).
+    if (head) recordAuditAnchor(store, head);
     const r = applyReceipt(store, dossierId, reply.receipt, reply.via, new Date().toISOString());
     if (!r.complete) {
       throw new StationError('SERVER_ERROR', `receipt for ${dossierId} does not list ${r.missing.length} document(s)`, { missing: r.missing });

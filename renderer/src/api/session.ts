@@ -9,6 +9,7 @@ export type AuthCode = (typeof AUTH_CODES)[number];
 export class SessionHolder {
   private token: string | null;
   private readonly listeners = new Set<(code: AuthCode) => void>();
+  private readonly changes = new Set<(token: string | null) => void>();
 
   constructor(private readonly storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>) {
     this.token = storage?.getItem('sohoa.session') ?? null;
@@ -22,6 +23,13 @@ export class SessionHolder {
     this.token = token;
     if (token === null) this.storage?.removeItem('sohoa.session');
     else this.storage?.setItem('sohoa.session', token);
+    for (const fn of this.changes) fn(token);
+  }
+
+  /** A sign-in or sign-out: the events socket opens again with the new session (or stops). */
+  onChange(fn: (token: string | null) => void): () => void {
+    this.changes.add(fn);
+    return () => this.changes.delete(fn);
   }
 
   /** Called with every call's result: an auth refusal tells the gate. */

@@ -1,4 +1,5 @@
 import type { MethodName, ParamsOf, ResultOf, StationEvent } from '../../../electron/common/api';
+import { EVENTS_CLOSE, sessionCloseReason } from '../../../electron/common/connection';
 import type { Result } from '../../../electron/common/result';
 import { reconnectDelay } from './backoff';
 import { SessionHolder } from './session';
@@ -8,9 +9,11 @@ type Listener<T> = (value: T) => void;
 
 /**
  * The browser's StationApi client over the loopback bridge: `POST /api/<method>` with the bearer token,
- * events on the WebSocket `/events` (first message authenticates). The socket doubles as the liveness
- * signal: when it drops the state turns to 'reconnecting' and it retries with backoff until the service
- * answers again (a restarted service on the same port and token), then reports 'online' so screens reload.
+ * events on the WebSocket `/events` (first message carries the token and the clerk's session). The socket
+ * doubles as the liveness signal: when it drops the state turns to 'reconnecting' and it retries with
+ * backoff until the service answers again (a restarted service on the same port and token), then reports
+ * 'online' so screens reload. A close for the session (none, ended, locked) means the service is up: the
+ * gate hears of it, and the socket opens again once there is a session (sign-in) or with backoff (unlock).
  */
 export class WebTransport implements StationTransport {
   private ws: WebSocket | null = null;
@@ -29,6 +32,19 @@ export class WebTransport implements StationTransport {
     storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
   ) {
     this.session = new SessionHolder(storage);
+    this.session.onChange(() => this.reopen());
+  }
+
+  /** A new session (or none): the open socket belongs to the previous one. */
+  private reopen(): void {
+    if (this.closed) return;
+    const old = this.ws;
+    this.ws = null;
+    old?.close();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.attempt = 0;
+    if (this.session.current !== null) this.connect();
   }
 
   /** The bridge token (this PC) and the clerk's session (who). */
@@ -69,7 +85,7 @@ export class WebTransport implements StationTransport {
       return;
     }
     this.ws = ws;
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: this.token }));
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: this.token, session: this.session.current }));
     ws.onmessage = (msg) => {
       let ev: StationEvent;
       try {
@@ -86,12 +102,28 @@ export class WebTransport implements StationTransport {
     ws.onclose = (e) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      if (e.code === 4401) {
+      const sessionCode = sessionCloseReason(e.code);
+      if (sessionCode !== null) {
+        // The service answered and took the token: only the clerk is missing, ended or locked.
+        this.setState('online');
+        if (sessionCode === 'SESSION_LOCKED') void this.confirmLocked();
+        else this.session.observe({ ok: false, error: { code: sessionCode } });
+        if (this.session.current === null) return; // opens again at the next sign-in (onChange)
+      } else if (e.code === EVENTS_CLOSE.UNAUTHORIZED) {
         this.setState('unauthorized');
         // The token may be right again after a restart with the same token: keep trying, slowly.
       } else if (this.current !== 'connecting') this.setState('reconnecting');
       this.scheduleReconnect();
     };
+  }
+
+  /**
+   * A socket refused as locked may have asked just before an unlock went through: the session's state is
+   * read again before the gate is told (else the lock screen would come back over an unlocked session).
+   */
+  private async confirmLocked(): Promise<void> {
+    const who = await this.call('auth.whoami', {});
+    if (who.ok && who.value.locked) this.session.observe({ ok: false, error: { code: 'SESSION_LOCKED' } });
   }
 
   private scheduleReconnect(): void {

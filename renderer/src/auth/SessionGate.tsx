@@ -3,12 +3,14 @@ import type { SessionUserInfo } from '../../../electron/common/api/accounts';
 import type { ErrorPayload } from '../../../electron/common/errors';
 import { useStation } from '../api/context';
 import { ErrorBox } from '../components/ErrorBox';
+import { ChangePasswordDialog } from './ChangePassword';
 import { useI18n } from '../i18n/context';
 
 interface SessionCtx {
   user: SessionUserInfo;
   lock(): void;
   signOut(): void;
+  changePassword(): void;
 }
 
 const Ctx = createContext<SessionCtx | null>(null);
@@ -20,6 +22,8 @@ export function useSession(): SessionCtx {
 }
 
 type Phase = { kind: 'checking' } | { kind: 'setup'; code: string } | { kind: 'signin'; setupNeeded: boolean; demo: boolean } | { kind: 'ready'; user: SessionUserInfo; locked: boolean; idleMinutes: number };
+/** The change-password dialog: asked for by the clerk, or required after an admin's reset. */
+type Changing = 'no' | 'asked' | 'required';
 
 /** The one-time setup code from the printed link (`#token=…&setup=CODE`), removed from the address bar once read. */
 function takeSetupCode(): string | null {
@@ -41,8 +45,11 @@ const ACTIVITY = ['pointerdown', 'keydown', 'wheel'] as const;
  */
 export function SessionGate({ children }: { children: ReactNode }) {
   const { transport, state } = useStation();
+  const { t } = useI18n();
   const [phase, setPhase] = useState<Phase>({ kind: 'checking' });
   const setupCode = useRef<string | null>(takeSetupCode());
+  const [changing, setChanging] = useState<Changing>('no');
+  const [changed, setChanged] = useState(false);
 
   const check = useCallback(async () => {
     if (transport.session.current) {
@@ -97,8 +104,10 @@ export function SessionGate({ children }: { children: ReactNode }) {
     };
   }, [ready?.user.id, ready?.idleMinutes, transport]);
 
-  const signedIn = (session: string, user: SessionUserInfo, idleMinutes: number): void => {
+  const signedIn = (session: string, user: SessionUserInfo, idleMinutes: number, mustChange: boolean): void => {
     transport.session.set(session);
+    setChanging(mustChange ? 'required' : 'no');
+    setChanged(false);
     setPhase({ kind: 'ready', user, locked: false, idleMinutes });
   };
 
@@ -114,22 +123,42 @@ export function SessionGate({ children }: { children: ReactNode }) {
     signOut: () => {
       void transport.call('auth.signOut', {}).then(() => {
         transport.session.set(null);
+        setChanging('no');
         void check();
       });
+    },
+    changePassword: () => {
+      setChanged(false);
+      setChanging('asked');
     },
   };
   return (
     <Ctx.Provider value={ctx}>
       {/* The work stays mounted under the lock: unlocking returns to exactly where the clerk was. */}
-      <div inert={phase.locked} aria-hidden={phase.locked}>
+      <div inert={phase.locked || changing !== 'no'} aria-hidden={phase.locked || changing !== 'no'}>
+        {changed && (
+          <p className="check ok" role="status" data-testid="password-changed">
+            {t('auth.passwordChanged')}
+          </p>
+        )}
         {children}
       </div>
+      {changing !== 'no' && !phase.locked && (
+        <ChangePasswordDialog
+          required={changing === 'required'}
+          onDone={() => {
+            setChanging('no');
+            setChanged(true);
+          }}
+          onCancel={() => setChanging('no')}
+        />
+      )}
       {phase.locked && <LockOverlay user={phase.user} onUnlocked={() => setPhase({ ...phase, locked: false })} onSignOut={ctx.signOut} />}
     </Ctx.Provider>
   );
 }
 
-function SignInForm({ demo, setupNeeded, onSignedIn }: { demo: boolean; setupNeeded: boolean; onSignedIn(session: string, user: SessionUserInfo, idleMinutes: number): void }) {
+function SignInForm({ demo, setupNeeded, onSignedIn }: { demo: boolean; setupNeeded: boolean; onSignedIn(session: string, user: SessionUserInfo, idleMinutes: number, mustChange: boolean): void }) {
   const { t } = useI18n();
   const { transport } = useStation();
   const [username, setUsername] = useState('');
@@ -143,7 +172,7 @@ function SignInForm({ demo, setupNeeded, onSignedIn }: { demo: boolean; setupNee
     const r = await transport.call('auth.signIn', { username, password });
     setBusy(false);
     setPassword('');
-    if (r.ok) onSignedIn(r.value.session, r.value.user, r.value.idleLockMinutes);
+    if (r.ok) onSignedIn(r.value.session, r.value.user, r.value.idleLockMinutes, r.value.mustChangePassword);
     else setError(r.error);
   };
   return (

@@ -7,6 +7,7 @@ import { newIdempotencyKey } from '../api/idempotency';
 import { ErrorBox } from '../components/ErrorBox';
 import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
+import { formatDate } from '../lib/dates';
 import { SHORTCUTS, matches } from '../lib/keys';
 import { useKeydown } from '../lib/useKeydown';
 import { ComponentInfo } from './ComponentInfo';
@@ -21,8 +22,6 @@ import { SignDialog } from './SignDialog';
  */
 export function ComponentPanel({
   component,
-  ownerId,
-  dossierId,
   active,
   documentId,
   onDocument,
@@ -30,8 +29,6 @@ export function ComponentPanel({
   finish,
 }: {
   component: Component;
-  ownerId: string;
-  dossierId: string;
   active: boolean;
   documentId: string | null;
   onDocument(id: string): void;
@@ -117,7 +114,13 @@ export function ComponentPanel({
       <div className="component-top">
       <h2 id={`c-${component.id}`}>{component.name}</h2>
       <ComponentInfo component={component} onSaved={onChanged} />
-      {livePages.length === 0 && !component.digitised && <EarlierDocuments ownerId={ownerId} typeCode={component.typeCode} dossierId={dossierId} />}
+      {livePages.length === 0 && !component.digitised && <EarlierDocuments componentId={component.id} onTaken={onChanged} />}
+      {component.reusedFrom && (
+        <p className="done" role="status" data-testid="reused-from" data-dossier={component.reusedFrom.dossierId ?? ''}>
+          {t('reuse.taken', { code: component.reusedFrom.dossierCode ?? component.reusedFrom.dossierId ?? '–', date: formatDate(component.reusedFrom.takenAt) })}
+          {component.reuse === 'reused_replaced' && component.replacedResultCode && ` ${t('reuse.takenReplaced', { code: component.replacedResultCode })}`}
+        </p>
+      )}
       <ScanControls component={component} active={active} onPages={() => void loadPages()} />
       <div className="import-row">
         <input

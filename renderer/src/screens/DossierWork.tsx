@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ErrorPayload } from '../../../electron/common/errors';
 import type { Component, Dossier } from '../../../electron/common/schemas';
 import { useAction, useEvents, useStation } from '../api/context';
@@ -7,12 +7,32 @@ import { ExportButton } from '../components/ExportButton';
 import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
+import { useSession } from '../auth/SessionGate';
+import { formatDate } from '../lib/dates';
+import { AbandonDialog } from './AbandonDialog';
 import { useKeydown } from '../lib/useKeydown';
 import { ComponentPanel } from './ComponentPanel';
 
 /** One dossier: the component checklist on the left, the chosen component (scan, review, sign) on the right. */
-export function DossierWork({ dossier, kind, onChange, onDone, active }: { dossier: Dossier; kind: 'intake' | 'result'; onChange(d: Dossier): void; onDone(): void; active: boolean }) {
+export function DossierWork({
+  dossier,
+  kind,
+  onChange,
+  onDone,
+  onAbandoned,
+  active,
+}: {
+  dossier: Dossier;
+  kind: 'intake' | 'result';
+  onChange(d: Dossier): void;
+  onDone(): void;
+  /** The clerk abandoned the draft ("Bỏ hồ sơ"): the screen starts over and says so. */
+  onAbandoned(d: Dossier): void;
+  active: boolean;
+}) {
   const { t } = useI18n();
+  const session = useSession();
+  const [abandoning, setAbandoning] = useState(false);
   const { transport, generation } = useStation();
   const { run, busy } = useAction();
   const components = dossier.components.filter((c) => c.kind === kind);
@@ -22,9 +42,17 @@ export function DossierWork({ dossier, kind, onChange, onDone, active }: { dossi
   // The document made for each component (assemble/import answer its id; signing takes it).
   const [documents, setDocuments] = useState<Record<string, string>>({});
 
+  // An answer that arrives after this dossier was left (Hồ sơ mới, Bỏ hồ sơ) must not bring it back on screen.
+  const mounted = useRef(false);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
   const reload = async () => {
     const r = await transport.call('dossiers.get', { id: dossier.id });
-    if (r.ok) onChange(r.value);
+    if (r.ok && mounted.current) onChange(r.value);
   };
   useEffect(() => {
     void reload();
@@ -55,7 +83,13 @@ export function DossierWork({ dossier, kind, onChange, onDone, active }: { dossi
   });
 
   const comp = components.find((c) => c.id === current) ?? null;
-  const done = finished || dossier.state === 'queued' || dossier.state === 'synced';
+  const done = finished || dossier.state === 'queued' || dossier.state === 'synced' || dossier.state === 'abandoned';
+  const restore = async () => {
+    setError(null);
+    const r = await run('dossiers.restore', { id: dossier.id }, `restore-${dossier.id}`);
+    if (r?.ok) onChange(r.value);
+    else if (r) setError(r.error);
+  };
   return (
     <div className="dossier" data-testid="dossier" data-id={dossier.id} data-state={dossier.state}>
       <aside className="checklist" aria-label={t('dossier.checklist')}>
@@ -78,7 +112,26 @@ export function DossierWork({ dossier, kind, onChange, onDone, active }: { dossi
           <p className="muted small" data-testid="dossier-state">
             {t('dossier.stateLabel', { state: t(`dossier.state.${dossier.state}`) })}
           </p>
+          {dossier.state === 'draft' && !finished && (
+            <button type="button" className="link-danger" onClick={() => setAbandoning(true)} data-testid="abandon">
+              {t('abandon.button')}
+            </button>
+          )}
         </div>
+        {dossier.abandoned && (
+          <div className="abandoned" role="status" data-testid="abandoned">
+            <p>
+              {t('abandon.banner', { date: formatDate(dossier.abandoned.at), name: dossier.abandoned.byName ?? dossier.abandoned.by ?? '–', reason: dossier.abandoned.reason })}
+            </p>
+            {session.user.role === 'admin' ? (
+              <button type="button" className="primary" onClick={() => void restore()} disabled={busy !== null} data-testid="restore">
+                {t('abandon.restore')}
+              </button>
+            ) : (
+              <p className="muted small">{t('abandon.adminRestores')}</p>
+            )}
+          </div>
+        )}
         <ul className="components">
           {components.map((c, i) => (
             <li key={c.id}>
@@ -111,13 +164,21 @@ export function DossierWork({ dossier, kind, onChange, onDone, active }: { dossi
           </div>
         )}
       </aside>
+      {abandoning && (
+        <AbandonDialog
+          dossier={dossier}
+          onClose={() => setAbandoning(false)}
+          onAbandoned={(d) => {
+            setAbandoning(false);
+            onAbandoned(d);
+          }}
+        />
+      )}
       <div className="component-area">
         {comp && (
           <ComponentPanel
             key={comp.id}
             component={comp}
-            ownerId={dossier.ownerId}
-            dossierId={dossier.id}
             active={active}
             documentId={documents[comp.id] ?? comp.documentId}
             onDocument={(id) => setDocuments((d) => ({ ...d, [comp.id]: id }))}

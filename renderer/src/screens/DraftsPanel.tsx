@@ -7,6 +7,10 @@ import { useI18n } from '../i18n/context';
 import { formatDate } from '../lib/dates';
 import { SHORTCUTS, matches } from '../lib/keys';
 import { useKeydown } from '../lib/useKeydown';
+import { useSettled } from '../lib/useSettled';
+
+/** A pause this long ends a query (typing a 12-digit CCCD is one search, not eleven). */
+const SEARCH_SETTLE_MS = 400;
 
 /**
  * "Hồ sơ đang làm dở": this screen's drafts, newest first; Alt+R resumes the newest, Enter/click any.
@@ -16,7 +20,10 @@ export function DraftsPanel({ purpose, active, onOpen }: { purpose: 'intake' | '
   const { t } = useI18n();
   const drafts = useQuery('dossiers.list', { state: 'draft', purpose, limit: 20 }, [active]);
   const [query, setQuery] = useState('');
-  const q = query.trim();
+  // One search per settled query (each is an audited read of citizens' data), not one per keystroke.
+  const [settledQuery, settleNow] = useSettled(query, SEARCH_SETTLE_MS);
+  const q = settledQuery.trim();
+  const typing = query.trim() !== q;
   // On the results screen every dossier can be found: an intake dossier is where its results belong.
   const found = useQuery('dossiers.search', q.length >= 2 ? { query: q, ...(purpose === 'intake' ? { purpose } : {}), limit: 20 } : null);
   useEvents((ev) => {
@@ -47,10 +54,22 @@ export function DraftsPanel({ purpose, active, onOpen }: { purpose: 'intake' | '
         <h2 id={`${purpose}-find`}>{t('find.title')}</h2>
         <label className="field">
           <span>{t('find.label')}</span>
-          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t('find.placeholder')} data-testid="find-input" autoComplete="off" />
+          <input
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') settleNow();
+            }}
+            placeholder={t('find.placeholder')}
+            data-testid="find-input"
+            data-settled={typing ? 'false' : 'true'}
+            autoComplete="off"
+          />
         </label>
+        {typing && query.trim().length >= 2 && <p className="muted small">{t('find.typing')}</p>}
         {found.error && <ErrorBox error={found.error} />}
-        {q.length >= 2 && found.data && found.data.length === 0 && <p className="muted">{t('find.none')}</p>}
+        {!typing && q.length >= 2 && found.data && found.data.length === 0 && <p className="muted">{t('find.none')}</p>}
         <ul className="plain dossier-list">
           {q.length >= 2 &&
             (found.data ?? []).map((d) => (

@@ -24,7 +24,10 @@ export function Intake({ purpose, active }: { purpose: 'intake' | 'result'; acti
   const [procedure, setProcedure] = useState<Procedure | null>(null);
   const [dossier, setDossier] = useState<Dossier | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
+  /** Said once on the start screen after a draft was abandoned. */
+  const [notice, setNotice] = useState<string | null>(null);
   const restart = () => {
+    setNotice(null);
     setDossier(null);
     setProcedure(null);
     setError(null);
@@ -32,7 +35,8 @@ export function Intake({ purpose, active }: { purpose: 'intake' | 'result'; acti
   /** Opens a dossier found in the drafts or the search; on the results screen an intake dossier gets its result components. */
   const open = async (d: DossierSummary) => {
     setError(null);
-    if (purpose === 'result' && d.purpose === 'intake') {
+    // An abandoned dossier opens as it is (who abandoned it and why; an admin may restore it), nothing is added.
+    if (purpose === 'result' && d.purpose === 'intake' && d.state !== 'abandoned') {
       const r =
         d.serverCode !== null
           ? await run('dossiers.createResult', { procedureCode: d.procedureCode, resultFor: d.serverCode, ownerId: d.ownerId, ownerIdType: d.ownerIdType, ownerName: d.ownerName }, `result-${d.id}`)
@@ -41,6 +45,7 @@ export function Intake({ purpose, active }: { purpose: 'intake' | 'result'; acti
       else if (r) setError(r.error);
       return;
     }
+    setNotice(null);
     const r = await transport.call('dossiers.get', { id: d.id });
     if (r.ok) setDossier(r.value);
     else setError(r.error);
@@ -66,6 +71,11 @@ export function Intake({ purpose, active }: { purpose: 'intake' | 'result'; acti
         </button>
       </div>
       {error && <ErrorBox error={error} />}
+      {notice && (
+        <p className="done" role="status" data-testid="abandon-done">
+          {notice}
+        </p>
+      )}
       {!procedure && !dossier && (
         <div className="start">
           <ProcedureStep purpose={purpose} onChoose={setProcedure} active={active} />
@@ -75,7 +85,19 @@ export function Intake({ purpose, active }: { purpose: 'intake' | 'result'; acti
       {procedure && !dossier && (
         <OwnerStep purpose={purpose} procedure={procedure} onBack={() => setProcedure(null)} onCreated={setDossier} onOpen={(d) => void open(d)} active={active} />
       )}
-      {dossier && <DossierWork dossier={dossier} kind={purpose} onChange={setDossier} onDone={restart} active={active} />}
+      {dossier && (
+        <DossierWork
+          dossier={dossier}
+          kind={purpose}
+          onChange={setDossier}
+          onDone={restart}
+          onAbandoned={(d) => {
+            restart();
+            setNotice(t('abandon.done', { id: d.id, n: d.components.reduce((n, c) => n + c.pageCount, 0) }));
+          }}
+          active={active}
+        />
+      )}
     </section>
   );
 }

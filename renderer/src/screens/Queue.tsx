@@ -29,7 +29,10 @@ export function Queue() {
   const s = status.data;
   const lastError: ErrorPayload | null =
     s?.lastErrorCode && isErrorCode(s.lastErrorCode) ? { code: s.lastErrorCode, message: s.lastError ?? '' } : null;
-  const rows = (dossiers.data ?? []).filter((d) => d.state !== 'draft');
+  // Drafts are still at the counter and abandoned ones never go: the queue is what is finished.
+  const rows = (dossiers.data ?? []).filter((d) => d.state !== 'draft' && d.state !== 'abandoned');
+  // Until the first answer there is nothing to say: "no dossier waits" would be a false statement.
+  const loading = dossiers.data === null && dossiers.error === null;
   return (
     <section className="screen" aria-labelledby="queue-title" data-testid="screen-queue">
       <div className="screen-head">
@@ -61,7 +64,7 @@ export function Queue() {
       )}
       {error && <ErrorBox error={error} />}
       {dossiers.error && <ErrorBox error={dossiers.error} />}
-      <table className="table" data-testid="queue-table">
+      <table className="table" data-testid="queue-table" aria-busy={loading}>
         <thead>
           <tr>
             <th scope="col">{t('queue.col.dossier')}</th>
@@ -89,8 +92,15 @@ export function Queue() {
               </td>
             </tr>
           ))}
-          {rows.length === 0 && (
+          {loading && (
             <tr>
+              <td colSpan={5} className="muted" role="status" data-testid="queue-loading">
+                {t('queue.loading')}
+              </td>
+            </tr>
+          )}
+          {!loading && dossiers.data !== null && rows.length === 0 && (
+            <tr data-testid="queue-empty">
               <td colSpan={5} className="muted">
                 {t('queue.empty')}
               </td>

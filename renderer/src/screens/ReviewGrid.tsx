@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ReviewPage } from '../../../electron/common/api/pages';
 import { useAction } from '../api/context';
 import { Kbd } from '../components/Kbd';
+import { PageAnalysisBadges, PageAnalysisNotes, rotationReasonText } from '../components/PageAnalysisNotes';
 import { PageImage } from '../components/Thumb';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
@@ -195,7 +196,8 @@ export function ReviewGrid({
                 {p.blankFlag === 'flagged' && <span className="badge badge-warn">{t('review.blankShort')}</span>}
                 {p.blankFlag === 'confirmed_blank' && <span className="badge">{t('review.blankOut')}</span>}
                 {p.compliant === false && <span className="badge badge-warn" title={t('review.nonCompliant')}>{t('review.qualityShort')}</span>}
-                {autoRotated[p.id] ? <span className="badge badge-info" data-testid="auto-rotated">⟳</span> : null}
+                {autoRotated[p.id] && !p.rotationReason ? <span className="badge badge-info" data-testid="auto-rotated">⟳</span> : null}
+                <PageAnalysisBadges page={p} />
               </div>
             </li>
           );
@@ -252,9 +254,11 @@ export function ReviewGrid({
               </button>
             )}
             {current.compliant === false && <span className="note note-warn">{t('review.nonCompliant')}</span>}
+            {/* The live announcement below carries the reason itself (with its undo button). */}
+            <PageAnalysisNotes page={current} reason={!autoRotated[current.id]} />
             {autoRotated[current.id] ? (
               <span className="note note-info" data-testid="auto-rotation-note">
-                {t('review.autoRotated', { deg: autoRotated[current.id] ?? 0 })}
+                {current.rotationReason ? rotationReasonText(t, current) : t('review.autoRotated', { deg: autoRotated[current.id] ?? 0 })}
                 <button type="button" onClick={() => void undoAutoRotation(current)} data-testid="undo-auto-rotation">
                   {t('review.undoRotation')}
                 </button>

@@ -18,6 +18,14 @@ export async function expectShot(page: Page, name: string): Promise<void> {
   expect(s.stdev, `${name} is not blank`).toBeGreaterThan(10);
 }
 
+/** A screenshot at the size the page has now, checked not blank (the 1366×768 counter screen is below expectShot's 800). */
+export async function expectViewportShot(page: Page, name: string): Promise<void> {
+  const s = await screenshot(page, name);
+  const v = page.viewportSize()!;
+  expect({ width: s.width, height: s.height }, name).toEqual(v);
+  expect(s.stdev, `${name} is not blank`).toBeGreaterThan(10);
+}
+
 /** The capture sequence numbers of the pages shown, in display order. */
 export async function shownSeqs(page: Page): Promise<number[]> {
   const scope = page.locator('[data-testid=screen-intake] [data-testid=page]');

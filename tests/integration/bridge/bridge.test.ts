@@ -150,11 +150,11 @@ describe('loopback bridge of `sohoa serve`', () => {
     expect(st.mode & 0o777).toBe(0o600);
   });
 
-  it('authenticates /events by the first message and pushes station events', async () => {
+  it('authenticates /events by the first message (token and session) and pushes station events', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${svc.port}/events`);
     const messages: { type: string; data: Record<string, unknown> }[] = [];
     await new Promise<void>((resolve, reject) => {
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: svc.token })));
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: svc.token, session: svc.session })));
       ws.on('message', (m) => {
         messages.push(JSON.parse(String(m)) as (typeof messages)[number]);
         if (messages.length === 1) resolve();
@@ -175,6 +175,43 @@ describe('loopback bridge of `sohoa serve`', () => {
       ws.on('close', (c) => resolve(c));
     });
     expect(code).toBe(4401);
+  });
+
+  it('closes /events without a valid session: none (4410), unknown (4411), locked (4412), and when the session ends while open', async () => {
+    const closeOf = (ws: WebSocket): Promise<{ code: number; reason: string }> =>
+      new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    const attempt = (auth: Record<string, unknown>): Promise<{ code: number; reason: string }> => {
+      const ws = new WebSocket(`ws://127.0.0.1:${svc.port}/events`);
+      const closed = closeOf(ws);
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: svc.token, ...auth })));
+      return closed;
+    };
+    expect(await attempt({})).toEqual({ code: 4410, reason: 'SIGN_IN_REQUIRED' });
+    expect(await attempt({ session: 'not-a-session' })).toEqual({ code: 4411, reason: 'SESSION_EXPIRED' });
+
+    // A clerk of our own, signed in for this test: locked by hand, then signed out, while a socket is open.
+    const pw = 'mat-khau-rat-dai-7';
+    expect((await api(svc, 'accounts.create', { username: 'ws.lan', displayName: 'Lan', role: 'clerk', password: pw })).body).toMatchObject({ ok: true });
+    const signIn = async (): Promise<string> => ((await api({ ...svc, session: null }, 'auth.signIn', { username: 'ws.lan', password: pw })).body as { value: { session: string } }).value.session;
+    const clerk = { url: svc.url, token: svc.token, session: await signIn() };
+    const open = async (session: string): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> => {
+      const ws = new WebSocket(`ws://127.0.0.1:${svc.port}/events`);
+      const closed = closeOf(ws);
+      await new Promise<void>((resolve, reject) => {
+        ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: svc.token, session })));
+        ws.once('message', (m) => ((JSON.parse(String(m)) as { type: string }).type === 'ready' ? resolve() : reject(new Error(String(m)))));
+        ws.on('error', reject);
+      });
+      return { ws, closed };
+    };
+    const first = await open(clerk.session);
+    expect((await api(clerk, 'auth.lock', {})).body).toMatchObject({ ok: true });
+    expect(await first.closed).toEqual({ code: 4412, reason: 'SESSION_LOCKED' }); // the periodic re-check
+    expect(await attempt({ session: clerk.session })).toEqual({ code: 4412, reason: 'SESSION_LOCKED' });
+    expect((await api(clerk, 'auth.unlock', { password: pw })).body).toMatchObject({ ok: true });
+    const second = await open(clerk.session);
+    expect((await api(clerk, 'auth.signOut', {})).body).toMatchObject({ ok: true });
+    expect(await second.closed).toEqual({ code: 4411, reason: 'SESSION_EXPIRED' });
   });
 
   it('refuses a WebSocket upgrade from a foreign Origin', async () => {

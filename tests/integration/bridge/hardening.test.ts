@@ -82,7 +82,7 @@ describe('bridge hardening against local processes', () => {
     const ready = await new Promise<string>((resolve, reject) => {
       ws.on('message', (m) => resolve((JSON.parse(String(m)) as { type: string }).type));
       ws.on('error', reject);
-      ws.send(JSON.stringify({ type: 'auth', token: svc.token }));
+      ws.send(JSON.stringify({ type: 'auth', token: svc.token, session: svc.session }));
     });
     expect(ready).toBe('ready');
     ws.close();

@@ -19,7 +19,7 @@ describe('scan events on the bridge (sohoa serve --demo)', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${svc.port}/events`);
     const events: { type: string; data: Record<string, unknown> }[] = [];
     await new Promise<void>((resolve, reject) => {
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: svc!.token })));
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: svc!.token, session: svc!.session })));
       ws.on('message', (m) => {
         const ev = JSON.parse(String(m)) as (typeof events)[number];
         events.push(ev);

@@ -63,7 +63,8 @@ describe('bundled station service of the Electron shell (fork as a stand-in for 
     const svc = start(dataDir, { SOHOA_DEMO: '1', SOHOA_PROFILES_DIR: profiles });
     const exited = new Promise<number | null>((resolve) => svc.child.once('exit', (code) => resolve(code)));
     try {
-      await svc.next((m) => m.kind === 'ready');
+      const ready = (await svc.next((m) => m.kind === 'ready')) as Extract<FromService, { kind: 'ready' }>;
+      expect(ready.setupCode).toBeNull(); // demo mode has its accounts: no first-run setup
       // The one writer publishes its bridge too, so the CLI talks to it instead of failing on the lock.
       expect(existsSync(join(dataDir, 'bridge.json'))).toBe(true);
       let id = 0;
@@ -116,6 +117,30 @@ describe('bundled station service of the Electron shell (fork as a stand-in for 
       expect(running).toEqual([]);
     } finally {
       await station.close();
+    }
+  });
+
+  it('on a first run the ready message carries the one-time setup code, and that code creates the admin', async () => {
+    const dataDir = tempDir('sohoa-electron-first-');
+    const svc = start(dataDir, { SOHOA_DEMO: '0' });
+    const exited = new Promise<number | null>((resolve) => svc.child.once('exit', (code) => resolve(code)));
+    try {
+      const ready = (await svc.next((m) => m.kind === 'ready')) as Extract<FromService, { kind: 'ready' }>;
+      expect(typeof ready.setupCode).toBe('string');
+      const call = async (id: number, method: string, params: unknown) => {
+        svc.send({ kind: 'call', id, method, params, session: null });
+        return ((await svc.next((x) => x.kind === 'result' && x.id === id)) as { result: { ok: boolean; error?: { code: string } } }).result;
+      };
+      expect(await call(1, 'station.health', {})).toMatchObject({ ok: true, value: { setupRequired: true } });
+      const admin = { username: 'quantri.xa', displayName: 'Quản trị xã', password: 'mat-khau-quan-tri-1' };
+      expect(await call(2, 'auth.setup', { code: 'not-the-code-1234', ...admin })).toMatchObject({ ok: false, error: { code: 'SETUP_CODE_INVALID' } });
+      expect(await call(3, 'auth.setup', { code: ready.setupCode, ...admin })).toMatchObject({ ok: true, value: { role: 'admin' } });
+      expect(await call(4, 'station.health', {})).toMatchObject({ ok: true, value: { setupRequired: false } });
+      svc.send({ kind: 'shutdown' });
+      await svc.next((m) => m.kind === 'stopped', 45_000);
+      expect(await exited).toBe(0);
+    } finally {
+      if (svc.child.exitCode === null) svc.child.kill('SIGKILL');
     }
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { StationError } from '../../../electron/common/errors';
 import { APPLICATION_ID, openStore, peekSchemaVersion } from '../../../electron/core/store/db';
 import { codeSchemaVersion, loadMigrations } from '../../../electron/core/store/migrations';
-import { sql } from '../../../electron/core/store/sql';
+import { raw, sql } from '../../../electron/core/store/sql';
 import { tempDir } from '../../helpers/tmp';
 
 function expectCode(fn: () => unknown, code: string): void {
@@ -105,6 +105,52 @@ describe('migrations', () => {
     // Sessions belong to real users (foreign key) and go with them.
     store.run(sql`INSERT INTO session VALUES (${'c'.repeat(64)}, 'u1', 'http', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z', 0, '2026-12-02T00:00:00Z')`);
     expect(() => store.run(sql`INSERT INTO session VALUES (${'d'.repeat(64)}, 'nobody', 'http', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z', 0, '2026-12-02T00:00:00Z')`)).toThrow(/FOREIGN KEY/);
+    store.close();
+  });
+
+  it('0019 (abandoned dossiers) rebuilds the dossier table without cascading into its components, pages, documents or outbox', () => {
+    const list = loadMigrations();
+    const file = join(tempDir(), 'station.db');
+    let store = openStore(file, { migrations: list, targetVersion: 1 });
+    seed0001(store.db);
+    store.close();
+    store = openStore(file, { migrations: list, targetVersion: 18 });
+    const count = (t: string) => store.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${raw(t)}`)!.n;
+    const tables = ['component', 'page', 'document', 'signature', 'outbox', 'dossier'];
+    const before = Object.fromEntries(tables.map((t) => [t, count(t)]));
+    const row = store.get(sql`SELECT * FROM dossier`);
+    store.close();
+
+    store = openStore(file, { migrations: list, targetVersion: 19 });
+    expect(Object.fromEntries(tables.map((t) => [t, count(t)]))).toEqual(before);
+    expect(before.page).toBe(1);
+    expect(store.get(sql`SELECT * FROM dossier`)).toEqual({ ...(row as object), abandoned_at: null, abandoned_by: null, abandon_reason: null });
+    // The new state is accepted only with its time; the children still point at the (rebuilt) dossier table.
+    expect(() => store.db.exec("UPDATE dossier SET state = 'abandoned'")).toThrow(/CHECK/);
+    store.db.exec("UPDATE dossier SET state = 'abandoned', abandoned_at = '2026-12-03T08:00:00Z', abandoned_by = 'u1', abandon_reason = 'x'");
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => store.db.exec("DELETE FROM dossier")).toThrow(/FOREIGN KEY/); // the outbox row still refers to it
+    expect(store.db.pragma('foreign_key_check')).toEqual([]);
+    expect(store.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dossier' AND sql IS NOT NULL ORDER BY name`).map((r) => r.name)).toEqual([
+      'dossier_created',
+      'dossier_owner',
+      'dossier_state',
+    ]);
+    store.close();
+  });
+
+  it('refuses a migration that would leave a row pointing at nothing (checked before the commit)', () => {
+    const list = loadMigrations();
+    const file = join(tempDir(), 'station.db');
+    let store = openStore(file, { migrations: list, targetVersion: 1 });
+    seed0001(store.db);
+    store.close();
+    const broken = [...list.filter((m) => m.version <= 1), { version: 2, name: '0002_broken', sql: 'DELETE FROM component;' }];
+    // Deleting components while pages still refer to them: foreign keys are off during migrations, so the check must catch it.
+    expectCode(() => openStore(file, { migrations: broken, targetVersion: 2 }), 'DB_MIGRATION_FAILED');
+    store = openStore(file, { migrations: list, targetVersion: 1 });
+    expect(store.schemaVersion).toBe(1);
+    expect(store.get<{ n: number }>(sql`SELECT count(*) AS n FROM component`)!.n).toBe(1);
     store.close();
   });
 

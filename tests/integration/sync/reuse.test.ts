@@ -44,6 +44,8 @@ describe('reuse look-up (digitise once)', () => {
 
     const after = takeReuse(st, tk.id, { documentId: kept.id }, 'local');
     expect(after.components.find((c) => c.id === tk.id)).toMatchObject({ reuse: 'reused', fromNationalStore: false });
+    // The component says where its document came from (shown on the counter instead of a scan).
+    expect(after.components.find((c) => c.id === tk.id)?.reusedFrom).toMatchObject({ source: 'local', dossierId: earlier.id, dossierCode: null });
     addSignedDocument(st, comp(now, 'KS-GCS').id, await smallPdf('giay chung sinh moi'), 'gcs.pdf');
     completeDossier(st.store, now.id, true, 'local');
 

@@ -45,7 +45,7 @@ describe('checklist', () => {
   const c = (typeCode: string, o: { kind?: 'intake' | 'result'; required?: boolean; digitised?: boolean; signed?: boolean }) => ({
     id: typeCode, dossierId: 'd', typeCode, name: typeCode, kind: o.kind ?? 'intake', required: o.required ?? true, position: 0,
     summary: null, validFrom: null, validTo: null, validityScope: null, copyType: 'copy' as const, reuse: 'none' as const,
-    replacedResultCode: null, fromNationalStore: false, resultCode: null, pageCount: 0, digitised: o.digitised ?? false, signed: o.signed ?? false, documentId: null,
+    replacedResultCode: null, fromNationalStore: false, resultCode: null, pageCount: 0, digitised: o.digitised ?? false, signed: o.signed ?? false, documentId: null, reusedFrom: null,
   });
 
   it('is complete only when every required component is digitised AND signed', () => {

@@ -82,7 +82,10 @@ export function checkElectronSource(file: string, text: string = readFileSync(fi
       const n = node.expression.name.text;
       if (n === 'loadURL') {
         const a = node.arguments[0];
-        if (!(a && ts.isIdentifier(a) && a.text === 'APP_ENTRY')) add(node, 'loadURL must load APP_ENTRY (the app protocol) only');
+        // APP_ENTRY, or the same entry with the first-run setup code (firstRunEntry, unit-tested to stay in the app).
+        const appEntry = a && ts.isIdentifier(a) && a.text === 'APP_ENTRY';
+        const firstRun = a && ts.isCallExpression(a) && ts.isIdentifier(a.expression) && a.expression.text === 'firstRunEntry';
+        if (!appEntry && !firstRun) add(node, 'loadURL must load APP_ENTRY (the app protocol) only');
       }
       if (n === 'openExternal' || n === 'openDevTools' || n === 'executeJavaScript') add(node, `${n}() is not allowed in the shell`);
     }

@@ -23,6 +23,7 @@ const comp = (over: Partial<Component>): Component => ({
   digitised: true,
   signed: true,
   documentId: null,
+  reusedFrom: null,
   ...over,
 });
 
@@ -43,6 +44,7 @@ const dossier = (over: Partial<Dossier> = {}): Dossier => ({
   createdBy: 'local',
   createdAt: '2026-03-02T01:00:00.000Z',
   updatedAt: '2026-03-02T01:00:00.000Z',
+  abandoned: null,
   components: [
     comp({}),
     comp({ id: '01J00000000000000000000002', typeCode: 'KS-UQ', required: false, copyType: 'copy', reuse: 'reused_replaced', replacedResultCode: 'KQ-OLD', fromNationalStore: true }),

@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import type { dossierMethods } from '../../../common/api/dossiers';
+import { abandonDossier, restoreDossier } from '../../dossiers/abandon';
 import { takeReuse } from '../../dossiers/reuse';
 import { exportFolder, exportTargetFor, setExportFolder } from '../../export/exportFolder';
 import { readSyncSettings } from '../../sync/settings';
@@ -102,11 +103,24 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       if (queue) sync.kick();
       return d;
     },
+    'dossiers.abandon': ({ id, reason }, ctx) => {
+      const d = abandonDossier(store, id, reason, ctx.user?.id ?? null);
+      station.emit('dossier.changed', { id: d.id, state: d.state });
+      return d;
+    },
+    'dossiers.restore': ({ id }, ctx) => {
+      const d = restoreDossier(store, id, ctx.user?.id ?? null);
+      station.emit('dossier.changed', { id: d.id, state: d.state });
+      return d;
+    },
     'dossiers.procedures': () => procedureCatalogue(store),
     // The look-up through the target (qpdf check, adapters) loads at first use, like the export below.
     'dossiers.reuseCandidates': async ({ componentId, dossierCodes, remote }, ctx) => {
       const { lookUpReuse } = await import('../../dossiers/remoteReuse');
-      return lookUpReuse(station, sync, componentId, { dossierCodes, remote, actor: ctx.user?.id ?? null });
+      const r = await lookUpReuse(station, sync, componentId, { dossierCodes, remote, actor: ctx.user?.id ?? null });
+      // The offer names the citizen's earlier documents: a read of personal data, logged like documents.earlier.
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'document.earlier', subjectType: 'component', subjectId: componentId, details: { shown: r.candidates.length } });
+      return r;
     },
     'dossiers.takeReuse': async ({ componentId, documentId, remote, replacedResultCode }, ctx) => {
       const actor = ctx.user?.id ?? null;

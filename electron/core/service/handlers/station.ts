@@ -21,6 +21,7 @@ export function createStationHandlers(station: Station): HandlersFor<keyof typeo
       serverConfigured: false,
       encrypted: station.protection.encrypted,
       auditBrokenAt: station.protection.auditBrokenAt,
+      auditTruncatedAt: station.protection.auditTruncatedAt,
     }),
     'audit.export': ({ from, to }, ctx) => {
       // Local calendar days to instants, with the station's offset, as the digitisation report does.

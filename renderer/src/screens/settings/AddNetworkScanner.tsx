@@ -4,7 +4,7 @@ import type { Device } from '../../../../electron/common/schemas';
 import { useAction } from '../../api/context';
 import { ErrorBox } from '../../components/ErrorBox';
 import { useI18n } from '../../i18n/context';
-import { AdminBadge } from './AdminBadge';
+import { AdminForm } from './AdminForm';
 
 /**
  * "Thêm máy quét mạng": an eSCL scanner outside DNS-SD reach, by its URL (admin). An HTTPS scanner with a
@@ -39,23 +39,14 @@ export function AddNetworkScanner({ onAdded }: { onAdded(d: Device): void }) {
   };
 
   return (
-    <form
-      data-testid="escl-add"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void add();
-      }}
-    >
-      <h3>
-        {t('settings.escl.title')} <AdminBadge />
-      </h3>
+    <div data-testid="escl-add">
+      <AdminForm title={t('settings.escl.title')} onSubmit={() => add()}>
       <label className="field">
         <span>{t('settings.escl.url')}</span>
         <input
           type="url"
           required
           value={url}
-          placeholder="http://192.168.1.50/eSCL"
           onChange={(e) => {
             setUrl(e.target.value);
             setFingerprint(null);
@@ -86,6 +77,7 @@ export function AddNetworkScanner({ onAdded }: { onAdded(d: Device): void }) {
           {t('settings.escl.add')}
         </button>
       </div>
-    </form>
+      </AdminForm>
+    </div>
   );
 }
