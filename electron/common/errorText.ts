@@ -121,6 +121,7 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     en: 'The one-stop server must use HTTPS (plain http:// only to loopback).',
   },
   SERVER_REDIRECTED: { vi: 'Máy chủ chuyển hướng yêu cầu; trạm không đi theo chuyển hướng.', en: 'The server redirected the request; redirects are refused.' },
+  EXPORT_DIR_UNWRITABLE: { vi: 'Không ghi được vào thư mục lưu hồ sơ.', en: 'The export folder cannot be written.', actionVi: 'Báo quản trị viên chọn thư mục khác trong Cài đặt › Lưu trữ.', actionEn: 'Ask the administrator to choose another folder in Settings › Storage.' },
   SERVER_REPLY_TOO_LARGE: { vi: 'Máy chủ trả lời quá lớn; đã bỏ qua.', en: 'The server reply is too large; it was discarded.' },
   TARGET_CONFIG_INVALID: { vi: 'Tệp cấu hình hệ thống một cửa không hợp lệ.', en: 'The one-stop target configuration file is invalid.' },
   DOSSIER_INCOMPLETE: { vi: 'Hồ sơ còn thiếu thành phần bắt buộc chưa số hóa hoặc chưa ký số.', en: 'Required components are not yet digitised or signed.' },

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -133,12 +133,36 @@ export async function startService(dataDir: string, extraArgs: string[] = [], en
         await waitExit();
         if (child.exitCode === null) killGroup(child, 'SIGKILL');
       }
+      await waitGone(info.pid);
     },
     kill: async () => {
       killGroup(child, 'SIGKILL');
       await waitExit();
+      // The serving child (bin/sohoa.mjs re-ran `serve`) dies by the same group kill but may outlive its parent for
+      // a moment, still holding the data directory's lock: wait until it is gone too.
+      await waitGone(info.pid);
     },
   };
+}
+
+/**
+ * Resolves once PID has exited with all its threads: no /proc entry, or a zombie whose other threads are gone too
+ * (a killed multi-threaded process shows its leader as a zombie while worker threads still hold its files and locks;
+ * here nobody may reap it, so the entry itself can stay).
+ */
+async function waitGone(pid: number, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+      if ((state === 'Z' || state === 'X') && readdirSync(`/proc/${pid}/task`).length <= 1) return;
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`process ${pid} did not exit within ${timeoutMs} ms`);
 }
 
 /** The parent pid of a running process (Linux /proc), undefined when it is gone. */

@@ -1,9 +1,9 @@
 // `--mode dvc-bo`: the iGate "Cổng DVC Bộ" / LGSP integration (spec §4) as that system behaves, not as our client
 // would like: OAuth2 token (client credentials or the Keycloak password grant), next dossier code, multipart upload
 // (`files` → data[0].{IdTepTin, HashTepTin}, a NEW id on every upload), create dossier keyed by MaHoSo only (409 when it
-// exists), look-up by code (Spring page `content[]`), status. Real HTTP codes 400/401/403/404/409/429/502.
+// exists), look-up by code (Spring page `content[]`), status, GET /files/{id} (the bytes of a file record). Real HTTP codes 400/401/403/404/409/429/502.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Db } from './store';
@@ -169,6 +169,53 @@ export function createDvcBoMode(o: TargetModeOptions): (req: IncomingMessage, re
     return d ? { ...d.body, idHoSo: d.idHoSo, maHoSo: d.code, code: d.code } : null;
   };
 
+  /**
+   * Status message (spec §4 step 6): `[{IdHoSo, MaHoSo, TrangThai, NoiDungXuLy, DanhSachGiayToKetQua[…]}]`; the result
+   * list only with status 5, 6, 9. Each result names an uploaded file (GiayToId) with its hash. The list replaces the
+   * dossier's result list (a status message states the whole list).
+   */
+  const statusPush = (body: Buffer, cid: string): Reply => {
+    let list: unknown;
+    try {
+      list = JSON.parse(body.toString('utf8'));
+    } catch {
+      return { status: 400, body: env(400, cid, 'Nội dung không phải JSON') };
+    }
+    if (!Array.isArray(list) || list.length === 0) return { status: 400, body: env(400, cid, 'Cần mảng trạng thái hồ sơ') };
+    const saves: (() => void)[] = [];
+    for (const [i, raw] of (list as unknown[]).entries()) {
+      const it = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+      const d = typeof it.MaHoSo === 'string' ? targetDossier(db, it.MaHoSo) : undefined;
+      if (!d) return { status: 404, body: env(404, cid, `Không có hồ sơ ${String(it.MaHoSo)}`) };
+      const errors: { field: string; message: string }[] = [];
+      const f = `[${i}]`;
+      if (it.IdHoSo !== d.idHoSo) errors.push({ field: `${f}.IdHoSo`, message: 'không khớp mã hồ sơ' });
+      if (!Number.isInteger(it.TrangThai) || (it.TrangThai as number) < 1 || (it.TrangThai as number) > 10) errors.push({ field: `${f}.TrangThai`, message: '1–10' });
+      const kq = it.DanhSachGiayToKetQua;
+      const files: { fileId: string; sha256: string; componentCode: string }[] = [];
+      if (kq !== undefined) {
+        if (![5, 6, 9].includes(it.TrangThai as number)) errors.push({ field: `${f}.DanhSachGiayToKetQua`, message: 'chỉ gửi kèm trạng thái 5, 6, 9' });
+        if (!Array.isArray(kq)) errors.push({ field: `${f}.DanhSachGiayToKetQua`, message: 'phải là mảng' });
+        for (const [j, kr] of (Array.isArray(kq) ? (kq as unknown[]) : []).entries()) {
+          const k = (kr !== null && typeof kr === 'object' ? kr : {}) as Record<string, unknown>;
+          const kf = `${f}.DanhSachGiayToKetQua[${j}]`;
+          const file = typeof k.GiayToId === 'string' ? targetFile(db, k.GiayToId) : undefined;
+          if (!file) errors.push({ field: `${kf}.GiayToId`, message: 'không có tệp này' });
+          else if (k.HashTepTin !== file.sha256) errors.push({ field: `${kf}.HashTepTin`, message: 'mã băm không khớp tệp đã tải lên' });
+          if (typeof k.TenGiayTo !== 'string' || k.TenGiayTo.length === 0 || k.TenGiayTo.length > 4000) errors.push({ field: `${kf}.TenGiayTo`, message: 'bắt buộc, tối đa 4000 ký tự' });
+          if (typeof k.MaThanhPhanHoSo !== 'string' || k.MaThanhPhanHoSo.length === 0) errors.push({ field: `${kf}.MaThanhPhanHoSo`, message: 'bắt buộc' });
+          if (file) files.push({ fileId: file.file_id, sha256: file.sha256, componentCode: String(k.MaThanhPhanHoSo) });
+        }
+      }
+      if (errors.length) return { status: 400, body: { ...env(400, cid, 'Dữ liệu trạng thái không hợp lệ'), errors } };
+      const next = { ...d.body, TrangThai: it.TrangThai, NoiDungXuLy: it.NoiDungXuLy ?? null, ...(kq !== undefined ? { DanhSachGiayToKetQua: kq } : {}) };
+      saves.push(() => saveTargetDossier(db, d.code, next, files));
+    }
+    // All or nothing: one bad item leaves every dossier as it was.
+    db.transaction(() => saves.forEach((save) => save()))();
+    return { status: 200, body: env(200, cid, 'Cập nhật trạng thái thành công') };
+  };
+
   return async (req, res, url, cid) => {
     const method = req.method ?? 'GET';
     const path = url.pathname;
@@ -179,10 +226,21 @@ export function createDvcBoMode(o: TargetModeOptions): (req: IncomingMessage, re
     const shape = shapeFor(presented);
     const ok = checkTargetToken(db, presented);
     const m = /^\/dossiers\/([^/]+)$/.exec(path);
+    const fileGet = method === 'GET' ? /^\/files\/([^/]+)$/.exec(path) : null;
+    if (fileGet?.[1]) {
+      // iGate serves a file record's bytes to an authorised caller (the file's downloadURL, spec §3 Files).
+      const id = decodeURIComponent(fileGet[1]);
+      return runFaulted(o, res, cid, { route: 'download', bearer: ok }, shape, (): Reply => {
+        if (!checkTargetToken(db, presented)) return shape.expired(cid);
+        const f = targetFile(db, id);
+        return f ? { status: 200, body: readFileSync(join(o.filesDir, f.sha256)), headers: { 'Content-Type': 'application/pdf' } } : { status: 404, body: env(404, cid, `Không có tệp ${id}`) };
+      });
+    }
     const route =
       method === 'POST' && path === '/dossiers/next-code' ? 'next-code'
       : method === 'POST' && path === '/files' ? 'multipart'
       : method === 'POST' && path === '/dossiers' ? 'commit'
+      : method === 'POST' && path === '/dossiers/status' ? 'commit'
       : method === 'PUT' && m ? 'commit'
       : method === 'GET' && (path === '/dossiers' || path === '/dossiers/status' || path.startsWith('/procedures')) ? 'lookup'
       : null;
@@ -200,6 +258,7 @@ export function createDvcBoMode(o: TargetModeOptions): (req: IncomingMessage, re
         return { status: 200, body: { value } };
       }
       if (route === 'multipart') return upload(req, body, cid);
+      if (route === 'commit' && path === '/dossiers/status') return statusPush(body, cid);
       if (route === 'commit') {
         const b = parse(body);
         if (!b) return { status: 400, body: env(400, cid, 'Nội dung không phải JSON') };
@@ -227,7 +286,8 @@ export function createDvcBoMode(o: TargetModeOptions): (req: IncomingMessage, re
       }
       if (path === '/dossiers/status') {
         const d = targetDossier(db, url.searchParams.get('code') ?? '');
-        return { status: 200, body: env(200, cid, 'Thành công', d ? [{ IdHoSo: d.idHoSo, MaHoSo: d.code, TrangThai: 2, NoiDungXuLy: 'Tiếp nhận hồ sơ' }] : []) };
+        const st = d ? (d.body.TrangThai ?? 2) : 2;
+        return { status: 200, body: env(200, cid, 'Thành công', d ? [{ IdHoSo: d.idHoSo, MaHoSo: d.code, TrangThai: st, NoiDungXuLy: d.body.NoiDungXuLy ?? 'Tiếp nhận hồ sơ' }] : []) };
       }
       if (path === '/procedures') return { status: 200, body: env(200, cid, 'Thành công', PROCEDURES.map((p) => ({ MATTHC: p.MATTHC, TENTTHC: p.TENTTHC }))) };
       const p = PROCEDURES.find((x) => `/procedures/${x.MATTHC}` === path);

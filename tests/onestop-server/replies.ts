@@ -7,7 +7,7 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export function sendRaw(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+export function sendRaw(res: ServerResponse, status: number, text: string | Buffer, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
@@ -17,8 +17,9 @@ export function sendRaw(res: ServerResponse, status: number, text: string, heade
   res.end(text);
 }
 
+/** A Buffer body goes as it is (a file download, with its own Content-Type); anything else as JSON. */
 export function sendReply(res: ServerResponse, r: Reply): void {
-  sendRaw(res, r.status, JSON.stringify(r.body), r.headers);
+  sendRaw(res, r.status, Buffer.isBuffer(r.body) ? r.body : JSON.stringify(r.body), r.headers);
 }
 
 /** The reply is lost: the socket is destroyed and anything later written to RES goes nowhere. */

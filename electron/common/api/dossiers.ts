@@ -19,11 +19,12 @@ const componentId = ulidSchema;
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/, 'date must be ISO 8601');
 
 export const reuseCandidateSchema = z.object({
-  source: z.literal('local'),
-  documentId: z.string(),
+  /** local: a signed copy on this station; remote: held by the province's system, fetched when taken. */
+  source: z.enum(['local', 'remote']),
+  documentId: z.string().nullable(),
   sha256: z.string(),
   fileName: z.string().nullable(),
-  pageCount: z.number().int(),
+  pageCount: z.number().int().nullable(),
   pdfaLevel: z.string().nullable(),
   typeCode: z.string(),
   componentName: z.string(),
@@ -32,11 +33,24 @@ export const reuseCandidateSchema = z.object({
   validTo: z.string().nullable(),
   validityScope: z.string().nullable(),
   resultCode: z.string().nullable(),
-  dossierId: z.string(),
+  dossierId: z.string().nullable(),
   dossierCode: z.string().nullable(),
-  procedureCode: z.string(),
-  signedAt: z.string(),
+  procedureCode: z.string().nullable(),
+  signedAt: z.string().nullable(),
+  /** DuocLayTuKhoDMQG once taken. */
+  fromNationalStore: z.boolean(),
 });
+
+/** How the look-up through the target went; its failure never hides the local candidates. */
+export const remoteLookupSchema = z.object({
+  status: z.enum(['ok', 'off', 'unsupported', 'failed']),
+  codes: z.array(z.string()),
+  errors: z.array(
+    z.object({ dossierCode: z.string(), code: z.string(), message: z.string(), serverMessage: z.string().nullable(), correlationId: z.string().nullable() }),
+  ),
+});
+
+const dossierCode = z.string().trim().toUpperCase().regex(DOSSIER_CODE_PATTERN, 'dossier code (MaHoSo)');
 
 export const exportResultSchema = z.object({
   out: z.string(),
@@ -44,6 +58,8 @@ export const exportResultSchema = z.object({
   dossiers: z.array(z.string()),
   files: z.array(z.object({ path: z.string(), sha256: z.string(), size: z.number().int() })),
 });
+
+export const exportFolderSchema = z.object({ dir: z.string(), isDefault: z.boolean() });
 
 export const checklistItemSchema = z.object({
   componentId: z.string(),
@@ -191,23 +207,51 @@ export const dossierMethods = {
     mutating: true,
     roles: ['admin'],
   }),
-  /** Reuse look-up: the owner's earlier, still valid documents for this component's code (docs/sync.md, Reuse). */
+  /**
+   * Reuse look-up: the owner's earlier, still valid documents for this component's code — on this station and, through
+   * the target (DVCQG TraCuuHoSo, iGate search by code), in the owner's earlier dossiers and in DOSSIERCODES the clerk
+   * read from the citizen's receipts (docs/sync.md, Reuse). REMOTE false asks this station only.
+   */
   'dossiers.reuseCandidates': method({
-    params: z.object({ componentId }).strict(),
-    result: z.object({ candidates: z.array(reuseCandidateSchema) }),
+    params: z.object({ componentId, dossierCodes: z.array(dossierCode).max(10).optional(), remote: z.boolean().optional() }).strict(),
+    result: z.object({ candidates: z.array(reuseCandidateSchema), remote: remoteLookupSchema }),
     mutating: false,
   }),
-  /** Attaches a candidate instead of a new scan; sets DuocTaiSuDung / MaKetQuaThayThe / DuocLayTuKhoDMQG. */
+  /**
+   * Attaches a candidate instead of a new scan; sets DuocTaiSuDung / MaKetQuaThayThe / DuocLayTuKhoDMQG. A local one by
+   * DOCUMENTID; a remote one by REMOTE (its MaHoSo and sha256: looked up again, fetched and hash-checked).
+   */
   'dossiers.takeReuse': method({
-    params: z.object({ componentId, documentId: ulidSchema, replacedResultCode: z.string().min(1).max(100).nullable().optional(), idempotencyKey }).strict(),
+    params: z
+      .object({
+        componentId,
+        documentId: ulidSchema.optional(),
+        remote: z.object({ dossierCode, sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict().optional(),
+        replacedResultCode: z.string().min(1).max(100).nullable().optional(),
+        idempotencyKey,
+      })
+      .strict()
+      .refine((p) => (p.documentId === undefined) !== (p.remote === undefined), 'give documentId (local) or remote, not both'),
     result: dossierSchema,
     mutating: true,
   }),
-  /** "Lưu hồ sơ ra thư mục": signed PDFs + manifest.json + dvcqg.json into a folder or a .zip (absolute path). */
+  /**
+   * "Lưu hồ sơ ra thư mục": signed PDFs + manifest.json + dvcqg.json into a folder or a .zip (absolute path). Without
+   * OUT (the clerk's one press), into a new folder `<MaHoSo or draft id>_<time>` of the station's export folder.
+   */
   'dossiers.export': method({
-    params: z.object({ id: draftIdSchema, out: z.string().min(1).max(4000), idempotencyKey }).strict(),
+    params: z.object({ id: draftIdSchema, out: localPathSchema.optional(), idempotencyKey }).strict(),
     result: exportResultSchema,
     mutating: true,
+  }),
+  /** The station's export folder (the admin's setting, else the default) that the one-press export writes into. */
+  'dossiers.exportFolder': method({ params: noParams, result: exportFolderSchema, mutating: false }),
+  /** Sets the export folder: absolute, on this computer, created if missing and writable (EXPORT_DIR_UNWRITABLE). */
+  'dossiers.setExportFolder': method({
+    params: z.object({ dir: localPathSchema, idempotencyKey }).strict(),
+    result: exportFolderSchema,
+    mutating: true,
+    roles: ['admin'],
   }),
   /** A day's dossiers (received that local day), one folder each. */
   'dossiers.exportDay': method({

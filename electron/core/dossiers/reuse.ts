@@ -14,11 +14,14 @@ import { assertNotAbandoned } from './abandon';
  * MaKetQuaThayThe when the earlier document was a result with its MaGiayToKetQua), DuocLayTuKhoDMQG 0 (local copy).
  */
 export interface ReuseCandidate {
-  source: 'local';
-  documentId: string;
+  /** local: a signed copy on this station; remote: a document the target holds (fetched when taken). */
+  source: 'local' | 'remote';
+  /** The local document (null for a remote candidate: it is taken by dossierCode + sha256). */
+  documentId: string | null;
   sha256: string;
   fileName: string | null;
-  pageCount: number;
+  /** Unknown (null) for a remote document until it is fetched. */
+  pageCount: number | null;
   pdfaLevel: string | null;
   typeCode: string;
   componentName: string;
@@ -27,10 +30,13 @@ export interface ReuseCandidate {
   validTo: string | null;
   validityScope: string | null;
   resultCode: string | null;
-  dossierId: string;
+  /** The local dossier it came from (null: a dossier of another station, known only to the target). */
+  dossierId: string | null;
   dossierCode: string | null;
-  procedureCode: string;
-  signedAt: string;
+  procedureCode: string | null;
+  signedAt: string | null;
+  /** DuocLayTuKhoDMQG once taken. */
+  fromNationalStore: boolean;
 }
 
 function today(station: Station, now: Date): string {
@@ -64,6 +70,7 @@ export function reuseCandidates(station: Station, componentId: string, now = new
       dossierCode: r.server_code,
       procedureCode: r.procedure_code,
       signedAt: r.signed_at,
+      fromNationalStore: false,
     }));
 }
 
@@ -78,7 +85,7 @@ export function takeReuse(station: Station, componentId: string, p: { documentId
   }
   // Only what the look-up offers may be taken: same owner, same component code, still valid, copy present.
   const cand = reuseCandidates(station, componentId).find((x) => x.documentId === p.documentId);
-  if (!cand) throw new StationError('NOT_FOUND', `document ${p.documentId} is not a valid reuse candidate for this component`, { componentId, documentId: p.documentId });
+  if (!cand?.documentId) throw new StationError('NOT_FOUND', `document ${p.documentId} is not a valid reuse candidate for this component`, { componentId, documentId: p.documentId });
   blobs.get(cand.sha256, { verify: true });
   const replaced = p.replacedResultCode ?? cand.resultCode;
   store.tx(() => {
@@ -89,7 +96,7 @@ export function takeReuse(station: Station, componentId: string, p: { documentId
       sourceDossierCode: cand.dossierCode,
       sha256: cand.sha256,
       fileName: cand.fileName ?? `${cand.typeCode}.pdf`,
-      pageCount: cand.pageCount,
+      pageCount: cand.pageCount ?? 0,
       pdfaLevel: cand.pdfaLevel,
       reuse: replaced ? 'reused_replaced' : 'reused',
       replacedResultCode: replaced ?? null,

@@ -40,6 +40,29 @@ export function localReuseRows(store: Store, o: { ownerIdType: string; ownerId: 
     ORDER BY d.created_at DESC, d.id`);
 }
 
+/** An earlier dossier of the same owner the province holds (it has a MaHoSo) with a component of the code. */
+export interface RemoteReuseSource {
+  dossier_id: string;
+  server_code: string;
+  procedure_code: string;
+  valid_from: string | null;
+  valid_to: string | null;
+  validity_scope: string | null;
+}
+
+/**
+ * The MaHoSo of the owner's other dossiers that have a component of TYPECODE (whatever the state of its local copy:
+ * a purged copy is exactly what the look-up through the target brings back), with that component's validity.
+ */
+export function remoteReuseSources(store: Store, o: { ownerIdType: string; ownerId: string; typeCode: string; excludeDossierId: string }): RemoteReuseSource[] {
+  return store.all<RemoteReuseSource>(sql`SELECT x.id AS dossier_id, x.server_code, x.procedure_code, max(c.valid_from) AS valid_from,
+      max(c.valid_to) AS valid_to, max(c.validity_scope) AS validity_scope
+    FROM dossier x JOIN component c ON c.dossier_id = x.id
+    WHERE x.owner_id = ${o.ownerId} AND x.owner_id_type = ${o.ownerIdType} AND x.id != ${o.excludeDossierId}
+      AND x.server_code IS NOT NULL AND c.type_code = ${o.typeCode}
+    GROUP BY x.id ORDER BY x.created_at DESC, x.id`);
+}
+
 /**
  * Attaches the earlier document (same bytes, same blob) to COMPONENT as a signed document with its signatures, and
  * sets the scored reuse fields (DuocTaiSuDung, MaKetQuaThayThe, DuocLayTuKhoDMQG). One transaction.
@@ -62,10 +85,15 @@ export function attachReused(
     validTo: string | null;
     actor: string | null;
     at: string;
+    /** Bytes fetched from the target: the blob is new to this station and gets its row here. */
+    newBlobSize?: number;
   },
 ): string {
   const id = ulid();
   store.tx(() => {
+    if (o.newBlobSize !== undefined) {
+      store.run(sql`INSERT OR IGNORE INTO blob (sha256, size, media_type, created_at) VALUES (${o.sha256}, ${o.newBlobSize}, 'application/pdf', ${o.at})`);
+    }
     store.run(sql`INSERT INTO document (id, component_id, sha256, source, file_name, pdfa_level, page_count, state, created_at, updated_at)
       VALUES (${id}, ${o.componentId}, ${o.sha256}, 'import', ${o.fileName}, ${o.pdfaLevel}, ${o.pageCount}, 'signed', ${o.at}, ${o.at})`);
     if (o.sourceDocumentId) {

@@ -156,7 +156,10 @@ export function applyReceipt(store: Store, dossierId: string, receipt: Receipt, 
   return store.tx(() => {
     store.run(sql`INSERT INTO sync_receipt (dossier_id, dossier_code, committed_at, received_at, via, receipt_json)
       VALUES (${dossierId}, ${receipt.dossierCode}, ${receipt.committedAt ?? null}, ${at}, ${via}, ${JSON.stringify(receipt)})`);
-    store.run(sql`UPDATE dossier SET server_code = ${receipt.dossierCode}, updated_at = ${at} WHERE id = ${dossierId} AND server_code IS NULL`);
+    // A result dossier's receipt names the intake dossier's MaHoSo (its results are attached there, spec §1/§4): that code
+    // stays bound to the intake dossier; the result dossier keeps it as result_for_code and its receipt row.
+    store.run(sql`UPDATE dossier SET server_code = ${receipt.dossierCode}, updated_at = ${at} WHERE id = ${dossierId} AND server_code IS NULL
+      AND NOT EXISTS (SELECT 1 FROM dossier o WHERE o.server_code = ${receipt.dossierCode} AND o.id != ${dossierId})`);
     const listed = new Map(receipt.files.map((f) => [f.sha256, f.fileId]));
     const docs = syncDocuments(store, dossierId);
     const missing: string[] = [];

@@ -113,6 +113,33 @@ export interface RemoteProcedure {
   KETQUATHUCHIEN?: { MAKETQUA?: string; TENKETQUA?: string }[];
 }
 
+/** One document of a dossier the target already holds (reuse look-up through the adapter). */
+export interface RemoteDocument {
+  /** Where the bytes are: DVCQG's DuongDanTaiTepTin / DuongDanTepTinKetQua URL, DVC Bộ's file id (IdGiayTo). */
+  ref: string;
+  sha256: string;
+  fileName: string;
+  /** MaThanhPhanHoSo. */
+  typeCode: string;
+  kind: 'intake' | 'result';
+  /** MaGiayToKetQua (DVCQG) / MaKetQua (DVC Bộ) when the document is a result. */
+  resultCode: string | null;
+  /** DuocLayTuKhoDMQG when reused: the target says the document sits in the citizen's store on DVCQG. */
+  fromNationalStore: boolean;
+}
+
+/** A dossier as the target's look-up by code returns it (DVCQG TraCuuHoSo, iGate search by code). */
+export interface RemoteDossier {
+  code: string;
+  procedureCode: string | null;
+  /** The owner's identity numbers the target recorded (CCCD/CMND/tax code): a candidate is offered only on a match. */
+  ownerIds: string[];
+  documents: RemoteDocument[];
+}
+
+/** Largest document the reuse look-up downloads (the import limit of a citizen's PDF). */
+export const MAX_REMOTE_DOCUMENT_BYTES = 300 * 1024 * 1024;
+
 /** The server's reply exactly as it came (`sohoa sync test`: IT staff read what the province answered). */
 export interface RawExchange {
   request: string;
@@ -137,6 +164,10 @@ export interface OneStopAdapter {
   ping(): Promise<void>;
   /** The target's official catalogue in the DVCQG LayThuTuc shape (targets that publish one). */
   procedures?(): Promise<RemoteProcedure[]>;
+  /** Reuse look-up: dossier CODE with its documents as the target holds it; null when the target does not know it. */
+  remoteDossier?(code: string): Promise<RemoteDossier | null>;
+  /** The bytes of one document of such a dossier (capped at MAX_REMOTE_DOCUMENT_BYTES; the caller checks the sha256). */
+  fetchDocument?(doc: RemoteDocument): Promise<Buffer>;
   /** Authenticates and makes one harmless call; returns the raw replies (`sohoa sync test`). */
   test(): Promise<RawExchange[]>;
   close(): void;

@@ -1,5 +1,19 @@
 import { StationError } from '../../common/errors';
-import type { AuthStrategy, Credentials, DossierCodeBook, Manifest, OneStopAdapter, RawExchange, Receipt, RemoteFile, RemoteProcedure, UploadSource } from './adapter';
+import {
+  MAX_REMOTE_DOCUMENT_BYTES,
+  type AuthStrategy,
+  type Credentials,
+  type DossierCodeBook,
+  type Manifest,
+  type OneStopAdapter,
+  type RawExchange,
+  type Receipt,
+  type RemoteDocument,
+  type RemoteDossier,
+  type RemoteFile,
+  type RemoteProcedure,
+  type UploadSource,
+} from './adapter';
 import { TokenAuth } from './auth';
 import { multipartBody, parseReply, rawExchange, statusError } from './envelope';
 import { HttpClient, type HttpReply } from './http';
@@ -59,11 +73,11 @@ export class DvcBoAdapter implements OneStopAdapter {
     return [rawExchange(`GET ${path}`, await this.authed('GET', path))];
   }
 
-  private path(key: keyof DvcBoConfig['paths'], code = ''): string {
+  private path(key: Exclude<keyof DvcBoConfig['paths'], 'download' | 'results'>, code = ''): string {
     return this.cfg.paths[key].replace('{code}', encodeURIComponent(code));
   }
 
-  private async authed(method: string, path: string, body?: { json?: unknown; raw?: Buffer; contentType?: string }): Promise<HttpReply> {
+  private async authed(method: string, path: string, body?: { json?: unknown; raw?: Buffer; contentType?: string }, maxBytes?: number): Promise<HttpReply> {
     if (!this.auth) throw new StationError('NOT_ENROLLED', 'no DVC Bộ credentials configured (sohoa sync configure --credentials-file)');
     for (let attempt = 0; ; attempt++) {
       const m = await this.auth.authorize();
@@ -71,6 +85,7 @@ export class DvcBoAdapter implements OneStopAdapter {
       const reply = await this.http.request(method, path, {
         headers: { ...m.headers, ...(payload ? { 'Content-Type': body?.contentType ?? 'application/json' } : {}) },
         ...(payload ? { body: payload } : {}),
+        ...(maxBytes ? { maxBytes } : {}),
       });
       // 401 = token missing/expired (spec §4): fetch a new one once.
       if (reply.status === 401 && attempt === 0) {
@@ -126,24 +141,89 @@ export class DvcBoAdapter implements OneStopAdapter {
     return code ? this.lookup(draftId, code) : null;
   }
 
-  private async lookup(draftId: string, code: string): Promise<Receipt | null> {
+  /** The dossier search by code (iGate `pa/dossier/search?code=`: a Spring page `content[]`), or null. */
+  private async search(code: string): Promise<Record<string, unknown> | null> {
     const path = this.path('lookup', code);
     const reply = await this.authed('GET', path);
     if (reply.status === 404) return null;
     if (reply.status !== 200) throw statusError(reply, path);
     const data = (parseReply(reply, path).data ?? {}) as { content?: unknown };
     if (!Array.isArray(data.content)) throw new StationError('SERVER_REPLY_MALFORMED', `look-up of ${code} has no content[]`, { path });
-    const hit = (data.content as Record<string, unknown>[]).find((d) => d.maHoSo === code || d.MaHoSo === code);
-    if (!hit) return null;
-    const files: Receipt['files'] = [];
-    for (const tp of Array.isArray(hit.ThanhPhanHoSo) ? (hit.ThanhPhanHoSo as Record<string, unknown>[]) : []) {
-      for (const g of Array.isArray(tp.GiayToDinhKem) ? (tp.GiayToDinhKem as Record<string, unknown>[]) : []) {
+    const hit = (data.content as unknown[]).find((d) => d !== null && typeof d === 'object' && ((d as Record<string, unknown>).maHoSo === code || (d as Record<string, unknown>).MaHoSo === code));
+    return (hit as Record<string, unknown> | undefined) ?? null;
+  }
+
+  /** ThanhPhanHoSo[].GiayToDinhKem[] of a found dossier: file id, stated hash, component code, MaKetQua. */
+  private filesOf(hit: Record<string, unknown>, code: string): RemoteDocument[] {
+    const out: RemoteDocument[] = [];
+    const bad = (what: string) => new StationError('SERVER_REPLY_MALFORMED', `look-up of ${code} lists ${what}`, { path: this.path('lookup', code) });
+    const tps = hit.ThanhPhanHoSo ?? [];
+    if (!Array.isArray(tps)) throw bad('components that are not an array');
+    for (const tp of tps as unknown[]) {
+      const t = (tp !== null && typeof tp === 'object' ? tp : {}) as Record<string, unknown>;
+      const gs = t.GiayToDinhKem ?? [];
+      if (!Array.isArray(gs)) throw bad('files that are not an array');
+      for (const gd of gs as unknown[]) {
+        const g = (gd !== null && typeof gd === 'object' ? gd : {}) as Record<string, unknown>;
         const sha = typeof g.HashTepTin === 'string' ? g.HashTepTin.toLowerCase() : '';
-        if (typeof g.IdGiayTo !== 'string' || !SHA256.test(sha)) throw new StationError('SERVER_REPLY_MALFORMED', `look-up of ${code} lists a malformed file`, { path });
-        files.push({ fileId: g.IdGiayTo, sha256: sha });
+        if (typeof g.IdGiayTo !== 'string' || !SHA256.test(sha)) throw bad('a malformed file');
+        const resultCode = typeof g.MaKetQua === 'string' && g.MaKetQua !== '' ? g.MaKetQua : null;
+        out.push({
+          ref: g.IdGiayTo,
+          sha256: sha,
+          fileName: typeof g.TenGiayTo === 'string' && g.TenGiayTo !== '' ? g.TenGiayTo : `${sha.slice(0, 12)}.pdf`,
+          typeCode: typeof t.MaThanhPhanHoSo === 'string' ? t.MaThanhPhanHoSo : '',
+          kind: resultCode ? 'result' : 'intake',
+          resultCode,
+          // The provincial system is not the citizen's store on DVCQG (spec §7).
+          fromNationalStore: false,
+        });
       }
     }
-    return { draftId, dossierCode: code, files };
+    // Results the station (or the agency) delivered with a status push (spec §4 step 6).
+    const kq = hit.DanhSachGiayToKetQua ?? [];
+    if (!Array.isArray(kq)) throw bad('results that are not an array');
+    for (const kd of kq as unknown[]) {
+      const k = (kd !== null && typeof kd === 'object' ? kd : {}) as Record<string, unknown>;
+      const sha = typeof k.HashTepTin === 'string' ? k.HashTepTin.toLowerCase() : '';
+      if (typeof k.GiayToId !== 'string' || !SHA256.test(sha)) throw bad('a malformed result file');
+      out.push({
+        ref: k.GiayToId,
+        sha256: sha,
+        fileName: typeof k.TenGiayTo === 'string' && k.TenGiayTo !== '' ? k.TenGiayTo : `${sha.slice(0, 12)}.pdf`,
+        typeCode: typeof k.MaThanhPhanHoSo === 'string' ? k.MaThanhPhanHoSo : '',
+        kind: 'result',
+        resultCode: typeof k.MaGiayToKetQua === 'string' && k.MaGiayToKetQua !== '' ? k.MaGiayToKetQua : null,
+        fromNationalStore: false,
+      });
+    }
+    return out;
+  }
+
+  private async lookup(draftId: string, code: string): Promise<Receipt | null> {
+    const hit = await this.search(code);
+    if (!hit) return null;
+    return { draftId, dossierCode: code, files: this.filesOf(hit, code).map((f) => ({ fileId: f.ref, sha256: f.sha256 })) };
+  }
+
+  /** Reuse look-up: the dossier found by code, with the submitter's and the owner's identity numbers. */
+  async remoteDossier(code: string): Promise<RemoteDossier | null> {
+    const hit = await this.search(code);
+    if (!hit) return null;
+    const nn = (hit.ThongTinNguoiNop ?? {}) as Record<string, unknown>;
+    const ct = (nn.ThongTinChiTiet ?? {}) as Record<string, unknown>;
+    const ids = [nn.IdDoiTuong, ct.SoDinhDanh, ct.SoDinhDanhChuHs].filter((x): x is string => typeof x === 'string' && x !== '');
+    return { code, procedureCode: typeof hit.MaTTHC === 'string' ? hit.MaTTHC : null, ownerIds: [...new Set(ids)], documents: this.filesOf(hit, code) };
+  }
+
+  /** GET the file by its id (`paths.download`); a target file without that path cannot serve reuse. */
+  async fetchDocument(doc: RemoteDocument): Promise<Buffer> {
+    const tpl = this.cfg.paths.download;
+    if (!tpl) throw new StationError('UNSUPPORTED', 'the target configuration has no paths.download: documents cannot be fetched for reuse');
+    const path = tpl.replace('{id}', encodeURIComponent(doc.ref));
+    const reply = await this.authed('GET', path, undefined, MAX_REMOTE_DOCUMENT_BYTES);
+    if (reply.status !== 200) throw statusError(reply, path);
+    return reply.body;
   }
 
   private async nextCode(manifest: Manifest): Promise<string> {
@@ -201,7 +281,7 @@ export class DvcBoAdapter implements OneStopAdapter {
   }
 
   async commit(manifest: Manifest): Promise<{ receipt: Receipt; via: 'commit' | 'conflict' }> {
-    if (manifest.resultFor) throw new StationError('UNSUPPORTED', 'result dossiers are not delivered through DVC Bộ yet: export them (sohoa export) and attach by hand');
+    if (manifest.resultFor) return this.commitResults(manifest, manifest.resultFor);
     const codes = this.opts.codes;
     let code = codes.get(manifest.draftId);
     // Look up before create: a create whose reply was lost is found here (the target has no idempotency key).
@@ -223,6 +303,37 @@ export class DvcBoAdapter implements OneStopAdapter {
     const data = (parseReply(reply, path).data ?? {}) as Record<string, unknown>;
     if (data.maHoSo !== code) throw new StationError('SERVER_REPLY_MALFORMED', `create of ${code} answered ${String(data.maHoSo)}`, { path });
     return { receipt: await this.readBack(manifest.draftId, code), via: 'commit' };
+  }
+
+  /**
+   * The digitised results of dossier CODE as the status message of spec §4 step 6: `[{IdHoSo, MaHoSo, TrangThai,
+   * NoiDungXuLy, DanhSachGiayToKetQua[…]}]` — the result list travels only with status 5, 6 or 9, so TrangThai is the
+   * configured `resultStatus` (9 Đã xử lý xong: a signed result exists). Items are shaped as DVCQG's
+   * (TenGiayTo, MaThanhPhanHoSo, GiayToId = the uploaded IdTepTin, MaGiayToKetQua) plus HashTepTin [I]; the list sent is
+   * the target's list with the missing results appended (a status message states the whole list).
+   */
+  private async commitResults(m: Manifest, code: string): Promise<{ receipt: Receipt; via: 'commit' | 'conflict' }> {
+    const tpl = this.cfg.paths.results;
+    if (!tpl) throw new StationError('UNSUPPORTED', 'the target configuration has no paths.results: export the results (sohoa export) and attach them by hand');
+    const hit = await this.search(code);
+    if (!hit) throw new StationError('SERVER_REJECTED', `dossier ${code} is not on the target (yet): its results cannot be attached`, { dossierCode: code, serverMessage: '', correlationId: null });
+    const have = new Set(this.filesOf(hit, code).map((f) => f.sha256));
+    const lim = this.cfg.limits;
+    const missing = m.components
+      .filter((x) => x.kind === 'result')
+      .flatMap((x) =>
+        x.documents.map((d) => ({ TenGiayTo: fit(lim, 'TenGiayTo', d.fileName), MaThanhPhanHoSo: x.typeCode, GiayToId: d.fileId, HashTepTin: d.sha256, MaGiayToKetQua: x.resultCode ?? '' })),
+      )
+      .filter((k) => !have.has(k.HashTepTin));
+    if (missing.length === 0) return { receipt: await this.readBack(m.draftId, code), via: 'conflict' };
+    const idHoSo = hit.idHoSo ?? hit.IdHoSo ?? hit.id;
+    if (typeof idHoSo !== 'string') throw new StationError('SERVER_REPLY_MALFORMED', `look-up of ${code} has no idHoSo`, { path: this.path('lookup', code) });
+    const existing = Array.isArray(hit.DanhSachGiayToKetQua) ? (hit.DanhSachGiayToKetQua as unknown[]) : [];
+    const path = tpl.replace('{code}', encodeURIComponent(code));
+    const body = [{ IdHoSo: idHoSo, MaHoSo: code, TrangThai: this.cfg.resultStatus, NoiDungXuLy: 'Số hóa kết quả giải quyết', DanhSachGiayToKetQua: [...existing, ...missing] }];
+    const reply = await this.authed('POST', path, { json: body });
+    if (reply.status !== 200) throw statusError(reply, path);
+    return { receipt: await this.readBack(m.draftId, code), via: 'commit' };
   }
 
   /** The receipt is what the server lists for the code, never what we sent. */

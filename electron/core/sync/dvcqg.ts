@@ -1,5 +1,18 @@
 import { StationError } from '../../common/errors';
-import type { Credentials, Manifest, ManifestComponent, OneStopAdapter, RawExchange, Receipt, RemoteFile, RemoteProcedure, UploadSource } from './adapter';
+import {
+  MAX_REMOTE_DOCUMENT_BYTES,
+  type Credentials,
+  type Manifest,
+  type ManifestComponent,
+  type OneStopAdapter,
+  type RawExchange,
+  type Receipt,
+  type RemoteDocument,
+  type RemoteDossier,
+  type RemoteFile,
+  type RemoteProcedure,
+  type UploadSource,
+} from './adapter';
 import { BodySessionAuth } from './auth';
 import type { TargetAdapterOptions } from './dvcBo';
 import { parseReply, rawExchange, statusError } from './envelope';
@@ -151,31 +164,85 @@ export class DvcqgAdapter implements OneStopAdapter {
     return code ? this.lookup(draftId, code) : null;
   }
 
-  private async lookup(draftId: string, code: string): Promise<Receipt | null> {
+  /** TraCuuHoSo: the HoSo recorded under CODE (a non-empty result[] means known), or null. */
+  private async traCuu(code: string): Promise<Record<string, unknown> | null> {
     const service = this.cfg.services.lookup;
     const r = await this.call(this.cfg.paths.share, { service, mahoso: code });
     if (!this.isCode(r.errorCode, 'success')) throw this.failure(r, service);
     const result = r.raw.result;
     if (!Array.isArray(result)) throw new StationError('SERVER_REPLY_MALFORMED', `${service} reply has no result[]`, { service });
-    const hit = (result as Record<string, unknown>[]).find((h) => h.MaHoSo === code);
-    if (!hit) return null;
-    const files: Receipt['files'] = [];
-    const hf = this.cfg.hashField;
-    const take = (list: unknown, idKey: string, urlKey: string): void => {
-      for (const t of Array.isArray(list) ? (list as Record<string, unknown>[]) : []) {
-        const sha = typeof t[hf] === 'string' ? (t[hf] as string).toLowerCase() : '';
-        if (!SHA256.test(sha) || typeof t[urlKey] !== 'string') throw new StationError('SERVER_REPLY_MALFORMED', `${service} lists a file without ${hf}/${urlKey}`, { service });
-        files.push({ fileId: typeof t[idKey] === 'string' ? (t[idKey] as string) : (t[urlKey] as string), sha256: sha });
-      }
-    };
-    take(hit.TaiLieuNop, 'TepDinhKemId', 'DuongDanTaiTepTin');
-    take(hit.DanhSachGiayToKetQua, 'GiayToId', 'DuongDanTepTinKetQua');
-    return { draftId, dossierCode: code, files };
+    const hit = (result as unknown[]).find((h) => h !== null && typeof h === 'object' && (h as Record<string, unknown>).MaHoSo === code);
+    return (hit as Record<string, unknown> | undefined) ?? null;
   }
 
+  /** The files of a HoSo: TaiLieuNop (intake) and DanhSachGiayToKetQua (results), each with its URL and stated hash. */
+  private filesOf(hit: Record<string, unknown>): (RemoteDocument & { fileId: string; deleted: boolean })[] {
+    const service = this.cfg.services.lookup;
+    const hf = this.cfg.hashField;
+    const out: (RemoteDocument & { fileId: string; deleted: boolean })[] = [];
+    const take = (list: unknown, kind: 'intake' | 'result', idKey: string, urlKey: string, nameKey: string): void => {
+      if (list !== undefined && list !== null && !Array.isArray(list)) throw new StationError('SERVER_REPLY_MALFORMED', `${service} lists ${kind} files that are not an array`, { service });
+      for (const t of (list ?? []) as unknown[]) {
+        const o = (t !== null && typeof t === 'object' ? t : {}) as Record<string, unknown>;
+        const sha = typeof o[hf] === 'string' ? (o[hf] as string).toLowerCase() : '';
+        const url = o[urlKey];
+        if (!SHA256.test(sha) || typeof url !== 'string') throw new StationError('SERVER_REPLY_MALFORMED', `${service} lists a file without ${hf}/${urlKey}`, { service });
+        const resultCode = kind === 'result' && typeof o.MaGiayToKetQua === 'string' && o.MaGiayToKetQua !== '' ? o.MaGiayToKetQua : null;
+        out.push({
+          ref: url,
+          fileId: typeof o[idKey] === 'string' ? (o[idKey] as string) : url,
+          sha256: sha,
+          fileName: typeof o[nameKey] === 'string' && o[nameKey] !== '' ? (o[nameKey] as string) : `${sha.slice(0, 12)}.pdf`,
+          typeCode: typeof o.MaThanhPhanHoSo === 'string' ? o.MaThanhPhanHoSo : '',
+          kind,
+          resultCode,
+          // A result DVCQG holds under its MaGiayToKetQua reaches the citizen's store (spec §1 scoring, §7) [I].
+          fromNationalStore: resultCode !== null,
+          deleted: String(o.IsDeleted ?? '0') === '1',
+        });
+      }
+    };
+    take(hit.TaiLieuNop, 'intake', 'TepDinhKemId', 'DuongDanTaiTepTin', 'TenTepDinhKem');
+    take(hit.DanhSachGiayToKetQua, 'result', 'GiayToId', 'DuongDanTepTinKetQua', 'TenGiayTo');
+    return out;
+  }
+
+  private async lookup(draftId: string, code: string): Promise<Receipt | null> {
+    const hit = await this.traCuu(code);
+    if (!hit) return null;
+    return { draftId, dossierCode: code, files: this.filesOf(hit).map((f) => ({ fileId: f.fileId, sha256: f.sha256 })) };
+  }
+
+  /** Reuse look-up (TraCuuHoSo by MaHoSo): the owner's identity numbers and the documents not marked deleted. */
+  async remoteDossier(code: string): Promise<RemoteDossier | null> {
+    const hit = await this.traCuu(code);
+    if (!hit) return null;
+    const ids = [hit.SoGiayToChuHoSo, ...(Array.isArray(hit.DinhDanhCHS) ? (hit.DinhDanhCHS as Record<string, unknown>[]).map((d) => d?.SoDinhDanh) : [])];
+    return {
+      code,
+      procedureCode: typeof hit.MaTTHC === 'string' ? hit.MaTTHC : null,
+      ownerIds: [...new Set(ids.filter((x): x is string => typeof x === 'string' && x !== ''))],
+      documents: this.filesOf(hit)
+        .filter((f) => !f.deleted)
+        .map(({ fileId: _id, deleted: _d, ...doc }) => doc),
+    };
+  }
+
+  /** DVCQG pulls files by URL without credentials (spec §1 Attachments): the station reads them the same way. */
+  async fetchDocument(doc: RemoteDocument): Promise<Buffer> {
+    let url: URL;
+    try {
+      url = new URL(doc.ref);
+    } catch {
+      throw new StationError('SERVER_REPLY_MALFORMED', `file reference ${doc.ref.slice(0, 80)} is not a URL`, { ref: doc.ref.slice(0, 200) });
+    }
+    const reply = await this.http.request('GET', url.href, { maxBytes: MAX_REMOTE_DOCUMENT_BYTES });
+    if (reply.status !== 200) throw statusError(reply, url.pathname);
+    return reply.body;
+  }
 
   async commit(manifest: Manifest): Promise<{ receipt: Receipt; via: 'commit' | 'conflict' }> {
-    if (manifest.resultFor) throw new StationError('UNSUPPORTED', 'result dossiers are not delivered through DVCQG yet: export them (sohoa export) and attach by hand');
+    if (manifest.resultFor) return this.commitResults(manifest, manifest.resultFor);
     const code = this.codeFor(manifest);
     // TraCuuHoSo first (OpenCPS does): known ⇒ update, else create. No idempotency key exists.
     const known = await this.lookup(manifest.draftId, code);
@@ -196,6 +263,31 @@ export class DvcqgAdapter implements OneStopAdapter {
     const receipt = await this.lookup(manifest.draftId, code);
     if (!receipt) throw new StationError('SERVER_ERROR', `${service} accepted ${code} but ${this.cfg.services.lookup} does not find it yet`, { code });
     return { receipt, via };
+  }
+
+  /**
+   * The digitised results of dossier CODE (spec §1 DanhSachGiayToKetQua: TenGiayTo, MaThanhPhanHoSo, GiayToId, URL,
+   * MaGiayToKetQua): TraCuuHoSo, then DongBoHoSoMC isUpdating "True" with the record as the target holds it and the
+   * results it lacks appended. The record's TrangThaiHoSo is left as the target has it: the one-stop system, not the
+   * station, moves a dossier through its states [I]. Results the target already lists (a lost reply) are not resent.
+   */
+  private async commitResults(m: Manifest, code: string): Promise<{ receipt: Receipt; via: 'commit' | 'conflict' }> {
+    const service = this.cfg.services.sync;
+    const hit = await this.traCuu(code);
+    if (!hit) {
+      throw new StationError('SERVER_REJECTED', `dossier ${code} is not on the target (yet): its results cannot be attached`, { dossierCode: code, serverMessage: '', correlationId: null });
+    }
+    const have = new Set(this.filesOf(hit).map((f) => f.sha256));
+    const hf = this.cfg.hashField;
+    const wanted = dvcqgHoSo(this.cfg, m, code).DanhSachGiayToKetQua as Record<string, unknown>[];
+    const missing = wanted.filter((k) => !have.has(String(k[hf])));
+    if (missing.length === 0) return { receipt: (await this.lookup(m.draftId, code))!, via: 'conflict' };
+    const existing = Array.isArray(hit.DanhSachGiayToKetQua) ? (hit.DanhSachGiayToKetQua as unknown[]) : [];
+    const r = await this.call(this.cfg.paths.integration, { service, isUpdating: 'True', data: [{ ...hit, DanhSachGiayToKetQua: [...existing, ...missing] }] });
+    if (!this.isCode(r.errorCode, 'success')) throw this.failure(r, service);
+    const receipt = await this.lookup(m.draftId, code);
+    if (!receipt) throw new StationError('SERVER_ERROR', `${service} accepted the results of ${code} but ${this.cfg.services.lookup} does not find it`, { code });
+    return { receipt, via: 'commit' };
   }
 }
 

@@ -200,6 +200,21 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * Runs FN with a fresh adapter of the configured target and the stored credentials (the reuse look-up);
+   * null when no server is configured. The outbox worker's adapter is not shared: a look-up never waits on a pass.
+   */
+  async withAdapter<T>(fn: (adapter: OneStopAdapter) => Promise<T>): Promise<T | null> {
+    const s = readSyncSettings(this.station.store);
+    if (!s.server) return null;
+    const adapter = await this.factory(s, readCredentials(this.station.store), this.station);
+    try {
+      return await fn(adapter);
+    } finally {
+      adapter.close();
+    }
+  }
+
   /** Loads the official catalogue from the configured target (`sohoa catalogue fetch`). */
   async fetchCatalogue(by: string | null): Promise<Awaited<ReturnType<typeof fetchCatalogue>>> {
     const s = readSyncSettings(this.station.store);

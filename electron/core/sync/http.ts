@@ -68,10 +68,11 @@ export class HttpClient {
     return new URL(path.replace(/^\//, ''), base);
   }
 
-  request(method: string, path: string, init: { headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<HttpReply> {
+  /** INIT.maxBytes raises the reply cap for one request (a PDF download); JSON replies keep the 1 MiB cap. */
+  request(method: string, path: string, init: { headers?: Record<string, string>; body?: Buffer | string; maxBytes?: number } = {}): Promise<HttpReply> {
     const url = this.url(path);
     if (url.origin !== this.baseUrl.origin) assertSecureUrl(url);
-    const cap = this.opts.maxReplyBytes ?? MAX_JSON_REPLY_BYTES;
+    const cap = init.maxBytes ?? this.opts.maxReplyBytes ?? MAX_JSON_REPLY_BYTES;
     const mod = url.protocol === 'https:' ? https : http;
     const body = init.body === undefined ? undefined : Buffer.isBuffer(init.body) ? init.body : Buffer.from(init.body, 'utf8');
     return new Promise<HttpReply>((resolve, reject) => {

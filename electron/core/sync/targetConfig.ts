@@ -43,12 +43,18 @@ export const dvcBoConfigSchema = z
         status: path,
         procedures: path,
         procedure: path,
+        /** GET one file by id (`{id}` replaced): the reuse look-up fetches earlier documents. Optional: without it, no remote reuse. */
+        download: path.optional(),
+        /** POST the status message with the result list (spec §4 step 6). Optional: without it, results are exported by hand. */
+        results: path.optional(),
       })
       .strict(),
     /** Multipart part name of the upload (spec §4 step 3: `files`). */
     uploadPart: z.string().min(1).default('files'),
     dateFormat,
     birthDateFormat: dateFormat,
+    /** TrangThai sent with the result list (spec §4: lists only with status 5, 6, 9; 9 = Đã xử lý xong). */
+    resultStatus: code.default(9),
     /** Code the next-code service is asked for: the agency (or the procedure). */
     codeFor: z.enum(['agency', 'procedure']).default('agency'),
     enums: z.object({ LoaiDoiTuong: ownerKindMap, LoaiBan: copyTypeMap, DuocTaiSuDung: reuseMap }).strict(),

@@ -3,6 +3,7 @@ import type { ErrorPayload } from '../../../electron/common/errors';
 import type { Component, Dossier } from '../../../electron/common/schemas';
 import { useAction, useEvents, useStation } from '../api/context';
 import { ErrorBox } from '../components/ErrorBox';
+import { ExportButton } from '../components/ExportButton';
 import { Kbd } from '../components/Kbd';
 import { useI18n } from '../i18n/context';
 import { SHORTCUTS, matches } from '../lib/keys';
@@ -196,6 +197,7 @@ export function DossierWork({
             <button type="button" className="primary" onClick={onDone} data-testid="new-dossier">
               {t('dossier.new')}
             </button>
+            <ExportButton dossierId={dossier.id} />
           </div>
         )}
       </aside>

@@ -18,9 +18,11 @@ export function EarlierDocuments({ componentId, onTaken }: { componentId: string
   const earlier = useQuery('dossiers.reuseCandidates', { componentId }, [componentId]);
   const docs = earlier.data?.candidates ?? [];
   if (docs.length === 0) return null;
-  const take = async (documentId: string) => {
+  // A local copy is taken by its document id; one the province's system holds by its MaHoSo and hash (fetched then).
+  const take = async (d: (typeof docs)[number]) => {
     setError(null);
-    const r = await run('dossiers.takeReuse', { componentId, documentId }, `reuse-${componentId}`);
+    const which = d.documentId ? { documentId: d.documentId } : { remote: { dossierCode: d.dossierCode ?? '', sha256: d.sha256 } };
+    const r = await run('dossiers.takeReuse', { componentId, ...which }, `reuse-${componentId}`);
     if (!r) return;
     if (r.ok) onTaken();
     else setError(r.error);
@@ -30,13 +32,15 @@ export function EarlierDocuments({ componentId, onTaken }: { componentId: string
       <strong>{t('earlier.title', { n: docs.length })}</strong>
       <ul className="plain">
         {docs.slice(0, 3).map((d) => (
-          <li key={d.documentId} data-testid="earlier-document" data-dossier={d.dossierId} data-document={d.documentId}>
+          <li key={d.documentId ?? `${d.dossierCode}:${d.sha256}`} data-testid="earlier-document" data-source={d.source} data-dossier={d.dossierId ?? undefined} data-document={d.documentId ?? undefined}>
             <span>
-              <bdi className="ellipsis">{d.componentName}</bdi> · {t('reuse.from', { code: d.dossierCode ?? d.dossierId, date: formatDate(d.signedAt) })} ·{' '}
-              {t('reuse.pages', { n: d.pageCount })} · <span data-testid="earlier-validity">{validity(t, d.validFrom, d.validTo)}</span>
+              <bdi className="ellipsis">{d.componentName}</bdi> ·{' '}
+              {d.signedAt ? t('reuse.from', { code: d.dossierCode ?? d.dossierId ?? '', date: formatDate(d.signedAt) }) : t('reuse.fromProvince', { code: d.dossierCode ?? '' })}
+              {d.pageCount !== null && ` · ${t('reuse.pages', { n: d.pageCount })}`} ·{' '}
+              <span data-testid="earlier-validity">{d.source === 'remote' && !d.validFrom && !d.validTo ? t('reuse.validityUnknown') : validity(t, d.validFrom, d.validTo)}</span>
               {d.validityScope && ` (${d.validityScope})`}
             </span>{' '}
-            <button type="button" onClick={() => void take(d.documentId)} disabled={busy !== null} data-testid="reuse">
+            <button type="button" onClick={() => void take(d)} disabled={busy !== null} data-testid="reuse">
               {t('reuse.action')}
             </button>
           </li>

@@ -3,6 +3,7 @@ import { isErrorCode } from '../../../electron/common/errors';
 import { useState } from 'react';
 import { useAction, useEvents, useQuery } from '../api/context';
 import { ErrorBox } from '../components/ErrorBox';
+import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n/context';
 
 /** What waits to be sent, what was sent (server code), the last failure with Retry; live from sync events. */
@@ -70,6 +71,7 @@ export function Queue() {
             <th scope="col">{t('queue.col.owner')}</th>
             <th scope="col">{t('queue.col.procedure')}</th>
             <th scope="col">{t('queue.col.state')}</th>
+            <th scope="col">{t('queue.col.export')}</th>
           </tr>
         </thead>
         <tbody>
@@ -85,18 +87,21 @@ export function Queue() {
               </td>
               <td>{d.procedureCode}</td>
               <td>{t(`dossier.state.${d.state}`)}</td>
+              <td>
+                <ExportButton dossierId={d.id} />
+              </td>
             </tr>
           ))}
           {loading && (
             <tr>
-              <td colSpan={4} className="muted" role="status" data-testid="queue-loading">
+              <td colSpan={5} className="muted" role="status" data-testid="queue-loading">
                 {t('queue.loading')}
               </td>
             </tr>
           )}
           {!loading && dossiers.data !== null && rows.length === 0 && (
             <tr data-testid="queue-empty">
-              <td colSpan={4} className="muted">
+              <td colSpan={5} className="muted">
                 {t('queue.empty')}
               </td>
             </tr>

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { openStore, type Store } from '../../../electron/core/store/db';
 import { loadMigrations, type Migration } from '../../../electron/core/store/migrations';
 import type { SyncEngine } from '../../../electron/core/sync/engine';
+import { writeCredentials, writeSyncSettings } from '../../../electron/core/sync/settings';
+import { startOneStopServer, type OneStopServer, type OneStopServerOptions, type ServerMode } from '../../onestop-server/server';
 import { mulberry32, seedFromEnv } from '../../helpers/random';
 import { tempDir } from '../../helpers/tmp';
 
@@ -47,6 +49,21 @@ export function addSignedDocument(station: Station, componentId: string, bytes: 
       VALUES (${ulid()}, ${id}, 'clerk', 'Trần Thị B', 'B-B', ${put.sha256}, ${at})`);
   });
   return { id, sha256: put.sha256 };
+}
+
+/** An open khai sinh (1.001193) intake dossier of the citizen OWNERID, as the counter starts one. */
+export function khaiSinh(st: Station, ownerId: string, summary: string) {
+  return createDossier(st.store, {
+    stationId: st.row.id,
+    procedure: getProcedure(st.store, '1.001193')!,
+    purpose: 'intake',
+    ownerIdType: 'cccd',
+    ownerId,
+    ownerName: 'Trần Văn C',
+    ownerKind: 'citizen',
+    summary,
+    createdBy: 'local',
+  });
 }
 
 export interface Batch {
@@ -118,4 +135,20 @@ export function storeBefore(name: string): { list: Migration[]; mine: Migration;
   const previous = list.filter((m) => m.version < mine.version).at(-1)!.version;
   const file = join(tempDir(), 'station.db');
   return { list, mine, file, store: openStore(file, { migrations: list, targetVersion: previous }) };
+}
+
+const FAST = { timeoutMs: 4000, backoff: { baseMs: 20, maxMs: 200, permanentMs: 300 }, pollMs: 100, agencyCode: 'H15.50' };
+const CLIENT = { name: 'test-client', secret: 'client-secret-1' };
+const ACCOUNT = { name: 'tram01', secret: 'mat-khau-1' };
+
+/** A dvc-bo / dvcqg reference server with the province-issued client and account of configureTarget (the caller closes it). */
+export function startTargetServer(mode: ServerMode, opts: Partial<OneStopServerOptions> = {}): Promise<OneStopServer> {
+  return startOneStopServer({ dataDir: tempDir('onestop-'), mode, clients: [CLIENT], accounts: [ACCOUNT], seed: 1, ...opts });
+}
+
+/** Points a station at a dvc-bo / dvcqg server with the credentials the province would issue. */
+export function configureTarget(st: Station, srv: OneStopServer, extra: Record<string, unknown> = {}): void {
+  const mode = srv.mode as 'dvc-bo' | 'dvcqg';
+  writeSyncSettings(st.store, { server: srv.url, adapter: mode, ...FAST, ...extra }, null);
+  writeCredentials(st.store, srv.url, mode === 'dvc-bo' ? { clientId: CLIENT.name, clientSecret: CLIENT.secret } : { clientId: '', clientSecret: '', username: ACCOUNT.name, password: ACCOUNT.secret }, null);
 }

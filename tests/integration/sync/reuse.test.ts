@@ -2,14 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reuseCandidates, takeReuse } from '../../../electron/core/dossiers/reuse';
 import { completeDossier } from '../../../electron/core/dossiers/service';
 import { Station } from '../../../electron/core/station/station';
-import { createDossier, getDossier } from '../../../electron/core/store/dossiers';
+import { getDossier } from '../../../electron/core/store/dossiers';
 import { updateComponent } from '../../../electron/core/store/dossierEdits';
-import { getProcedure } from '../../../electron/core/store/procedures';
 import { writeCredentials, writeSyncSettings } from '../../../electron/core/sync/settings';
 import { startOneStopServer } from '../../onestop-server/server';
 import { targetDossier } from '../../onestop-server/targetStore';
 import { tempDir } from '../../helpers/tmp';
-import { addSignedDocument, smallPdf, syncEngineFor } from './fixtures';
+import { addSignedDocument, khaiSinh, smallPdf, syncEngineFor } from './fixtures';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -17,20 +16,6 @@ afterEach(async () => {
 });
 
 const OWNER = '001085123456';
-
-function khaiSinh(st: Station, ownerId: string, summary: string) {
-  return createDossier(st.store, {
-    stationId: st.row.id,
-    procedure: getProcedure(st.store, '1.001193')!,
-    purpose: 'intake',
-    ownerIdType: 'cccd',
-    ownerId,
-    ownerName: 'Trần Văn C',
-    ownerKind: 'citizen',
-    summary,
-    createdBy: 'local',
-  });
-}
 
 describe('reuse look-up (digitise once)', () => {
   it('offers a still valid component digitised earlier for the same CCCD and, when taken, syncs it with the reuse fields set', async () => {

@@ -5,31 +5,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Station } from '../../../electron/core/station/station';
 import { getDossier } from '../../../electron/core/store/dossiers';
 import { getProcedure, procedureComponents } from '../../../electron/core/store/procedures';
-import { writeCredentials, writeSyncSettings } from '../../../electron/core/sync/settings';
-import { startOneStopServer, type OneStopServer, type ServerMode } from '../../onestop-server/server';
+import { writeCredentials } from '../../../electron/core/sync/settings';
+import type { startOneStopServer, OneStopServer, ServerMode } from '../../onestop-server/server';
 import { tempDir } from '../../helpers/tmp';
-import { addBatch, drain, rng, syncEngineFor } from './fixtures';
+import { addBatch, configureTarget, drain, rng, startTargetServer, syncEngineFor } from './fixtures';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const FAST = { timeoutMs: 4000, backoff: { baseMs: 20, maxMs: 200, permanentMs: 300 }, pollMs: 100, agencyCode: 'H15.50' };
-const CLIENT = { name: 'test-client', secret: 'client-secret-1' };
-const ACCOUNT = { name: 'tram01', secret: 'mat-khau-1' };
-
 export async function targetServer(mode: ServerMode, opts: Partial<Parameters<typeof startOneStopServer>[0]> = {}): Promise<OneStopServer> {
-  const s = await startOneStopServer({ dataDir: tempDir('onestop-'), mode, clients: [CLIENT], accounts: [ACCOUNT], seed: 1, ...opts });
+  const s = await startTargetServer(mode, opts);
   cleanups.push(() => s.close());
   return s;
-}
-
-/** Points a station at a dvc-bo / dvcqg server with the credentials the province would issue. */
-export function configureTarget(st: Station, srv: OneStopServer, extra: Record<string, unknown> = {}): void {
-  const mode = srv.mode as 'dvc-bo' | 'dvcqg';
-  writeSyncSettings(st.store, { server: srv.url, adapter: mode, ...FAST, ...extra }, null);
-  writeCredentials(st.store, srv.url, mode === 'dvc-bo' ? { clientId: CLIENT.name, clientSecret: CLIENT.secret } : { clientId: '', clientSecret: '', username: ACCOUNT.name, password: ACCOUNT.secret }, null);
 }
 
 function station(): Station {

@@ -1,8 +1,10 @@
 import { isAbsolute } from 'node:path';
 import type { dossierMethods } from '../../../common/api/dossiers';
 import { abandonDossier, restoreDossier } from '../../dossiers/abandon';
-import { reuseCandidates, takeReuse } from '../../dossiers/reuse';
+import { takeReuse } from '../../dossiers/reuse';
 import { encodeSheetCode } from '../../../common/sheetCodes';
+import { exportFolder, exportTargetFor, setExportFolder } from '../../export/exportFolder';
+import { readSyncSettings } from '../../sync/settings';
 import { StationError } from '../../../common/errors';
 import { checkOwnerId } from '../../../common/owner';
 import { appendAudit } from '../../store/audit';
@@ -125,22 +127,38 @@ export function createDossierHandlers(station: Station, { sync }: Pick<ServiceDe
       return d;
     },
     'dossiers.procedures': () => procedureCatalogue(store),
-    'dossiers.reuseCandidates': ({ componentId }, ctx) => {
-      const candidates = reuseCandidates(station, componentId);
+    // The look-up through the target (qpdf check, adapters) loads at first use, like the export below.
+    'dossiers.reuseCandidates': async ({ componentId, dossierCodes, remote }, ctx) => {
+      const { lookUpReuse } = await import('../../dossiers/remoteReuse');
+      const r = await lookUpReuse(station, sync, componentId, { dossierCodes, remote, actor: ctx.user?.id ?? null });
       // The offer names the citizen's earlier documents: a read of personal data, logged like documents.earlier.
-      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'document.earlier', subjectType: 'component', subjectId: componentId, details: { shown: candidates.length } });
-      return { candidates };
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'document.earlier', subjectType: 'component', subjectId: componentId, details: { shown: r.candidates.length } });
+      return r;
     },
-    'dossiers.takeReuse': ({ componentId, documentId, replacedResultCode }, ctx) => {
-      const d = takeReuse(station, componentId, { documentId, replacedResultCode }, ctx.user?.id ?? null);
+    'dossiers.takeReuse': async ({ componentId, documentId, remote, replacedResultCode }, ctx) => {
+      const actor = ctx.user?.id ?? null;
+      const d = remote
+        ? await (await import('../../dossiers/remoteReuse')).takeRemoteReuse(station, sync, componentId, { ...remote, replacedResultCode }, actor)
+        : takeReuse(station, componentId, { documentId: documentId!, replacedResultCode }, actor);
       station.emit('dossier.changed', { id: d.id });
       return d;
     },
     // The export code (and jszip) loads at the first export: listing dossiers opens this group too.
     'dossiers.export': async ({ id, out }, ctx) => {
-      if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
       const { exportDossier } = await import('../../export/dossierExport');
+      if (out === undefined) {
+        const d = getDossier(store, id);
+        if (!d) throw new StationError('NOT_FOUND', `no dossier ${id}`, { id });
+        return exportDossier(station, id, exportTargetFor(store, d, new Date(), readSyncSettings(store).utcOffsetMinutes), ctx.user?.id ?? null);
+      }
+      if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });
       return exportDossier(station, id, out, ctx.user?.id ?? null);
+    },
+    'dossiers.exportFolder': () => exportFolder(store),
+    'dossiers.setExportFolder': ({ dir }, ctx) => {
+      const r = setExportFolder(store, dir, ctx.user?.id ?? null);
+      appendAudit(store, { actor: ctx.user?.id ?? null, action: 'export.folder', details: { dir: r.dir } });
+      return r;
     },
     'dossiers.exportDay': async ({ day, out }, ctx) => {
       if (!isAbsolute(out)) throw new StationError('INVALID_REQUEST', 'out must be an absolute path (the CLI resolves it)', { out });

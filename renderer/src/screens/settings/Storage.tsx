@@ -3,9 +3,10 @@ import type { ErrorPayload } from '../../../../electron/common/errors';
 import { useAction, useQuery } from '../../api/context';
 import { useI18n } from '../../i18n/context';
 import { AdminForm } from './AdminForm';
+import { ExportFolder } from './ExportFolder';
 import { Saved } from './Saved';
 
-/** Settings tab: where the data lives, the schema and version, and retention. */
+/** Settings tab: where the data lives, the schema and version, retention, and the export folder. */
 export function Storage() {
   const { t } = useI18n();
   const info = useQuery('station.info', {});
@@ -47,6 +48,7 @@ export function Storage() {
           </button>
         </div>
       </AdminForm>
+      <ExportFolder />
     </>
   );
 }
