@@ -41,7 +41,7 @@ describe('sohoa devices / sohoa scan in demo mode (real SANE test backend)', () 
     expect(pages.map((p) => p.seq)).toEqual(range(1, 10));
     expect(pages.map((p) => p.position)).toEqual(range(1, 10));
     for (const p of pages) expect([p.width, p.height, p.dpi, p.pixelType, p.mediaType]).toEqual([1653, 2338, 200, 'color', 'image/x-portable-anymap']);
-    expect(events.at(-1)).toMatchObject({ type: 'scan.end', data: { state: 'completed', pagesDone: 10 } });
+    expect(events.filter((e) => e.type.startsWith('scan.')).at(-1)).toMatchObject({ type: 'scan.end', data: { state: 'completed', pagesDone: 10 } });
     expect(tornBlobs(dataDir)).toEqual([]);
 
     const show = runCli(['dossier', 'show', dossier.id, '--json'], env);
