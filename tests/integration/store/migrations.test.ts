@@ -45,6 +45,17 @@ function seed0001(db: Database.Database): void {
   `);
 }
 
+/** A station database seeded at schema 1 (seed0001), then migrated to `version` (closed; reopen to look). */
+function seededStation(version = 1): { list: ReturnType<typeof loadMigrations>; file: string } {
+  const list = loadMigrations();
+  const file = join(tempDir(), 'station.db');
+  const store = openStore(file, { migrations: list, targetVersion: 1 });
+  seed0001(store.db);
+  store.close();
+  if (version > 1) openStore(file, { migrations: list, targetVersion: version }).close();
+  return { list, file };
+}
+
 describe('migrations', () => {
   it('are numbered uniquely and increasing', () => {
     const list = loadMigrations();
@@ -90,14 +101,8 @@ describe('migrations', () => {
   });
 
   it('0017 (accounts) keeps the clerks and their dossiers; old accounts cannot sign in until a password is set', () => {
-    const list = loadMigrations();
-    const file = join(tempDir(), 'station.db');
-    let store = openStore(file, { migrations: list, targetVersion: 1 });
-    seed0001(store.db);
-    store.close();
-    store = openStore(file, { migrations: list, targetVersion: 5 });
-    store.close();
-    store = openStore(file, { migrations: list, targetVersion: 17 });
+    const { list, file } = seededStation(5);
+    const store = openStore(file, { migrations: list, targetVersion: 17 });
     expect(store.get(sql`SELECT id, login, full_name, role, active, password_hash, must_change_password FROM user WHERE id = 'u1'`)).toEqual({
       id: 'u1', login: 'clerk1', full_name: 'Nguyễn Thị Bình', role: 'clerk', active: 1, password_hash: null, must_change_password: 0,
     });
@@ -109,12 +114,8 @@ describe('migrations', () => {
   });
 
   it('0019 (abandoned dossiers) rebuilds the dossier table without cascading into its components, pages, documents or outbox', () => {
-    const list = loadMigrations();
-    const file = join(tempDir(), 'station.db');
-    let store = openStore(file, { migrations: list, targetVersion: 1 });
-    seed0001(store.db);
-    store.close();
-    store = openStore(file, { migrations: list, targetVersion: 18 });
+    const { list, file } = seededStation();
+    let store = openStore(file, { migrations: list, targetVersion: 18 });
     const count = (t: string) => store.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${raw(t)}`)!.n;
     const tables = ['component', 'page', 'document', 'signature', 'outbox', 'dossier'];
     const before = Object.fromEntries(tables.map((t) => [t, count(t)]));
@@ -140,29 +141,19 @@ describe('migrations', () => {
   });
 
   it('refuses a migration that would leave a row pointing at nothing (checked before the commit)', () => {
-    const list = loadMigrations();
-    const file = join(tempDir(), 'station.db');
-    let store = openStore(file, { migrations: list, targetVersion: 1 });
-    seed0001(store.db);
-    store.close();
+    const { list, file } = seededStation();
     const broken = [...list.filter((m) => m.version <= 1), { version: 2, name: '0002_broken', sql: 'DELETE FROM component;' }];
     // Deleting components while pages still refer to them: foreign keys are off during migrations, so the check must catch it.
     expectCode(() => openStore(file, { migrations: broken, targetVersion: 2 }), 'DB_MIGRATION_FAILED');
-    store = openStore(file, { migrations: list, targetVersion: 1 });
+    const store = openStore(file, { migrations: list, targetVersion: 1 });
     expect(store.schemaVersion).toBe(1);
     expect(store.get<{ n: number }>(sql`SELECT count(*) AS n FROM component`)!.n).toBe(1);
     store.close();
   });
 
   it('0020 (stack separation, OCR) keeps captured pages as content pages and refuses an unknown sheet kind', () => {
-    const list = loadMigrations();
-    const file = join(tempDir(), 'station.db');
-    let store = openStore(file, { migrations: list, targetVersion: 1 });
-    seed0001(store.db);
-    store.close();
-    store = openStore(file, { migrations: list, targetVersion: 18 });
-    store.close();
-    store = openStore(file, { migrations: list, targetVersion: 20 });
+    const { list, file } = seededStation(18);
+    const store = openStore(file, { migrations: list, targetVersion: 20 });
     expect(store.get(sql`SELECT id, sheet, sheet_code, sheet_problem FROM page`)).toEqual({ id: 'P1', sheet: null, sheet_code: null, sheet_problem: null });
     expect(store.get(sql`SELECT route_component_id FROM scan_job WHERE id = 'J1'`)).toEqual({ route_component_id: null });
     store.run(sql`UPDATE page SET sheet = 'dossier_cover', sheet_code = 'SOHOA1:D:x' WHERE id = 'P1'`);
