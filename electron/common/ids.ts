@@ -39,6 +39,8 @@ export function ulid(now: number = Date.now()): string {
   return time + random.map((d) => ALPHABET[d]).join('');
 }
 
+/** A SHA-256 as the station writes it everywhere: 64 lower-case hex digits (blob addresses, manifests, replies). */
+export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const STATION_ID_PATTERN = /^[A-Z0-9]{4,16}$/;
 export const DRAFT_ID_PATTERN = /^[A-Z0-9]{4,16}-[0-9A-HJKMNP-TV-Z]{26}$/;

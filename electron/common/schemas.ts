@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DRAFT_ID_PATTERN, ULID_PATTERN } from './ids';
+import { DRAFT_ID_PATTERN, SHA256_PATTERN, ULID_PATTERN } from './ids';
 import { DOSSIER_CODE_PATTERN, PROCEDURE_CODE_PATTERN } from './owner';
 
 /** Domain shapes shared by the service, the CLI and the renderer. */
@@ -7,7 +7,7 @@ import { DOSSIER_CODE_PATTERN, PROCEDURE_CODE_PATTERN } from './owner';
 export const procedureCode = z.string().regex(PROCEDURE_CODE_PATTERN, 'procedure code must look like 1.001612');
 export const draftIdSchema = z.string().regex(DRAFT_ID_PATTERN, 'not a draft id');
 export const ulidSchema = z.string().regex(ULID_PATTERN, 'not an id');
-export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+export const sha256Hex = z.string().regex(SHA256_PATTERN);
 export const isoTime = z.string();
 
 export const roleSchema = z.enum(['clerk', 'records_clerk', 'admin']);

@@ -11,6 +11,7 @@ import {
   ownerIdTypeSchema,
   ownerKindSchema,
   procedureCode,
+  sha256Hex,
   ulidSchema,
 } from '../schemas';
 import { idempotencyKey, method, noParams } from './method';
@@ -226,7 +227,7 @@ export const dossierMethods = {
       .object({
         componentId,
         documentId: ulidSchema.optional(),
-        remote: z.object({ dossierCode, sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict().optional(),
+        remote: z.object({ dossierCode, sha256: sha256Hex }).strict().optional(),
         replacedResultCode: z.string().min(1).max(100).nullable().optional(),
         idempotencyKey,
       })

@@ -1,3 +1,4 @@
+import { SHA256_PATTERN } from '../../common/ids';
 import { createCipheriv, createDecipheriv, createHash, randomBytes, type Hash } from 'node:crypto';
 import { createReadStream, readdirSync } from 'node:fs';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -10,7 +11,6 @@ import { pausePoint } from './testSeam';
 
 export type { SyncOps } from './durable';
 
-const HASH = /^[0-9a-f]{64}$/;
 
 export interface PutResult {
   sha256: string;
@@ -67,7 +67,7 @@ export class BlobStore {
 
   /** Where the blob's file lies. With a key its content is ciphertext: readers use get/withPlainFile. */
   pathOf(sha256: string): string {
-    if (!HASH.test(sha256)) throw new StationError('INVALID_REQUEST', `not a sha256: ${sha256}`);
+    if (!SHA256_PATTERN.test(sha256)) throw new StationError('INVALID_REQUEST', `not a sha256: ${sha256}`);
     return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
@@ -294,7 +294,7 @@ export class BlobStore {
     const levels = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((n) => /^[0-9a-f]{2}$/.test(n)) : []);
     for (const a of levels(this.root)) {
       for (const b of levels(join(this.root, a))) {
-        for (const name of readdirSync(join(this.root, a, b))) if (HASH.test(name)) yield name;
+        for (const name of readdirSync(join(this.root, a, b))) if (SHA256_PATTERN.test(name)) yield name;
       }
     }
   }

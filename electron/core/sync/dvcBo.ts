@@ -1,3 +1,4 @@
+import { SHA256_PATTERN } from '../../common/ids';
 import { StationError } from '../../common/errors';
 import {
   MAX_REMOTE_DOCUMENT_BYTES,
@@ -19,7 +20,6 @@ import { multipartBody, parseReply, rawExchange, statusError } from './envelope'
 import { HttpClient, type HttpReply } from './http';
 import { fit, formatVnDate, type DvcBoConfig } from './targetConfig';
 
-const SHA256 = /^[0-9a-f]{64}$/;
 
 export interface TargetAdapterOptions {
   serverUrl: string;
@@ -166,7 +166,7 @@ export class DvcBoAdapter implements OneStopAdapter {
       for (const gd of gs as unknown[]) {
         const g = (gd !== null && typeof gd === 'object' ? gd : {}) as Record<string, unknown>;
         const sha = typeof g.HashTepTin === 'string' ? g.HashTepTin.toLowerCase() : '';
-        if (typeof g.IdGiayTo !== 'string' || !SHA256.test(sha)) throw bad('a malformed file');
+        if (typeof g.IdGiayTo !== 'string' || !SHA256_PATTERN.test(sha)) throw bad('a malformed file');
         const resultCode = typeof g.MaKetQua === 'string' && g.MaKetQua !== '' ? g.MaKetQua : null;
         out.push({
           ref: g.IdGiayTo,
@@ -186,7 +186,7 @@ export class DvcBoAdapter implements OneStopAdapter {
     for (const kd of kq as unknown[]) {
       const k = (kd !== null && typeof kd === 'object' ? kd : {}) as Record<string, unknown>;
       const sha = typeof k.HashTepTin === 'string' ? k.HashTepTin.toLowerCase() : '';
-      if (typeof k.GiayToId !== 'string' || !SHA256.test(sha)) throw bad('a malformed result file');
+      if (typeof k.GiayToId !== 'string' || !SHA256_PATTERN.test(sha)) throw bad('a malformed result file');
       out.push({
         ref: k.GiayToId,
         sha256: sha,

@@ -1,3 +1,4 @@
+import { SHA256_PATTERN } from '../../common/ids';
 import { StationError } from '../../common/errors';
 import {
   MAX_REMOTE_DOCUMENT_BYTES,
@@ -19,7 +20,6 @@ import { parseReply, rawExchange, statusError } from './envelope';
 import { HttpClient, type HttpReply } from './http';
 import { fit, formatVnDate, type DvcqgConfig } from './targetConfig';
 
-const SHA256 = /^[0-9a-f]{64}$/;
 
 /** Replies of the DVCQG adapter are HTTP 200 with `error_code` in the body (spec §1 Result codes). */
 interface QgReply {
@@ -186,7 +186,7 @@ export class DvcqgAdapter implements OneStopAdapter {
         const o = (t !== null && typeof t === 'object' ? t : {}) as Record<string, unknown>;
         const sha = typeof o[hf] === 'string' ? (o[hf] as string).toLowerCase() : '';
         const url = o[urlKey];
-        if (!SHA256.test(sha) || typeof url !== 'string') throw new StationError('SERVER_REPLY_MALFORMED', `${service} lists a file without ${hf}/${urlKey}`, { service });
+        if (!SHA256_PATTERN.test(sha) || typeof url !== 'string') throw new StationError('SERVER_REPLY_MALFORMED', `${service} lists a file without ${hf}/${urlKey}`, { service });
         const resultCode = kind === 'result' && typeof o.MaGiayToKetQua === 'string' && o.MaGiayToKetQua !== '' ? o.MaGiayToKetQua : null;
         out.push({
           ref: url,

@@ -1,3 +1,4 @@
+import { SHA256_PATTERN } from '../../common/ids';
 import { DefaultHttpStack, DetailedError, Upload, type HttpRequest, type HttpResponse, type HttpStack } from 'tus-js-client';
 import { StationError } from '../../common/errors';
 import type { AuthStrategy, Credentials, Manifest, OneStopAdapter, RawExchange, Receipt, RemoteFile, UploadOptions, UploadSource } from './adapter';
@@ -7,7 +8,6 @@ import { networkError } from './errors';
 import { HttpClient, type HttpReply } from './http';
 import { RateLimiter } from './throttle';
 
-const SHA256 = /^[0-9a-f]{64}$/;
 
 export interface ProtocolV1Options {
   serverUrl: string;
@@ -29,7 +29,7 @@ function asReceipt(data: unknown, path: string): Receipt {
   }
   const list = files.map((f) => {
     const o = (f ?? {}) as Record<string, unknown>;
-    if (typeof o.sha256 !== 'string' || !SHA256.test(o.sha256) || typeof o.fileId !== 'string') {
+    if (typeof o.sha256 !== 'string' || !SHA256_PATTERN.test(o.sha256) || typeof o.fileId !== 'string') {
       throw new StationError('SERVER_REPLY_MALFORMED', `receipt from ${path} lists a malformed file`, { path });
     }
     return { fileId: o.fileId, sha256: o.sha256 };
