@@ -128,13 +128,23 @@ export async function drain(st: Station, ms = 30_000): Promise<void> {
   throw new Error(`outbox not drained: ${JSON.stringify(syncEngineFor(st).status())}`);
 }
 
-/** A new database migrated up to the migration just before NAME (a migration test then adds rows and migrates). */
+/**
+ * A new database migrated up to the migration just before NAME, holding station STAB12CD34, clerk u1 and
+ * procedure 1.001193 (a migration test then adds its rows and migrates).
+ */
 export function storeBefore(name: string): { list: Migration[]; mine: Migration; file: string; store: Store } {
   const list = loadMigrations();
   const mine = list.find((m) => m.name === name)!;
   const previous = list.filter((m) => m.version < mine.version).at(-1)!.version;
   const file = join(tempDir(), 'station.db');
-  return { list, mine, file, store: openStore(file, { migrations: list, targetVersion: previous }) };
+  const store = openStore(file, { migrations: list, targetVersion: previous });
+  const at = '2026-03-02T01:00:00.000Z';
+  store.db.exec(`
+    INSERT INTO station VALUES ('STAB12CD34', 'Quầy 1', 'H15.50', '${at}');
+    INSERT INTO user VALUES ('u1', 'lan', 'Nguyễn Thị Lan', 'clerk', 1, '${at}');
+    INSERT INTO procedure VALUES ('1.001193', 'Đăng ký khai sinh', 'commune', 'Hộ tịch', 's', 1, 1, 'v1');
+  `);
+  return { list, mine, file, store };
 }
 
 const FAST = { timeoutMs: 4000, backoff: { baseMs: 20, maxMs: 200, permanentMs: 300 }, pollMs: 100, agencyCode: 'H15.50' };

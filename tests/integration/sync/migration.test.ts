@@ -14,9 +14,6 @@ describe('migration 0005 (dossier lifecycle, sync bookkeeping, retention)', () =
     let store = before.store;
     const at = '2026-03-02T01:00:00.000Z';
     store.db.exec(`
-      INSERT INTO station VALUES ('STAB12CD34', 'Quầy 1', 'H15.50', '${at}');
-      INSERT INTO user VALUES ('u1', 'lan', 'Nguyễn Thị Lan', 'clerk', 1, '${at}');
-      INSERT INTO procedure VALUES ('1.001193', 'Đăng ký khai sinh', 'commune', 'Hộ tịch', 's', 1, 1, 'v1');
       INSERT INTO dossier (id, station_id, purpose, procedure_code, owner_id_type, owner_id, owner_name, owner_kind, channel, summary, state, created_by, created_at, updated_at)
         VALUES ('${DOSSIER}', 'STAB12CD34', 'intake', '1.001193', 'cccd', '001085123456', 'Trần Văn C', 'citizen', 1, NULL, 'complete', 'u1', '${at}', '${at}');
       INSERT INTO component (id, dossier_id, type_code, name, kind, required, position, created_at)

@@ -16,9 +16,6 @@ describe('migration 0016 (dossier code reservations, local code sequence, compon
     let store = before.store;
     const at = '2026-03-02T01:00:00.000Z';
     store.db.exec(`
-      INSERT INTO station VALUES ('STAB12CD34', 'Quầy 1', 'H15.50', '${at}');
-      INSERT INTO user VALUES ('u1', 'lan', 'Nguyễn Thị Lan', 'clerk', 1, '${at}');
-      INSERT INTO procedure VALUES ('1.001193', 'Đăng ký khai sinh', 'commune', 'Hộ tịch', 's', 1, 1, 'v1');
       INSERT INTO dossier (id, station_id, purpose, procedure_code, owner_id_type, owner_id, owner_name, owner_kind, channel, summary, state, created_by, created_at, updated_at, server_code)
         VALUES ('${A}', 'STAB12CD34', 'intake', '1.001193', 'cccd', '001085123456', 'Trần Văn C', 'citizen', 1, NULL, 'synced', 'u1', '${at}', '${at}', 'H15.50-260302-0001'),
                ('${B}', 'STAB12CD34', 'intake', '1.001193', 'cccd', '001085123456', 'Trần Văn C', 'citizen', 1, NULL, 'draft', 'u1', '${at}', '${at}', NULL);
