@@ -1,7 +1,10 @@
 /**
  * Child process: signs IN.pdf with a fresh RSA key (B-B, visible clerk mark) and reports its own peak RSS
  * (VmHWM), so the figure shows what signing costs, not what made the input.
- * node bin/run-ts.mjs tests/signing-infra/sign-rss-child.ts IN.pdf OUT.pdf
+ * node bin/run-ts.mjs tests/signing-infra/sign-rss-child.ts IN.pdf OUT.pdf [WARM.pdf]
+ * With WARM.pdf, the child first signs that small document (to OUT.pdf.warm.pdf) and takes the baseline after it: the
+ * code, the mark's font and the JIT are then already in memory, so the growth measured is what the long document
+ * itself costs. Without it the baseline is taken before the first signature.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -32,10 +35,12 @@ async function selfSigned(): Promise<{ key: ReturnType<typeof generateKeyPairSyn
   return { key: privateKey, cert: Buffer.from(cert.toSchema().toBER(false)) };
 }
 
-const [input, output] = process.argv.slice(2);
+const [input, output, warm] = process.argv.slice(2);
 const { key, cert } = await selfSigned();
+const mark = { position: 'top-left' as const, lines: ['Người sao: Kiểm thử bộ nhớ', 'Thời gian sao: 2026-11-25T09:00:00+07:00'] };
+if (warm) await signPdf({ input: warm, output: `${output!}.warm.pdf`, key: keyObjectSigner(key, cert, []), level: 'B-B', mark });
 const baseline = kb('VmHWM');
 const t0 = performance.now();
-await signPdf({ input: input!, output: output!, key: keyObjectSigner(key, cert, []), level: 'B-B', mark: { position: 'top-left', lines: ['Người sao: Kiểm thử bộ nhớ', 'Thời gian sao: 2026-11-25T09:00:00+07:00'] } });
+await signPdf({ input: input!, output: output!, key: keyObjectSigner(key, cert, []), level: 'B-B', mark });
 const ms = performance.now() - t0;
 process.stdout.write(`${JSON.stringify({ ms, baselineHwmKb: baseline, peakHwmKb: kb('VmHWM') })}\n`);
