@@ -1,8 +1,9 @@
-import type { Route } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_P12_PASSWORD } from '../../electron/core/signing/demoCert';
 import { api, type RunningService } from '../helpers/cli';
 import { COUNTER_VIEWPORT, type Browser } from './support/browser';
+import { buildHarness } from './support/harness';
 import { DEMO, eventually, expectViewportShot, signInUi } from './support/station';
 import { startUiStation, type UiStation } from './support/uiStation';
 
@@ -10,6 +11,16 @@ const MARRIAGE = '1.000894';
 /** The citizen whose signed document is reused, and whose half-scanned draft is abandoned (two dossiers). */
 const REUSE_CCCD = '079199054321';
 const ABANDON_CCCD = '001199077777';
+/** The citizen whose draft is abandoned while an answer about it is still on its way. */
+const LATE_CCCD = '001199088888';
+
+/** The harness's count of held answers (renderer/harness/holdAnswers.ts). */
+interface Held {
+  held: number;
+  heldAtRelease: number;
+  delivered: number;
+}
+const heldCount = (page: Page) => page.evaluate<Held>('window.harness.held');
 
 interface Seeded {
   dossierId: string;
@@ -267,6 +278,50 @@ describe('the counter: queue loading, settled search, reuse, abandon', () => {
     expect(restored.map((r) => [r.actor, r.subject_id])).toEqual([[adminId, draft.dossierId]]);
     await page.keyboard.press('Alt+N');
     await listed.waitFor({ timeout: 20_000 });
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('answers about a dossier that arrive after the clerk left it (abandoned, or "Hồ sơ mới" after a restore) do not bring it back', async () => {
+    const { page } = browser;
+    const screen = page.getByTestId('screen-intake');
+    const dossier = screen.getByTestId('dossier');
+    // Evaluated, not a <script> tag: the station's CSP allows its own scripts only.
+    await page.evaluate(await buildHarness('holdAnswers.ts'));
+    const late = await call<{ id: string }>(svc, 'dossiers.create', { procedureCode: MARRIAGE, ownerId: LATE_CCCD, ownerName: 'Vũ Văn Trả Lời Muộn' });
+    const listed = screen.locator(`[data-testid=draft][data-id="${late.id}"]`);
+    await listed.waitFor({ timeout: 30_000 });
+    await listed.click();
+    await eventually(() => dossier.getAttribute('data-id'), { timeout: 20_000 }).toBe(late.id);
+
+    // Abandoned while the screen's own reload of it (asked on its dossier.changed event) is on its way: that
+    // answer comes in the commit that shows the start screen, after the abandon's answer.
+    await screen.getByTestId('abandon').click();
+    const dialog = page.getByTestId('abandon-dialog');
+    await dialog.getByTestId('abandon-reason').fill('Trả lời muộn');
+    await page.evaluate("window.harness.holdAnswers(['dossiers.get'], 'dossiers.abandon')");
+    await dialog.getByTestId('abandon-confirm').click();
+    await screen.getByTestId('abandon-done').waitFor({ timeout: 20_000 });
+    await eventually(() => heldCount(page), { timeout: 20_000 }).toSatisfy((h: Held) => h.heldAtRelease >= 1 && h.delivered === h.heldAtRelease);
+    // The drafts list, asked when the start screen mounted, answered after the late answer was handled.
+    await screen.getByTestId('draft').first().waitFor({ timeout: 20_000 });
+    await expect(dossier.count()).resolves.toBe(0);
+    await expect(listed.count()).resolves.toBe(0);
+
+    // Restored by the admin, then "Hồ sơ mới" before the restore's own answer came (the dossier.changed
+    // reload showed it as a draft first): that answer must not open the dossier again over the start screen.
+    await screen.getByTestId('find-input').fill(LATE_CCCD);
+    const found = screen.locator(`[data-testid=found][data-id="${late.id}"]`);
+    await found.waitFor({ timeout: 20_000 });
+    await found.click();
+    await page.evaluate("window.harness.holdAnswers(['dossiers.restore'])");
+    await screen.getByTestId('abandoned').getByTestId('restore').click();
+    await eventually(() => dossier.getAttribute('data-state'), { timeout: 20_000 }).toBe('draft');
+    await expect(heldCount(page)).resolves.toMatchObject({ held: 1, delivered: 0 });
+    await page.keyboard.press('Alt+N');
+    await eventually(() => heldCount(page), { timeout: 20_000 }).toMatchObject({ heldAtRelease: 1, delivered: 1 });
+    await listed.waitFor({ timeout: 20_000 });
+    await expect(dossier.count()).resolves.toBe(0);
+    await screen.getByTestId('find-input').fill('');
     expect(browser.errors).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ErrorPayload } from '../../../electron/common/errors';
 import type { Component, Dossier } from '../../../electron/common/schemas';
 import { useAction, useEvents, useStation } from '../api/context';
@@ -24,6 +24,7 @@ export function DossierWork({
 }: {
   dossier: Dossier;
   kind: 'intake' | 'result';
+  /** A newer state of this dossier; ignored by the screen once it shows another (or none). */
   onChange(d: Dossier): void;
   onDone(): void;
   /** The clerk abandoned the draft ("Bỏ hồ sơ"): the screen starts over and says so. */
@@ -42,17 +43,11 @@ export function DossierWork({
   // The document made for each component (assemble/import answer its id; signing takes it).
   const [documents, setDocuments] = useState<Record<string, string>>({});
 
-  // An answer that arrives after this dossier was left (Hồ sơ mới, Bỏ hồ sơ) must not bring it back on screen.
-  const mounted = useRef(false);
-  useEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-    };
-  }, []);
+  // An answer that arrives after this dossier was left (Hồ sơ mới, Bỏ hồ sơ) may still call onChange: the
+  // screen applies it only while this dossier is the one shown (Intake's updateShown).
   const reload = async () => {
     const r = await transport.call('dossiers.get', { id: dossier.id });
-    if (r.ok && mounted.current) onChange(r.value);
+    if (r.ok) onChange(r.value);
   };
   useEffect(() => {
     void reload();

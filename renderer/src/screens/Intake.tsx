@@ -23,6 +23,14 @@ export function Intake({ purpose, active }: { purpose: 'intake' | 'result'; acti
   const { run } = useAction();
   const [procedure, setProcedure] = useState<Procedure | null>(null);
   const [dossier, setDossier] = useState<Dossier | null>(null);
+  /**
+   * A newer state of the dossier on screen (a reload, a restore, finishing): applied only if that dossier is
+   * still the one shown when React applies it. An answer that was on its way when the clerk left the dossier
+   * (Hồ sơ mới, Bỏ hồ sơ) is queued after the leaving, so it finds another dossier or none and changes nothing.
+   * (A "still mounted" flag cleared in a passive effect left a window on a busy machine: the late answer came
+   * before React had even rendered the leaving, and the abandoned dossier came back over the start screen.)
+   */
+  const updateShown = (d: Dossier) => setDossier((shown) => (shown?.id === d.id ? d : shown));
   const [error, setError] = useState<ErrorPayload | null>(null);
   /** Said once on the start screen after a draft was abandoned. */
   const [notice, setNotice] = useState<string | null>(null);
@@ -89,7 +97,7 @@ export function Intake({ purpose, active }: { purpose: 'intake' | 'result'; acti
         <DossierWork
           dossier={dossier}
           kind={purpose}
-          onChange={setDossier}
+          onChange={updateShown}
           onDone={restart}
           onAbandoned={(d) => {
             restart();
