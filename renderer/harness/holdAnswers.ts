@@ -1,22 +1,37 @@
-// Browser harness for tests/e2e/counterDrafts.test.ts (not part of the UI build): makes certain an order of
-// answers that a loaded machine produces only now and then. Answers to the chosen StationApi methods are held
-// and handed over in the microtasks of the commit that shows the intake start screen again (after "Hồ sơ mới"
-// or "Bỏ hồ sơ"), before React runs its passive effects — an answer about the dossier just left, arriving
-// late. The station's answers are the real ones; only the moment the page receives them is chosen.
+// Browser harness for the e2e tests (not part of the UI build): makes certain an order of answers that a
+// loaded machine produces only now and then. Answers to the chosen StationApi methods are held, then handed
+// over together: when an element appears (in the microtasks of the commit that shows it, before React runs
+// its passive effects), or when the test says so. The station's answers are the real ones; only the moment
+// the page receives them is chosen. It also records each order of the page strip the clerk is shown.
 
 interface Held {
-  /** Answers held so far, and how many were waiting when the start screen showed. */
+  /** Answers held so far, how many were waiting when they were let go, and how many were handed over. */
   held: number;
   heldAtRelease: number;
   delivered: number;
+  /** Answers the page received after the held ones were let go, by method (passed through at once). */
+  afterRelease: Record<string, number>;
 }
 
-type HarnessWindow = Window & { harness: { holdAnswers(methods: string[], gate?: string): void; held: Held } };
-const w = window as unknown as HarnessWindow;
+interface HoldOptions {
+  /** Held until one of the held methods' answers is held too: both on their way, this one handed over first. */
+  gate?: string;
+  /** Let go when an element matching this selector appears; without it, when release() is called. */
+  until?: string;
+}
 
-const START_SCREEN = '[data-testid=screen-intake] [data-testid=procedure-search]';
+interface Harness {
+  holdAnswers(methods: string[], opts?: HoldOptions): void;
+  release(): void;
+  held: Held;
+  watchStrip(): void;
+  /** Each order of the intake strip's pages (ids) shown since watchStrip(), consecutive repeats left out. */
+  orders: string[][];
+}
 
-/** A Response whose body is already read: json() settles in a microtask, so the handover stays in that commit. */
+const w = window as unknown as Window & { harness: Harness };
+
+/** A Response whose body is already read: json() settles in a microtask, so the handover stays in that task. */
 async function readAnswer(res: Response): Promise<Response> {
   const body: unknown = await res.json();
   return { ok: res.ok, status: res.status, json: async () => body } as Response;
@@ -27,23 +42,32 @@ function methodOf(input: RequestInfo | URL): string {
   return new URL(url, location.href).pathname.replace(/^.*\/api\//, '');
 }
 
-/**
- * From now on the answers to `methods` are held until the intake start screen shows. The answer to `gate`
- * (if given) is held until one of them is: both are then on their way, and the gate's answer comes first.
- */
-function holdAnswers(methods: string[], gate?: string): void {
-  const realFetch = window.fetch.bind(window);
-  const held: Held = { held: 0, heldAtRelease: 0, delivered: 0 };
+const realFetch = window.fetch.bind(window);
+
+function holdAnswers(methods: string[], opts: HoldOptions = {}): void {
+  const held: Held = { held: 0, heldAtRelease: 0, delivered: 0, afterRelease: {} };
   w.harness.held = held;
   const waiting: (() => void)[] = [];
   let released = false;
   let firstHeld: () => void = () => undefined;
   const oneHeld = new Promise<void>((r) => (firstHeld = r));
+  const release = () => {
+    if (released) return;
+    released = true;
+    held.heldAtRelease = waiting.length;
+    for (const go of waiting.splice(0)) go();
+  };
+  w.harness.release = release;
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const method = methodOf(input);
-    if (released || (method !== gate && !methods.includes(method))) return realFetch(input, init);
+    if (released) {
+      const res = await realFetch(input, init);
+      held.afterRelease[method] = (held.afterRelease[method] ?? 0) + 1;
+      return res;
+    }
+    if (method !== opts.gate && !methods.includes(method)) return realFetch(input, init);
     const answer = await readAnswer(await realFetch(input, init));
-    if (method === gate) {
+    if (method === opts.gate) {
       await oneHeld;
       return answer;
     }
@@ -53,14 +77,24 @@ function holdAnswers(methods: string[], gate?: string): void {
     held.delivered++;
     return answer;
   };
+  const until = opts.until;
+  if (until === undefined) return;
   new MutationObserver((_, obs) => {
-    if (!document.querySelector(START_SCREEN)) return;
+    if (!document.querySelector(until)) return;
     obs.disconnect();
-    released = true;
-    window.fetch = realFetch;
-    held.heldAtRelease = waiting.length;
-    for (const go of waiting.splice(0)) go();
+    release();
   }).observe(document, { subtree: true, childList: true });
 }
 
-w.harness = { holdAnswers, held: { held: 0, heldAtRelease: 0, delivered: 0 } };
+function watchStrip(): void {
+  const orders: string[][] = [];
+  w.harness.orders = orders;
+  const record = () => {
+    const ids = Array.from(document.querySelectorAll('[data-testid=screen-intake] [data-testid=page]'), (e) => e.getAttribute('data-page-id') ?? '');
+    if (orders.at(-1)?.join() !== ids.join()) orders.push(ids);
+  };
+  record();
+  new MutationObserver(record).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-page-id'] });
+}
+
+w.harness = { holdAnswers, release: () => undefined, held: { held: 0, heldAtRelease: 0, delivered: 0, afterRelease: {} }, watchStrip, orders: [] };

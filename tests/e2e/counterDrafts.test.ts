@@ -21,6 +21,8 @@ interface Held {
   delivered: number;
 }
 const heldCount = (page: Page) => page.evaluate<Held>('window.harness.held');
+/** The intake start screen (procedure search, drafts): where the clerk is after leaving a dossier. */
+const START_SCREEN = '[data-testid=screen-intake] [data-testid=procedure-search]';
 
 interface Seeded {
   dossierId: string;
@@ -294,11 +296,12 @@ describe('the counter: queue loading, settled search, reuse, abandon', () => {
     await eventually(() => dossier.getAttribute('data-id'), { timeout: 20_000 }).toBe(late.id);
 
     // Abandoned while the screen's own reload of it (asked on its dossier.changed event) is on its way: that
-    // answer comes in the commit that shows the start screen, after the abandon's answer.
+    // answer comes in the commit that shows the start screen (before React's passive effects), after the
+    // abandon's answer (renderer/harness/holdAnswers.ts).
     await screen.getByTestId('abandon').click();
     const dialog = page.getByTestId('abandon-dialog');
     await dialog.getByTestId('abandon-reason').fill('Trả lời muộn');
-    await page.evaluate("window.harness.holdAnswers(['dossiers.get'], 'dossiers.abandon')");
+    await page.evaluate(`window.harness.holdAnswers(['dossiers.get'], { gate: 'dossiers.abandon', until: '${START_SCREEN}' })`);
     await dialog.getByTestId('abandon-confirm').click();
     await screen.getByTestId('abandon-done').waitFor({ timeout: 20_000 });
     await eventually(() => heldCount(page), { timeout: 20_000 }).toSatisfy((h: Held) => h.heldAtRelease >= 1 && h.delivered === h.heldAtRelease);
@@ -313,7 +316,7 @@ describe('the counter: queue loading, settled search, reuse, abandon', () => {
     const found = screen.locator(`[data-testid=found][data-id="${late.id}"]`);
     await found.waitFor({ timeout: 20_000 });
     await found.click();
-    await page.evaluate("window.harness.holdAnswers(['dossiers.restore'])");
+    await page.evaluate(`window.harness.holdAnswers(['dossiers.restore'], { until: '${START_SCREEN}' })`);
     await screen.getByTestId('abandoned').getByTestId('restore').click();
     await eventually(() => dossier.getAttribute('data-state'), { timeout: 20_000 }).toBe('draft');
     await expect(heldCount(page)).resolves.toMatchObject({ held: 1, delivered: 0 });

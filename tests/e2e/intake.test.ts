@@ -9,7 +9,8 @@ import { filesContaining, openStationDb, plainBlobCopy } from '../helpers/statio
 import { tempDir } from '../helpers/tmp';
 import type { TestToken } from '../signing-infra/softhsm';
 import type { Browser } from './support/browser';
-import { eventually, expectShot, shownSeqs, DEMO, signInUi } from './support/station';
+import { buildHarness } from './support/harness';
+import { eventually, expectShot, shownPageIds, DEMO, signInUi } from './support/station';
 import { createDossierUi, startUiStation, type UiStation } from './support/uiStation';
 
 /**
@@ -70,6 +71,8 @@ describe('full intake of a 3-component dossier', () => {
       await eventually(() => screen.getByTestId('scan-status').getAttribute('data-running'), { timeout: 30_000 }).toBe('false');
     };
     const assemble = async () => {
+      // Alt+P acts only when "Make PDF/A" can be pressed (pages in, no blank page undecided, nothing running).
+      await eventually(() => screen.getByTestId('assemble').isEnabled(), { timeout: 30_000 }).toBe(true);
       await page.keyboard.press('Alt+P');
       await screen.getByTestId('assembled').waitFor({ timeout: 120_000 });
     };
@@ -102,8 +105,9 @@ describe('full intake of a 3-component dossier', () => {
     await scanOne('e2e-mau-200-kinh', 1);
     await scanOne('e2e-mau-200-kinh', 2);
     await scanOne('e2e-trang-trang', 3);
-    await eventually(() => shownSeqs(page)).toHaveLength(3);
-    const [s1, s2, s3] = await shownSeqs(page);
+    await eventually(() => shownPageIds(page)).toHaveLength(3);
+    // By id: each scan above is a job of its own, so every page has sequence number 1.
+    const [s1, s2, s3] = await shownPageIds(page);
     await expectShot(page, '12-intake-scanned');
     // The ingest analysis flags the white sheet while scanning (never dropped silently); until it is
     // decided neither Make PDF/A nor Sign can be pressed.
@@ -118,25 +122,43 @@ describe('full intake of a 3-component dossier', () => {
     // Reorder by keyboard: the second page moves first.
     await pages.nth(1).focus();
     await page.keyboard.press('Alt+ArrowLeft');
-    await eventually(() => shownSeqs(page)).toEqual([s2, s1, s3]);
+    await eventually(() => shownPageIds(page)).toEqual([s2, s1, s3]);
     // …and by drag: the (now) first page dragged onto the second.
     await pages.nth(0).dragTo(pages.nth(1));
-    await eventually(() => shownSeqs(page)).toEqual([s1, s2, s3]);
+    await eventually(() => shownPageIds(page)).toEqual([s1, s2, s3]);
     // Back to [s2, s1] so the final order differs from the capture order.
     await pages.nth(1).focus();
     await page.keyboard.press('Alt+ArrowLeft');
-    await eventually(() => shownSeqs(page)).toEqual([s2, s1, s3]);
-    // Delete with undo.
+    await eventually(() => shownPageIds(page)).toEqual([s2, s1, s3]);
+    // Delete with undo: Ctrl+Z puts the page back where it was (the order differs from the capture order).
     await pages.nth(0).focus();
     await page.keyboard.press('Delete');
-    await eventually(() => shownSeqs(page)).toEqual([s1, s3]);
+    await eventually(() => shownPageIds(page)).toEqual([s1, s3]);
     await page.keyboard.press('Control+z');
-    await eventually(() => shownSeqs(page)).toHaveLength(3);
-    await pages.nth(2).focus();
+    await eventually(() => shownPageIds(page)).toEqual([s2, s1, s3]);
+    // Two moves made before the first is answered (its answer held, then handed over): the strip never shows
+    // an older order in between — on a busy machine the next key then acted on the page that order put there —
+    // and the service ends with the order the clerk sees (renderer/harness/holdAnswers.ts).
+    await page.evaluate(await buildHarness('holdAnswers.ts'));
+    await page.evaluate("window.harness.watchStrip(); window.harness.holdAnswers(['pages.move'])");
+    await pages.nth(1).focus();
     await page.keyboard.press('Alt+ArrowLeft');
-    await page.locator('[data-testid=page]').nth(1).focus();
+    await eventually(() => shownPageIds(page)).toEqual([s1, s2, s3]);
+    await pages.nth(1).focus();
     await page.keyboard.press('Alt+ArrowLeft');
-    await eventually(() => shownSeqs(page)).toEqual([s2, s1, s3]);
+    await eventually(() => shownPageIds(page)).toEqual([s2, s1, s3]);
+    await eventually(() => page.evaluate<number>('window.harness.held.held')).toBeGreaterThanOrEqual(1);
+    await page.evaluate('window.harness.release()');
+    // The strip asks for the list again once both moves are answered; by then every answer has been handled.
+    await eventually(() => page.evaluate<number>("window.harness.held.afterRelease['pages.list'] ?? 0"), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    const opened = (await api(svc, 'dossiers.get', { id: await screen.getByTestId('dossier').getAttribute('data-id') })).body as { value: { components: { id: string; kind: string }[] } };
+    const served = (await api(svc, 'pages.list', { componentId: opened.value.components.find((c) => c.kind === 'intake')!.id })).body as { value: { id: string; deleted: boolean }[] };
+    expect(served.value.filter((p) => !p.deleted).map((p) => p.id)).toEqual([s2, s1, s3]);
+    await expect(page.evaluate<string[][]>('window.harness.orders')).resolves.toEqual([
+      [s2, s1, s3],
+      [s1, s2, s3],
+      [s2, s1, s3],
+    ]);
     await assemble();
     await eventually(() => screen.getByTestId('assembled').textContent()).toContain('2 trang (1 trang trắng đã bỏ)');
     await expectShot(page, '14-review-done');

@@ -49,9 +49,41 @@ export function ComponentPanel({
   const [ocr, setOcr] = useState<{ state: string; pagesDone: number; pagesTotal: number } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
+  /**
+   * The strip shows the clerk's own changes (a move) at once, and the service's list only when it can be
+   * newer: a list asked before a later change, or answered while one of the clerk's changes is still on its
+   * way, would put an older order back on screen (on a busy machine, long enough for the next key to act on
+   * the wrong page). Each list and each shown change takes a ticket; only the newest ticket's answer is shown,
+   * and once the last change is answered the list is asked again.
+   */
+  const ticket = useRef(0);
+  const saving = useRef(0);
+  // The changes go to the service one after the other, in the order the clerk made them: a move's position
+  // counts from the order left by the one before (two requests in flight may arrive the other way round).
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
   const loadPages = async () => {
+    const mine = ++ticket.current;
     const r = await transport.call('pages.list', { componentId: component.id });
-    if (r.ok) setPages(r.value);
+    if (r.ok && mine === ticket.current && saving.current === 0) setPages(r.value);
+  };
+  const showChange = (p: ReviewPage[]) => {
+    ticket.current++;
+    setPages(p);
+  };
+  const save = (work: () => Promise<unknown>): Promise<void> => {
+    saving.current++;
+    const done = queue.current
+      .then(work)
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        saving.current--;
+        if (saving.current === 0) void loadPages();
+      });
+    queue.current = done;
+    return done;
   };
   useEffect(() => {
     void loadPages();
@@ -161,7 +193,8 @@ export function ComponentPanel({
       <ReviewGrid
         pages={pages}
         active={active}
-        onChange={setPages}
+        onChange={showChange}
+        save={save}
         reload={() => void loadPages()}
         autoRotated={autoRotated}
         onAutoRotationUndone={(id) =>

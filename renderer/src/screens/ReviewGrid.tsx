@@ -23,13 +23,17 @@ export function ReviewGrid({
   pages,
   active,
   onChange,
+  save,
   reload,
   autoRotated,
   onAutoRotationUndone,
 }: {
   pages: ReviewPage[];
   active: boolean;
+  /** Shows the clerk's change at once (before the service has it). */
   onChange(p: ReviewPage[]): void;
+  /** Runs a change of the service's pages; the strip takes the service's list again once every change is answered. */
+  save(work: () => Promise<unknown>): Promise<void>;
   reload(): void;
   /** Pages the ingest analysis turned, with the quarter turns it added (announced, undoable). */
   autoRotated: Record<string, number>;
@@ -78,9 +82,7 @@ export function ReviewGrid({
     onChange(moveItem(live, from, to));
     setFocus(to);
     refocus(to);
-    const r = await run('pages.move', { pageId: page.id, position: to }, `move-${page.id}`);
-    if (r?.ok) onChange(r.value);
-    else reload();
+    await save(() => run('pages.move', { pageId: page.id, position: to }, `move-${page.id}`));
   };
   const rotateTo = async (p: ReviewPage, rotation: 0 | 90 | 180 | 270) => {
     const r = await run('pages.rotate', { pageId: p.id, rotation }, `rotate-${p.id}`);
@@ -96,22 +98,23 @@ export function ReviewGrid({
   const remove = async (p: ReviewPage, i: number) => {
     // The strip keeps the focus on the page that takes this one's place (once the list without it is shown).
     pendingFocus.current = Math.min(i, live.length - 2);
-    const r = await run('pages.delete', { pageId: p.id }, `delete-${p.id}`);
-    if (r?.ok) setUndo((u) => [...u, { id: p.id, position: i }]);
-    reload();
+    await save(async () => {
+      const r = await run('pages.delete', { pageId: p.id }, `delete-${p.id}`);
+      if (r?.ok) setUndo((u) => [...u, { id: p.id, position: i }]);
+    });
   };
   const restore = async () => {
     const last = undo.at(-1);
     if (!last) return;
-    const r = await run('pages.restore', { pageId: last.id }, `restore-${last.id}`);
-    if (r?.ok) {
+    // pages.restore puts the page at the end; Ctrl+Z means "as it was": back to its old place. The strip
+    // shows the page once both are done (never at the end in between).
+    await save(async () => {
+      const r = await run('pages.restore', { pageId: last.id }, `restore-${last.id}`);
+      if (!r?.ok) return;
       setUndo((u) => u.slice(0, -1));
-      // pages.restore puts the page at the end; Ctrl+Z means "as it was": back to its old place.
-      const moved = await run('pages.move', { pageId: last.id, position: last.position }, `undo-move-${last.id}`);
+      await run('pages.move', { pageId: last.id, position: last.position }, `undo-move-${last.id}`);
       pendingFocus.current = last.position;
-      if (moved?.ok) onChange(moved.value);
-    }
-    reload();
+    });
   };
   const decide = async (p: ReviewPage, decision: 'blank' | 'keep') => {
     await run('pages.setBlank', { pageId: p.id, decision }, `blank-${p.id}-${decision}`);

@@ -26,10 +26,16 @@ export async function expectViewportShot(page: Page, name: string): Promise<void
   expect(s.stdev, `${name} is not blank`).toBeGreaterThan(10);
 }
 
-/** The capture sequence numbers of the pages shown, in display order. */
+/** The capture sequence numbers of the pages shown, in display order (numbered within one scan job). */
 export async function shownSeqs(page: Page): Promise<number[]> {
   const scope = page.locator('[data-testid=screen-intake] [data-testid=page]');
   return (await scope.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))))) as number[];
+}
+
+/** The ids of the pages shown, in display order (pages of separate scans all have sequence number 1). */
+export async function shownPageIds(page: Page): Promise<string[]> {
+  const scope = page.locator('[data-testid=screen-intake] [data-testid=page]');
+  return (await scope.evaluateAll((els) => els.map((e) => e.getAttribute('data-page-id') ?? ''))) as string[];
 }
 
 /** expect.poll with a timeout fit for a loaded 2-core machine (15 s unless given). */
