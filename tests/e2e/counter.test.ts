@@ -219,6 +219,8 @@ describe('the counter workflow at 1366×768', () => {
     const found = screen.locator(`[data-testid=found][data-id="${dossierId}"]`);
     await found.waitFor({ timeout: 20_000 });
     await expect(found.getAttribute('data-state')).resolves.toBe('queued');
+    // Not among the drafts once the drafts list has answered (before that, absent proves nothing).
+    await eventually(() => screen.getByTestId('drafts').getAttribute('aria-busy'), { timeout: 20_000 }).toBe('false');
     await expect(screen.locator(`[data-testid=draft][data-id="${dossierId}"]`).count()).resolves.toBe(0);
     // By name without diacritics, too.
     await screen.getByTestId('find-input').fill('pham thi thu ha');
@@ -277,7 +279,8 @@ describe('the counter workflow at 1366×768', () => {
       }
       await page.keyboard.press('Alt+1');
       await page.keyboard.press('Alt+N');
-      await page.getByTestId('screen-intake').getByTestId('drafts').waitFor();
+      // The drafts listed (the start screen's shot shows them, and the next round's Alt+R resumes the first).
+      await page.getByTestId('screen-intake').getByTestId('draft').first().waitFor({ timeout: 20_000 });
       await shot(page, `screen-${tag}-intake-start`);
     }
     await page.setViewportSize(COUNTER_VIEWPORT);

@@ -49,6 +49,8 @@ describe('adding a network scanner from Settings', () => {
     await page.keyboard.press('Alt+1');
     const screen = page.getByTestId('screen-intake');
     await screen.getByTestId('procedure-search').fill('1.001193');
+    // Enter chooses from the list shown: wait for the list that answers what was typed.
+    await eventually(() => screen.getByTestId('procedure-option').first().getAttribute('data-code'), { timeout: 20_000 }).toBe('1.001193');
     await page.keyboard.press('Enter');
     await screen.getByTestId('owner-id').fill('001099012345');
     await page.keyboard.press('Control+Enter');

@@ -52,9 +52,12 @@ describe('SAO Y from the UI (records clerk)', () => {
     await page.keyboard.press('Alt+S');
     await eventually(() => screen.getByTestId('page').count(), { timeout: 60_000 }).toBe(1);
     await eventually(() => screen.getByTestId('scan-status').getAttribute('data-running'), { timeout: 30_000 }).toBe('false');
+    // Each shortcut acts only when its button can be pressed: wait for that, not for the step before.
+    await eventually(() => screen.getByTestId('assemble').isEnabled(), { timeout: 30_000 }).toBe(true);
     await page.keyboard.press('Alt+P');
     await screen.getByTestId('assembled').waitFor({ timeout: 120_000 });
 
+    await eventually(() => screen.getByTestId('sign').isEnabled(), { timeout: 30_000 }).toBe(true);
     await page.keyboard.press('Alt+K');
     const dialog = page.getByTestId('sign-dialog');
     await dialog.waitFor();

@@ -38,7 +38,7 @@ export function DraftsPanel({ purpose, active, onOpen }: { purpose: 'intake' | '
   });
   return (
     <div className="side">
-      <section className="panel drafts" aria-labelledby={`${purpose}-drafts`} data-testid="drafts">
+      <section className="panel drafts" aria-labelledby={`${purpose}-drafts`} aria-busy={drafts.data === null && drafts.error === null} data-testid="drafts">
         <h2 id={`${purpose}-drafts`}>{t('drafts.title')}</h2>
         {drafts.error && <ErrorBox error={drafts.error} />}
         {drafts.data && list.length === 0 && <p className="muted">{t('drafts.none')}</p>}
