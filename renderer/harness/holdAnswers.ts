@@ -11,6 +11,8 @@ interface Held {
   delivered: number;
   /** Answers the page received after the held ones were let go, by method (passed through at once). */
   afterRelease: Record<string, number>;
+  /** What happened when (ms since the hold began), for a failing test's message. */
+  log: string[];
 }
 
 interface HoldOptions {
@@ -45,7 +47,9 @@ function methodOf(input: RequestInfo | URL): string {
 const realFetch = window.fetch.bind(window);
 
 function holdAnswers(methods: string[], opts: HoldOptions = {}): void {
-  const held: Held = { held: 0, heldAtRelease: 0, delivered: 0, afterRelease: {} };
+  const held: Held = { held: 0, heldAtRelease: 0, delivered: 0, afterRelease: {}, log: [] };
+  const t0 = performance.now();
+  const note = (what: string) => held.log.push(`${Math.round(performance.now() - t0)} ${what}`);
   w.harness.held = held;
   const waiting: (() => void)[] = [];
   let released = false;
@@ -54,6 +58,7 @@ function holdAnswers(methods: string[], opts: HoldOptions = {}): void {
   const release = () => {
     if (released) return;
     released = true;
+    note(`release (${waiting.length} waiting)`);
     held.heldAtRelease = waiting.length;
     for (const go of waiting.splice(0)) go();
   };
@@ -66,9 +71,12 @@ function holdAnswers(methods: string[], opts: HoldOptions = {}): void {
       return res;
     }
     if (method !== opts.gate && !methods.includes(method)) return realFetch(input, init);
+    note(`asked ${method}`);
     const answer = await readAnswer(await realFetch(input, init));
+    note(`answered ${method}`);
     if (method === opts.gate) {
       await oneHeld;
+      note(`handed over ${method}`);
       return answer;
     }
     held.held++;
@@ -81,6 +89,7 @@ function holdAnswers(methods: string[], opts: HoldOptions = {}): void {
   if (until === undefined) return;
   new MutationObserver((_, obs) => {
     if (!document.querySelector(until)) return;
+    note(`${until} shown`);
     obs.disconnect();
     release();
   }).observe(document, { subtree: true, childList: true });
@@ -97,4 +106,4 @@ function watchStrip(): void {
   new MutationObserver(record).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-page-id'] });
 }
 
-w.harness = { holdAnswers, release: () => undefined, held: { held: 0, heldAtRelease: 0, delivered: 0, afterRelease: {} }, watchStrip, orders: [] };
+w.harness = { holdAnswers, release: () => undefined, held: { held: 0, heldAtRelease: 0, delivered: 0, afterRelease: {}, log: [] }, watchStrip, orders: [] };

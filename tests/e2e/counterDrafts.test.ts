@@ -19,6 +19,7 @@ interface Held {
   held: number;
   heldAtRelease: number;
   delivered: number;
+  log: string[];
 }
 const heldCount = (page: Page) => page.evaluate<Held>('window.harness.held');
 /** The intake start screen (procedure search, drafts): where the clerk is after leaving a dossier. */
@@ -304,7 +305,11 @@ describe('the counter: queue loading, settled search, reuse, abandon', () => {
     await page.evaluate(`window.harness.holdAnswers(['dossiers.get'], { gate: 'dossiers.abandon', until: '${START_SCREEN}' })`);
     await dialog.getByTestId('abandon-confirm').click();
     await screen.getByTestId('abandon-done').waitFor({ timeout: 20_000 });
-    await eventually(() => heldCount(page), { timeout: 20_000 }).toSatisfy((h: Held) => h.heldAtRelease >= 1 && h.delivered === h.heldAtRelease);
+    await eventually(() => heldCount(page), { timeout: 20_000 })
+      .toSatisfy((h: Held) => h.heldAtRelease >= 1 && h.delivered === h.heldAtRelease)
+      .catch(async (err: unknown) => {
+        throw new Error(`held answers: ${JSON.stringify(await heldCount(page))}\n${await screen.textContent()}`, { cause: err });
+      });
     // The drafts list, asked when the start screen mounted, answered after the late answer was handled.
     await screen.getByTestId('draft').first().waitFor({ timeout: 20_000 });
     await expect(dossier.count()).resolves.toBe(0);

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { api, startService, type RunningService } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 import { buildUi, openBrowser, screenshot, type Browser } from './support/browser';
+import { buildHarness } from './support/harness';
 import { eventually, DEMO, signInUi } from './support/station';
 
 const vi = (await import('../../renderer/i18n/vi.json', { with: { type: 'json' } })).default as Record<string, string>;
@@ -74,12 +75,12 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     ];
     for (const [keys, title, name] of screens) {
       await page.keyboard.press(keys);
-      await expect(page.locator('h1:visible').textContent()).resolves.toBe(vi[title]);
+      await eventually(() => page.locator('h1:visible').textContent()).toBe(vi[title]);
       await expectShot(page, name);
       await expect(unnamedControls(page), name).resolves.toEqual([]);
     }
     await page.keyboard.press('Alt+1');
-    await expect(page.locator('h1:visible').textContent()).resolves.toBe(vi['intake.title']);
+    await eventually(() => page.locator('h1:visible').textContent()).toBe(vi['intake.title']);
   });
 
   it('walks the Settings tabs with the arrow keys, each tab showing its own panel with named controls', async () => {
@@ -96,26 +97,48 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     ];
     for (const [i, [id, shown]] of tabs.entries()) {
       if (i > 0) await page.keyboard.press('ArrowRight');
-      await expect(page.getByTestId(`settings-${id}`).getAttribute('aria-selected'), id).resolves.toBe('true');
-      await expect(panel.getAttribute('id'), id).resolves.toBe(`panel-${id}`);
+      await eventually(() => page.getByTestId(`settings-${id}`).getAttribute('aria-selected')).toBe('true');
+      await eventually(() => panel.getAttribute('id')).toBe(`panel-${id}`);
       await shown();
       await expect(unnamedControls(page), id).resolves.toEqual([]);
     }
     // The admin-only forms carry the badge on every tab that has one.
     await page.keyboard.press('ArrowRight');
-    await expect(page.getByTestId('settings-scanners').getAttribute('aria-selected')).resolves.toBe('true');
+    await eventually(() => page.getByTestId('settings-scanners').getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('ArrowRight');
-    await expect(panel.getByText(vi['settings.adminBadge']!).count()).resolves.toBe(1);
+    await eventually(() => panel.getAttribute('id')).toBe('panel-certificates');
+    await eventually(() => panel.getByText(vi['settings.adminBadge']!).count()).toBe(1);
     await page.keyboard.press('Alt+1');
   });
 
   it('switches to English with Alt+L and back, every label coming from the dictionaries', async () => {
     const { page } = browser;
     await page.keyboard.press('Alt+L');
-    await expect(page.locator('h1:visible').textContent()).resolves.toBe(en['intake.title']);
+    await eventually(() => page.locator('h1:visible').textContent()).toBe(en['intake.title']);
     await expect(page.getByTestId('nav-queue').textContent()).resolves.toContain(en['nav.queue']);
     await page.keyboard.press('Alt+L');
-    await expect(page.locator('h1:visible').textContent()).resolves.toBe(vi['intake.title']);
+    await eventually(() => page.locator('h1:visible').textContent()).toBe(vi['intake.title']);
+  });
+
+  it('Enter pressed before the search has answered chooses from that answer, not from the list shown before', async () => {
+    const { page } = browser;
+    const screen = page.getByTestId('screen-intake');
+    // The whole catalogue is shown; the search is for its second entry (Enter on the old list takes the first).
+    const options = screen.getByTestId('procedure-option');
+    await eventually(() => options.count(), { timeout: 20_000 }).toBeGreaterThan(1);
+    const target = (await options.nth(1).getAttribute('data-code'))!;
+    await expect(options.first().getAttribute('data-code')).resolves.not.toBe(target);
+    // The search's answer is held (renderer/harness/holdAnswers.ts) until after Enter: a busy machine's order.
+    await page.evaluate(await buildHarness('holdAnswers.ts'));
+    await page.evaluate("window.harness.holdAnswers(['procedures.list'])");
+    await screen.getByTestId('procedure-search').fill(target);
+    await page.keyboard.press('Enter');
+    await eventually(() => page.evaluate<number>('window.harness.held.held')).toBeGreaterThanOrEqual(1);
+    await page.evaluate('window.harness.release()');
+    await screen.getByTestId('owner-id').waitFor({ timeout: 20_000 });
+    await expect(screen.locator('.chosen .code').textContent()).resolves.toBe(target);
+    await page.keyboard.press('Alt+N');
+    await screen.getByTestId('procedure-search').waitFor();
   });
 
   it('creates a dossier by keyboard only: search by code, Enter, CCCD checked as typed, Ctrl+Enter', async () => {
@@ -128,10 +151,10 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     await id.focus();
     await page.keyboard.type('999099012345'); // province 999 does not exist
     // The check says what is wrong (the province code), not just "invalid".
-    await expect(screen.getByTestId('owner-id-check').textContent()).resolves.toBe(vi['owner.bad.province']!.replace('{code}', '999'));
+    await eventually(() => screen.getByTestId('owner-id-check').textContent()).toBe(vi['owner.bad.province']!.replace('{code}', '999'));
     await expect(screen.getByTestId('create-dossier').isDisabled()).resolves.toBe(true);
     await id.fill('001099012345');
-    await expect(screen.getByTestId('owner-id-check').textContent()).resolves.toContain('Hà Nội');
+    await eventually(() => screen.getByTestId('owner-id-check').textContent()).toContain('Hà Nội');
     await expectShot(page, '06-intake-owner');
     await page.keyboard.press('Control+Enter');
     await screen.getByTestId('dossier').waitFor();
@@ -205,7 +228,7 @@ describe('counter UI in Chromium against `sohoa serve --demo`', () => {
     // The clerk presses Create (twice) while it is down: the action waits and retries with its key.
     await page.keyboard.press('Control+Enter');
     await page.keyboard.press('Control+Enter');
-    await expect(screen.getByTestId('create-dossier').isDisabled()).resolves.toBe(true);
+    await eventually(() => screen.getByTestId('create-dossier').isDisabled()).toBe(true);
     svc = await startService(dataDir, ['--demo', '--ui-dir', uiDir, '--port', String(port)], env);
     // Meanwhile another client creates a dossier: the page must show it after reconnecting (true state).
     const created = await api(svc, 'dossiers.create', { procedureCode: '1.000656', ownerId: '001099012345', ownerName: 'Trần Văn Bình', idempotencyKey: 'e2e-reconnect-0001' });

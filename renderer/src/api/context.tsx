@@ -42,10 +42,14 @@ export function useEvents(fn: (ev: StationEvent) => void): void {
   useEffect(() => transport.onEvent((ev) => ref.current(ev)), [transport]);
 }
 
-/** Loads a query and reloads it on reconnection or when `deps` change. */
+/**
+ * Loads a query and reloads it on reconnection or when `deps` change. `data` stays while new params are
+ * asked (no flicker as the clerk types); `fresh` says whether it answers the params of this render.
+ */
 export function useQuery<M extends MethodName>(method: M, params: ParamsOf<M> | null, deps: unknown[] = []) {
   const { transport, generation } = useStation();
   const [data, setData] = useState<ResultOf<M> | null>(null);
+  const [dataKey, setDataKey] = useState<string | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [tick, setTick] = useState(0);
   const key = JSON.stringify(params);
@@ -56,6 +60,7 @@ export function useQuery<M extends MethodName>(method: M, params: ParamsOf<M> | 
       if (!live) return;
       if (r.ok) {
         setData(r.value);
+        setDataKey(key);
         setError(null);
       } else setError(r.error);
     });
@@ -64,7 +69,7 @@ export function useQuery<M extends MethodName>(method: M, params: ParamsOf<M> | 
     };
   }, [transport, method, key, generation, tick, ...deps]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, reload, setData };
+  return { data, fresh: data !== null && dataKey === key, error, reload, setData };
 }
 
 const RETRY_FOR_MS = 60_000;

@@ -18,6 +18,14 @@ export function ProcedureStep({ purpose, onChoose, active }: { purpose: 'intake'
   }, [active]);
   const items = (list.data ?? []).filter((p) => p.components.some((c) => c.kind === purpose));
   const choose = (p: Procedure | undefined) => p && onChoose(p);
+  // Enter chooses from the list that answers what was typed: pressed before that answer came (a fast typist,
+  // a barcode reader, a busy machine), it waits for it instead of taking the first of the previous list.
+  const [enterPending, setEnterPending] = useState(false);
+  useEffect(() => {
+    if (!enterPending || !list.fresh) return;
+    setEnterPending(false);
+    choose(items[index]);
+  }, [enterPending, list.fresh]);
   const listId = `${purpose}-procedures`;
   return (
     <div className="panel">
@@ -36,6 +44,7 @@ export function ProcedureStep({ purpose, onChoose, active }: { purpose: 'intake'
           onChange={(e) => {
             setQuery(e.target.value);
             setIndex(0);
+            setEnterPending(false);
           }}
           onKeyDown={(e) => {
             if (e.key === 'ArrowDown') {
@@ -46,7 +55,8 @@ export function ProcedureStep({ purpose, onChoose, active }: { purpose: 'intake'
               setIndex((i) => Math.max(0, i - 1));
             } else if (e.key === 'Enter') {
               e.preventDefault();
-              choose(items[index]);
+              if (list.fresh) choose(items[index]);
+              else setEnterPending(true);
             }
           }}
         />
