@@ -8,7 +8,7 @@ import { openP12Key } from '../../../electron/core/signing/p12';
 import { signPdf } from '../../../electron/core/signing/pades';
 import { makePdfA } from '../../signing-infra/pdfs';
 import { TestPki, type IssuedCert } from '../../signing-infra/pki';
-import type { GrayRaster } from '../../helpers/reader';
+import { ocrGray, type GrayRaster } from '../../helpers/reader';
 
 /**
  * The mark's font program is stored at 128 units per em (compactFont.ts), not Liberation Serif's 2048. Judged
@@ -75,14 +75,6 @@ function inkCoveredBy(a: GrayRaster, b: GrayRaster, r: number): { ink: number; c
   return { ink, covered: ink ? covered / ink : 0 };
 }
 
-async function ocr(g: GrayRaster): Promise<string> {
-  const png = join(work, `ocr-${Math.random().toString(36).slice(2)}.png`);
-  await sharp(g.data, { raw: { width: g.width, height: g.height, channels: 1 } }).withMetadata({ density: DPI }).png().toFile(png);
-  const r = spawnSync('tesseract', [png, '-', '-l', 'vie', '--psm', '6'], { encoding: 'utf8', env: { ...process.env, OMP_THREAD_LIMIT: '1' } });
-  if (r.status !== 0) throw new Error(`tesseract: ${r.stderr}`);
-  return r.stdout.replace(/\s+/g, ' ').trim();
-}
-
 describe('signature mark font at mark precision', () => {
   it('draws in poppler and Ghostscript as the full-precision font does, and reads the same with its tone marks', async () => {
     const input = await makePdfA(join(work, 'in.pdf'), 1, { dpi: 72 }); // light gray at the top: only the mark has ink there
@@ -103,8 +95,8 @@ describe('signature mark font at mark precision', () => {
       expect(Math.abs(ab.ink - ba.ink) / ba.ink).toBeLessThan(0.03);
       expect(ab.covered, renderer).toBeGreaterThan(0.995);
       expect(ba.covered, renderer).toBeGreaterThan(0.995);
-      const text = await ocr(a);
-      expect(text, renderer).toBe(await ocr(b));
+      const text = (await ocrGray(a, DPI, work)).replace(/\s+/g, ' ').trim();
+      expect(text, renderer).toBe((await ocrGray(b, DPI, work)).replace(/\s+/g, ' ').trim());
       for (const word of ['Người', 'Nguyễn', 'Thị', 'Hường', 'Thời', 'gian']) expect(text, renderer).toContain(word);
     }
   }, 180_000);
