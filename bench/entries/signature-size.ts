@@ -39,6 +39,16 @@ const entry: BenchEntry = {
           lines: ['SAO Y', 'UBND xã Hòa Bình', '2026-11-25T10:05:00+07:00'],
         }),
       };
+      // Not targets, but shown beside them: the first mark's font subset depends on the clerk's name, so the
+      // same mark with other common names (their letters, tone marks and the time line) — how far each is from
+      // the limit, in bytes (negative: under it).
+      const names = ['Nguyễn Thị Thu Hường', 'Trần Quốc Khánh', 'Lê Hoàng Phương Thảo', 'Đặng Thị Mỹ Duyên', 'Phạm Văn Đức'];
+      const byName: Record<string, number> = {};
+      for (const [i, name] of names.entries()) {
+        const c = await sign(input, join(ctx.workDir, `sig-name-${i}.pdf`), clerk, { position: 'top-left', lines: [`Người sao: ${name}`, 'Thời gian sao: 2026-11-25T09:30:00+07:00'] });
+        byName[name] = c.growth - (2 * c.cms + 4096);
+      }
+      ctx.log(`signature-size: clerk mark by name, bytes over the limit: ${Object.entries(byName).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       const targets: BenchTarget[] = Object.entries(cases).map(([id, c]) =>
         target({
           id: `bt-growth-${id}`,
@@ -51,7 +61,7 @@ const entry: BenchEntry = {
       );
       ctx.log(`signature-size: ${Object.entries(cases).map(([k, c]) => `${k} +${c.growth} B (CMS ${c.cms})`).join(', ')}`);
       return {
-        figures: cases,
+        figures: { ...cases, clerkMarkOverLimitByName: byName },
         targets,
         table: [['B-T signature', 'growth B', 'CMS B', 'limit 2×CMS+4 KB'], ...Object.entries(cases).map(([k, c]) => [k, String(c.growth), String(c.cms), String(2 * c.cms + 4096)])],
       };

@@ -6,6 +6,7 @@ import type { Io } from './command';
 const PROMPTS: Record<string, string> = {
   pin: 'Mã PIN thiết bị ký số / token PIN',
   password: 'Mật khẩu / password',
+  'new-password': 'Mật khẩu mới / new password',
 };
 
 /**

@@ -96,6 +96,12 @@ describe("the clerk's account in the UI", () => {
     const dialog = page.getByTestId('change-password');
     await dialog.waitFor();
     await expect(dialog.getByTestId('change-password-cancel').count()).resolves.toBe(0);
+    // A reload does not get around it: the station says the password is temporary and the dialog comes back,
+    // with nothing of the work mounted behind it.
+    await page.reload();
+    await dialog.waitFor();
+    await expect(dialog.getByTestId('change-password-cancel').count()).resolves.toBe(0);
+    await expect(page.getByTestId('session-user').count()).resolves.toBe(0);
     await dialog.getByTestId('change-password-current').fill(TEMP);
     await dialog.getByTestId('change-password-next').fill(NEW);
     await dialog.getByTestId('change-password-again').fill(NEW);

@@ -52,12 +52,22 @@ describe('SAO Y from the UI (records clerk)', () => {
     await page.keyboard.press('Alt+S');
     await eventually(() => screen.getByTestId('page').count(), { timeout: 60_000 }).toBe(1);
     await eventually(() => screen.getByTestId('scan-status').getAttribute('data-running'), { timeout: 30_000 }).toBe('false');
+    // The dossier reload that follows assembling is held back 1.5 s (a busy service): the "assembled" check must
+    // not show before it, or Alt+K pressed on seeing the check meets a Sign action still disabled (a CI failure).
+    let held = 0;
+    await page.route('**/api/dossiers.get', async (route) => {
+      held++;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
     await page.keyboard.press('Alt+P');
     await screen.getByTestId('assembled').waitFor({ timeout: 120_000 });
 
     await page.keyboard.press('Alt+K');
     const dialog = page.getByTestId('sign-dialog');
     await dialog.waitFor();
+    await page.unroute('**/api/dossiers.get');
+    expect(held).toBeGreaterThan(0);
     await eventually(() => dialog.getByTestId('sign-cert').locator('option').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     // The records clerk is offered the agency signature, chosen by default.
     await expect(dialog.getByTestId('sign-role-agency').isChecked()).resolves.toBe(true);

@@ -40,15 +40,18 @@ export async function signedInClient(station: Station, dispatcher: Dispatcher, r
 }
 
 /**
- * Signs the CLI in for `dataDir` (no service running): the IT recovery command creates TEST_ADMIN, then
- * `sohoa login` keeps the session in the data directory — exactly what IT staff type.
+ * Signs the CLI in for `dataDir` (no service running): the IT recovery command creates TEST_ADMIN with a
+ * temporary password, `sohoa login` keeps the session in the data directory and `sohoa password` sets
+ * TEST_ADMIN.password — exactly what IT staff type.
  */
 export function cliSignIn(dataDir: string, env: NodeJS.ProcessEnv = {}): { stderr: string } {
-  const pwEnv = { ...env, SOHOA_DATA_DIR: dataDir, SOHOA_TEST_PW: TEST_ADMIN.password };
+  const pwEnv = { ...env, SOHOA_DATA_DIR: dataDir, SOHOA_TEST_PW: `${TEST_ADMIN.password}-tmp`, SOHOA_TEST_NEW_PW: TEST_ADMIN.password };
   const reset = runCli(['admin', 'reset-password', '--user', TEST_ADMIN.username, '--password-env', 'SOHOA_TEST_PW'], pwEnv);
   if (reset.code !== 0) throw new Error(`admin reset-password failed: ${reset.stderr}`);
   const login = runCli(['login', '--user', TEST_ADMIN.username, '--password-env', 'SOHOA_TEST_PW'], pwEnv);
   if (login.code !== 0) throw new Error(`sohoa login failed: ${login.stderr}`);
+  const changed = runCli(['password', '--password-env', 'SOHOA_TEST_PW', '--new-password-env', 'SOHOA_TEST_NEW_PW'], pwEnv);
+  if (changed.code !== 0) throw new Error(`sohoa password failed: ${changed.stderr}`);
   // The first command on a fresh data directory shows the station's recovery key (encryption at rest).
   return { stderr: reset.stderr };
 }

@@ -36,8 +36,27 @@ export const loginCommand: Command = {
       const r = await client.call('auth.signIn', { username: user, password: pw });
       if (!r.ok) return (printError(io, args.json, r.error), EXIT.ERROR);
       const file = writeCliSession(args.dataDir, r.value.session, r.value.user);
-      if (args.json) io.out(JSON.stringify({ user: r.value.user, sessionFile: file, idleLockMinutes: r.value.idleLockMinutes }));
+      if (args.json) io.out(JSON.stringify({ user: r.value.user, sessionFile: file, idleLockMinutes: r.value.idleLockMinutes, mustChangePassword: r.value.mustChangePassword }));
       else io.out(`Đã đăng nhập / signed in: ${r.value.user.name} (${r.value.user.login}, ${r.value.user.role})`);
+      if (r.value.mustChangePassword && !args.json) io.err('Mật khẩu tạm: đặt mật khẩu mới bằng `sohoa password` trước khi làm việc / temporary password: set a new one with `sohoa password` first');
+      return EXIT.OK;
+    });
+  },
+};
+
+export const passwordCommand: Command = {
+  name: 'password',
+  summary: 'change the signed-in clerk\'s own password (required after an admin\'s reset or a new account)',
+  usage: 'sohoa password [--password-env VAR | --password-fd N] [--new-password-env VAR | --new-password-fd N]   (current, then new; never on the command line)',
+  options: { ...passwordOptions, 'new-password-env': { type: 'string' }, 'new-password-fd': { type: 'string' } },
+  async run(args, io) {
+    const current = await password(args, io);
+    const next = await readSecret(io, 'new-password', args.values['new-password-env'] as string | undefined, args.values['new-password-fd'] as string | undefined);
+    return withClient(args.dataDir, async (client) => {
+      const r = await client.call('auth.changePassword', { current, next });
+      if (!r.ok) return (printError(io, args.json, r.error), EXIT.ERROR);
+      if (args.json) io.out(JSON.stringify({ ok: true }));
+      else io.out('Đã đổi mật khẩu / password changed');
       return EXIT.OK;
     });
   },

@@ -44,6 +44,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'cccd read', load: async () => (await import('./cccd')).cccdReadCommand },
   { name: 'login', load: async () => (await import('./account')).loginCommand },
   { name: 'logout', load: async () => (await import('./account')).logoutCommand },
+  { name: 'password', load: async () => (await import('./account')).passwordCommand },
   { name: 'whoami', load: async () => (await import('./account')).whoamiCommand },
   { name: 'account list', load: async () => (await import('./account')).accountListCommand },
   { name: 'account add', load: async () => (await import('./account')).accountAddCommand },

@@ -46,15 +46,16 @@ export const accountsMethods = {
   }),
   'auth.whoami': method({
     params: noParams,
-    result: z.object({ user: sessionUserSchema, locked: z.boolean(), idleLockMinutes: z.number() }),
+    result: z.object({ user: sessionUserSchema, locked: z.boolean(), idleLockMinutes: z.number(), mustChangePassword: z.boolean() }),
     mutating: false,
     whileLocked: true,
+    beforePasswordChange: true,
   }),
-  'auth.signOut': method({ params: noParams, result: ok, mutating: false, whileLocked: true }),
+  'auth.signOut': method({ params: noParams, result: ok, mutating: false, whileLocked: true, beforePasswordChange: true }),
   /** The clerk steps away: lock now (Ctrl+L); unlock with the same password. */
-  'auth.lock': method({ params: noParams, result: ok, mutating: false }),
-  'auth.unlock': method({ params: z.object({ password }).strict(), result: ok, mutating: false, whileLocked: true }),
-  'auth.changePassword': method({ params: z.object({ current: password, next: password }).strict(), result: ok, mutating: false }),
+  'auth.lock': method({ params: noParams, result: ok, mutating: false, beforePasswordChange: true }),
+  'auth.unlock': method({ params: z.object({ password }).strict(), result: ok, mutating: false, whileLocked: true, beforePasswordChange: true }),
+  'auth.changePassword': method({ params: z.object({ current: password, next: password }).strict(), result: ok, mutating: false, beforePasswordChange: true }),
   'accounts.list': method({ params: noParams, result: z.array(accountSchema), mutating: false, roles: ['admin'] }),
   'accounts.create': method({
     params: z.object({ username, displayName, role: roleSchema, password, idempotencyKey }).strict(),

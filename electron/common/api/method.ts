@@ -13,6 +13,11 @@ export interface MethodSpec<P extends z.ZodType, R extends z.ZodType> {
   public?: true;
   /** Callable on an idle-locked session (unlock, sign-out, who am I). */
   whileLocked?: true;
+  /**
+   * Callable while the clerk's password is a temporary one (a new account, or reset by an admin): changing it,
+   * who am I, lock/unlock and sign-out. Every other method answers PASSWORD_CHANGE_REQUIRED until it is changed.
+   */
+  beforePasswordChange?: true;
 }
 
 export const method = <P extends z.ZodType, R extends z.ZodType>(spec: MethodSpec<P, R>) => spec;

@@ -195,6 +195,8 @@ export async function signIn(station: Station, username: string, password: strin
 export interface ResolvedSession {
   user: SessionUser;
   locked: boolean;
+  /** The account's password is a temporary one: only the beforePasswordChange methods answer. */
+  mustChangePassword: boolean;
   tokenSha256: string;
 }
 
@@ -223,7 +225,7 @@ export function resolveSession(station: Station, token: string | null | undefine
     setSessionLocked(station.store, h, true, s.last_seen_at);
     locked = true;
   }
-  return { user: { id: u.id, role: u.role, login: u.login, name: u.full_name }, locked, tokenSha256: h };
+  return { user: { id: u.id, role: u.role, login: u.login, name: u.full_name }, locked, mustChangePassword: u.must_change_password === 1, tokenSha256: h };
 }
 
 /** Marks activity on an unlocked session (throttled). */
@@ -251,6 +253,7 @@ export function signOut(station: Station, s: ResolvedSession): void {
 export async function changeOwnPassword(station: Station, s: ResolvedSession, current: string, next: string): Promise<void> {
   await checkCredentials(station, s.user.login, current);
   checkPassword(next);
+  if (next === current) throw new StationError('PASSWORD_REUSED', 'the new password must differ from the current one');
   setPasswordHash(station.store, s.user.id, await hashPassword(next), false, new Date().toISOString());
   appendAudit(station.store, { actor: s.user.id, action: 'account.changePassword', subjectType: 'user', subjectId: s.user.id });
 }

@@ -104,6 +104,7 @@ function statusFor(code: string): number {
     case 'SIGN_IN_FAILED':
       return 401;
     case 'FORBIDDEN':
+    case 'PASSWORD_CHANGE_REQUIRED':
       return 403;
     case 'SIGN_IN_RATE_LIMITED':
       return 429;

@@ -43,6 +43,11 @@ const GROUPS: { methods: readonly string[]; load: () => Promise<(station: Statio
  * map, the params are validated against StationApi's schema, the handler runs, and the answer is a Result;
  * a mutating call with an idempotency key answers its first result again when retried.
  */
+/** A temporary password (new account, admin reset) opens nothing but changing it: the UI's forced form is not the only guard. */
+function refuseTemporaryPassword(s: ResolvedSession): void {
+  if (s.mustChangePassword) throw new StationError('PASSWORD_CHANGE_REQUIRED', `${s.user.login} must set a new password first`);
+}
+
 export class Dispatcher {
   private readonly handlers: AnyHandlers = {};
   private readonly loading = new Map<number, Promise<void>>();
@@ -88,6 +93,7 @@ export class Dispatcher {
    */
   authenticate(session: string | null | undefined): ResolvedSession {
     const s = this.checkSession(session);
+    refuseTemporaryPassword(s);
     sessionActive(this.station, s);
     return s;
   }
@@ -102,7 +108,7 @@ export class Dispatcher {
     return s;
   }
 
-  private context(spec: { public?: true; whileLocked?: true }, caller: Caller): CallContext {
+  private context(spec: { public?: true; whileLocked?: true; beforePasswordChange?: true }, caller: Caller): CallContext {
     if (spec.public) {
       // A public method runs without a session; a valid one still names the caller (audit).
       let session: ResolvedSession | null = null;
@@ -117,6 +123,7 @@ export class Dispatcher {
     }
     const session = resolveSession(this.station, caller.session);
     if (session.locked && !spec.whileLocked) throw new StationError('SESSION_LOCKED', 'the session is locked; unlock with your password');
+    if (!spec.beforePasswordChange) refuseTemporaryPassword(session);
     if (!session.locked) sessionActive(this.station, session);
     return { user: session.user, via: caller.via, session };
   }

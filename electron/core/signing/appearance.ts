@@ -2,7 +2,7 @@
  * Visible signature marks (TT 01/2023 Art. 8, NĐ 30/2020): the clerk's mark at the top-left of page 1 (name,
  * time of copying) and the agency's "SAO Y" mark at the top-right (text only; optional red seal). Text is set
  * in Liberation Serif 2 (Times-metric, Vietnamese glyphs), 10 pt, black, embedded as a TrueType subset in a
- * Type0/CIDFontType2 font with widths, CIDSet and ToUnicode — what PDF/A-1b asks of embedded fonts. The seal
+ * simple symbolic TrueType font with widths and ToUnicode — what PDF/A-1b asks of embedded fonts. The seal
  * is a 1-bit stencil mask filled red (PDF/A-1 forbids soft masks); nothing uses transparency.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,9 +14,9 @@ import sharp from 'sharp';
 import { StationError } from '../../common/errors';
 import type { IncrementalUpdate } from './incremental';
 import type { PdfFile } from './pdfFile';
-import { dict, n, PdfDict, type PdfRef, PdfStream, PdfString, type PdfValue } from './pdfObjects';
+import { dict, n, PdfDict, type PdfRef, PdfStream, type PdfValue, serialize } from './pdfObjects';
 import { sharedMarkFonts, type SharedMarkFont } from './sharedMarkFonts';
-import { unhintedTrueType } from './unhintedFont';
+import { compactTrueType, unitsPerEmFor } from './compactFont';
 
 export const DEFAULT_FONT_FILE = fileURLToPath(new URL('../../../resources/fonts/LiberationSerif-Regular.ttf', import.meta.url));
 
@@ -27,6 +27,8 @@ export interface MarkSpec {
   sealPng?: Buffer | undefined;
   fontSize?: number;
   fontFile?: string;
+  /** Precision of the embedded outlines (units per em); by default one unit is at most 0.08 pt at fontSize (compactFont.ts). */
+  unitsPerEm?: number;
 }
 
 export interface BuiltAppearance {
@@ -47,19 +49,77 @@ async function collect(stream: { on: (e: 'data' | 'end', cb: (d: Uint8Array) => 
   });
 }
 
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}
+
 function hex4(n: number): string {
   return n.toString(16).padStart(4, '0');
 }
 
 interface EncodedLine {
-  /** Runs of CIDs (hex) each drawn with one font resource. */
-  runs: { font: string; hex: string }[];
+  /** Runs of character codes each drawn with one font resource (1- or 2-byte codes). */
+  runs: { font: string; codeBytes: 1 | 2; codes: number[] }[];
   width: number;
 }
 
 /**
+ * A subset's glyph g is drawn with code g + CODE_OFFSET: codes start at '!' so the text of a mark is written as
+ * a literal string of one byte per character, never a control byte (no escapes, no line-end normalisation).
+ */
+const CODE_OFFSET = 0x20;
+/** The most glyphs one mark subset draws: codes 0x21–0xFF. */
+const MAX_SUBSET_GLYPHS = 0xff - CODE_OFFSET;
+
+/** A run of codes as a PDF string operand: a literal for one-byte codes (only ( ) \\ escaped), hex for two-byte ones. */
+function showString(codeBytes: 1 | 2, codes: number[]): string {
+  if (codeBytes === 2) return `<${codes.map(hex4).join('')}>`;
+  return `(${codes.map((c) => (c === 0x28 || c === 0x29 || c === 0x5c ? '\\' : '') + String.fromCharCode(c)).join('')})`;
+}
+
+/** The width in 1/1000 em a code point gets in a mark's font subset at `unitsPerEm` (compactFont.ts rounding). */
+export function markGlyphWidth(font: fontkit.Font, cp: number, unitsPerEm: number): number | undefined {
+  const g = font.glyphForCodePoint(cp);
+  if (g.id === 0 && cp !== 0x20) return undefined;
+  return Math.round((Math.round((g.advanceWidth * unitsPerEm) / font.unitsPerEm) * 1000) / unitsPerEm);
+}
+
+function utf16be(cp: number): string {
+  const u = Buffer.from(String.fromCodePoint(cp), 'utf16le');
+  u.swap16();
+  return u.toString('hex');
+}
+
+/**
+ * ToUnicode for one-byte codes. A subset's codes are consecutive, so each block of consecutive codes is one
+ * bfrange with an array of destinations (`<21> <41> [<0020> <002b> …]`, ISO 32000-1 9.10.3): about half the
+ * bytes of a bfchar line per code. Only the lines readers need: no CIDSystemInfo, codespace <00>–<FF>.
+ */
+function toUnicodeCMap(toUnicode: Map<number, number>): Buffer {
+  const blocks: [code: number, cp: number][][] = [];
+  for (const [code, cp] of [...toUnicode.entries()].sort((a, b) => a[0] - b[0])) {
+    const last = blocks.at(-1);
+    if (last && last.at(-1)![0] === code - 1 && last.length < 100) last.push([code, cp]);
+    else blocks.push([[code, cp]]);
+  }
+  let cmap = '/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CMapName /SoHoa-Mark-UCS def\n/CMapType 2 def\n';
+  cmap += '1 begincodespacerange\n<00> <FF>\nendcodespacerange\n';
+  for (let i = 0; i < blocks.length; i += 100) {
+    const part = blocks.slice(i, i + 100);
+    cmap += `${part.length} beginbfrange\n`;
+    for (const b of part) cmap += `<${hex2(b[0]![0])}> <${hex2(b.at(-1)![0])}> [${b.map(([, cp]) => `<${utf16be(cp)}>`).join('')}]\n`;
+    cmap += 'endbfrange\n';
+  }
+  cmap += 'endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n';
+  return deflateSync(Buffer.from(cmap, 'latin1'), { level: 9 });
+}
+
+/**
  * Embeds the glyphs of `lines` as a font subset — except those an earlier mark's subset (`shared`) already
- * holds, which are drawn with that font. Returns the font resources to use and each line as runs of CID hex.
+ * holds, which are drawn with that font. The subset is a simple symbolic TrueType font (one-byte codes equal
+ * to glyph ids, a (3,0) cmap, /Widths, ToUnicode): for the 20–60 glyphs of a mark it needs three objects
+ * fewer than a Type0/CIDFontType2 font and no CIDSet, and its outlines are stored at `unitsPerEm`
+ * (compactFont.ts). Returns the font resources to use and each line as runs of code hex.
  * No new font objects at all when every glyph is shared.
  */
 async function embedFont(
@@ -67,11 +127,10 @@ async function embedFont(
   lines: string[],
   fontSize: number,
   font: fontkit.Font,
+  unitsPerEm: number,
   shared: SharedMarkFont[],
 ): Promise<{ fonts: PdfDict; encoded: EncodedLine[] }> {
   const subset = font.createSubset();
-  const scale = 1000 / font.unitsPerEm;
-  const widths = new Map<number, number>([[0, Math.round(font.getGlyph(0).advanceWidth * scale)]]);
   const toUnicode = new Map<number, number>();
   const fonts = new PdfDict();
   const sharedName = new Map<SharedMarkFont, string>();
@@ -80,32 +139,34 @@ async function embedFont(
   // certificate, so an odd character in a name must not stop a clerk from signing.
   const glyphLines = lines.map((line) =>
     [...line.normalize('NFC').replace(/\p{Cc}/gu, '')].map((ch) => {
-      const g = font.glyphForCodePoint(ch.codePointAt(0)!);
-      return g.id === 0 && ch !== ' ' ? { cp: 0x3f, g: font.glyphForCodePoint(0x3f) } : { cp: ch.codePointAt(0)!, g };
+      const cp = ch.codePointAt(0)!;
+      return markGlyphWidth(font, cp, unitsPerEm) === undefined ? 0x3f : cp;
     }),
   );
-  // New glyphs enter the subset in code point order, so CIDs and code points rise together: the /W array and
-  // the ToUnicode map then hold runs (`c [w1 w2 …]`, bfrange) instead of one entry per glyph.
-  const own = new Map<number, { cid: number; width: number }>();
-  const needed = [...new Set(glyphLines.flat().map((c) => c.cp))].filter((cp) => !shared.some((s) => s.glyphs.has(cp))).sort((a, b) => a - b);
-  for (const cp of needed) {
-    const g = glyphLines.flat().find((c) => c.cp === cp)!.g;
-    const cid = subset.includeGlyph(g);
-    const w = Math.round(g.advanceWidth * scale);
-    widths.set(cid, w);
-    if (!toUnicode.has(cid)) toUnicode.set(cid, cp);
-    own.set(cp, { cid, width: w });
+  // New glyphs enter the subset in code point order, so codes and code points rise together: the ToUnicode
+  // map then holds runs (bfrange) instead of one entry per glyph. Past MAX_SUBSET_GLYPHS (never met by a
+  // name and a time) the rest are drawn as '?'.
+  const own = new Map<number, { code: number; width: number }>();
+  let needed = [...new Set(glyphLines.flat())].filter((cp) => !shared.some((s) => s.glyphs.has(cp))).sort((a, b) => a - b);
+  if (needed.length > MAX_SUBSET_GLYPHS) {
+    needed = [...new Set([0x3f, ...needed.slice(0, MAX_SUBSET_GLYPHS - 1)])].sort((a, b) => a - b);
   }
-  const encoded = glyphLines.map((chars) => {
+  for (const cp of needed) {
+    const code = subset.includeGlyph(font.glyphForCodePoint(cp)) + CODE_OFFSET;
+    toUnicode.set(code, cp);
+    own.set(cp, { code, width: markGlyphWidth(font, cp, unitsPerEm)! });
+  }
+  const encoded = glyphLines.map((cps) => {
     const runs: EncodedLine['runs'] = [];
-    const put = (fontName: string, cid: number): void => {
+    const put = (fontName: string, codeBytes: 1 | 2, code: number): void => {
       const last = runs.at(-1);
-      if (last?.font === fontName) last.hex += hex4(cid);
-      else runs.push({ font: fontName, hex: hex4(cid) });
+      if (last?.font === fontName) last.codes.push(code);
+      else runs.push({ font: fontName, codeBytes, codes: [code] });
     };
     let width = 0;
-    for (const { cp } of chars) {
-      const reuse = shared.find((s) => s.glyphs.has(cp));
+    for (const wanted of cps) {
+      const cp = own.has(wanted) || shared.some((s) => s.glyphs.has(wanted)) ? wanted : 0x3f;
+      const reuse = own.has(cp) ? undefined : shared.find((s) => s.glyphs.has(cp));
       if (reuse) {
         let name = sharedName.get(reuse);
         if (!name) {
@@ -114,37 +175,32 @@ async function embedFont(
           fonts.set(name, reuse.ref);
         }
         const sg = reuse.glyphs.get(cp)!;
-        put(name, sg.cid);
+        put(name, reuse.codeBytes, sg.code);
         width += (sg.width * fontSize) / 1000;
         continue;
       }
       const mine = own.get(cp)!;
-      put('F1', mine.cid);
+      put('F1', 1, mine.code);
       width += (mine.width * fontSize) / 1000;
     }
     return { runs, width };
   });
   if (toUnicode.size === 0) return { fonts, encoded };
-  const program = unhintedTrueType(await collect(subset.encodeStream()));
+  const compact = compactTrueType(await collect(subset.encodeStream()), { unitsPerEm, symbolCmap: { codeOffset: CODE_OFFSET } });
+  const firstCode = CODE_OFFSET + 1;
+  const lastCode = Math.max(...toUnicode.keys());
+  const widths: number[] = [];
+  for (let code = firstCode; code <= lastCode; code++) widths.push(Math.round((compact.advances[code - CODE_OFFSET]! * 1000) / unitsPerEm));
   const tag = Array.from(randomBytes(6), (b) => String.fromCharCode(65 + (b % 26))).join('');
   const baseName = `${tag}+${postscriptName(font)}`;
-  const maxCid = Math.max(...widths.keys());
-  const cidSet = Buffer.alloc(Math.floor(maxCid / 8) + 1);
-  for (const cid of widths.keys()) cidSet[cid >> 3]! |= 0x80 >> (cid & 7);
-  const w: PdfValue[] = [];
-  for (const cid of [...widths.keys()].sort((a, b) => a - b)) {
-    const run = w.at(-1);
-    if (Array.isArray(run) && (w.at(-2) as number) + run.length === cid) run.push(widths.get(cid)!);
-    else w.push(cid, [widths.get(cid)!]);
-  }
+  const scale = 1000 / font.unitsPerEm;
   const bb = font.bbox;
-  const fontFileRef = upd.add(new PdfStream(dict({ Length1: program.length, Filter: n('FlateDecode') }), deflateSync(program, { level: 9 })));
-  const cidSetRef = upd.add(new PdfStream(dict({ Filter: n('FlateDecode') }), deflateSync(cidSet)));
+  const fontFileRef = upd.add(new PdfStream(dict({ Length1: compact.program.length, Filter: n('FlateDecode') }), deflateSync(compact.program, { level: 9 })));
   const descriptor = upd.add(
     dict({
       Type: n('FontDescriptor'),
       FontName: n(baseName),
-      Flags: 6,
+      Flags: 6, // serif, symbolic (the codes are glyph ids, not a standard encoding)
       FontBBox: [bb.minX, bb.minY, bb.maxX, bb.maxY].map((v) => Math.round(v * scale)),
       ItalicAngle: 0,
       Ascent: Math.round(font.ascent * scale),
@@ -152,54 +208,11 @@ async function embedFont(
       CapHeight: Math.round(font.capHeight * scale),
       StemV: 80,
       FontFile2: fontFileRef,
-      CIDSet: cidSetRef,
     }),
   );
-  const cidFont = upd.add(
-    dict({
-      Type: n('Font'),
-      Subtype: n('CIDFontType2'),
-      BaseFont: n(baseName),
-      CIDSystemInfo: dict({ Registry: new PdfString(Buffer.from('Adobe')), Ordering: new PdfString(Buffer.from('Identity')), Supplement: 0 }),
-      FontDescriptor: descriptor,
-      DW: 1000,
-      W: w,
-      CIDToGIDMap: n('Identity'),
-    }),
-  );
-  let cmap = '/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n';
-  cmap += '/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n';
-  // Consecutive CIDs with consecutive code points (0–3, k l, n o…) as one bfrange <lo> <hi> <first>; a range
-  // stays within one high byte of the CID and of the code point (the CMap rules for incrementing the last byte).
-  const ranges: [lo: number, hi: number, cp: number][] = [];
-  for (const [cid, cp] of [...toUnicode.entries()].sort((a, b) => a[0] - b[0])) {
-    const last = ranges.at(-1);
-    const k = last ? cid - last[0] : 0;
-    if (last && cid === last[1] + 1 && cp === last[2] + k && cp <= 0xffff && cid >> 8 === last[0] >> 8 && (last[2] & 0xff) + k <= 0xff) last[1] = cid;
-    else ranges.push([cid, cid, cp]);
-  }
-  const utf16be = (cp: number): string => {
-    const u = Buffer.from(String.fromCodePoint(cp), 'utf16le');
-    u.swap16();
-    return u.toString('hex');
-  };
-  const sections = (kind: 'bfchar' | 'bfrange', lines: string[]): string => {
-    let out = '';
-    for (let i = 0; i < lines.length; i += 100) out += `${lines.slice(i, i + 100).length} begin${kind}\n${lines.slice(i, i + 100).join('\n')}\nend${kind}\n`;
-    return out;
-  };
-  cmap += sections(
-    'bfchar',
-    ranges.filter(([lo, hi]) => lo === hi).map(([cid, , cp]) => `<${hex4(cid)}> <${utf16be(cp)}>`),
-  );
-  cmap += sections(
-    'bfrange',
-    ranges.filter(([lo, hi]) => lo !== hi).map(([lo, hi, cp]) => `<${hex4(lo)}> <${hex4(hi)}> <${utf16be(cp)}>`),
-  );
-  cmap += 'endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n';
-  const toUni = upd.add(new PdfStream(dict({ Filter: n('FlateDecode') }), deflateSync(Buffer.from(cmap, 'latin1'))));
+  const toUni = upd.add(new PdfStream(dict({ Filter: n('FlateDecode') }), toUnicodeCMap(toUnicode)));
   const fontRef = upd.add(
-    dict({ Type: n('Font'), Subtype: n('Type0'), BaseFont: n(baseName), Encoding: n('Identity-H'), DescendantFonts: [cidFont], ToUnicode: toUni }),
+    dict({ Type: n('Font'), Subtype: n('TrueType'), BaseFont: n(baseName), FirstChar: firstCode, LastChar: lastCode, Widths: widths, FontDescriptor: descriptor, ToUnicode: toUni }),
   );
   fonts.set('F1', fontRef);
   return { fonts, encoded };
@@ -269,13 +282,10 @@ export async function buildMark(
   const fontSize = mark.fontSize ?? 10;
   const leading = fontSize * 1.2;
   const font = loadFont(mark.fontFile ?? DEFAULT_FONT_FILE);
-  const scale = 1000 / font.unitsPerEm;
-  const widthOf = (cp: number): number | undefined => {
-    const g = font.glyphForCodePoint(cp);
-    return g.id === 0 && cp !== 0x20 ? undefined : Math.round(g.advanceWidth * scale);
-  };
+  const unitsPerEm = mark.unitsPerEm ?? unitsPerEmFor(fontSize, font.unitsPerEm);
+  const widthOf = (cp: number): number | undefined => markGlyphWidth(font, cp, unitsPerEm);
   const shared = earlier ? sharedMarkFonts(earlier.file, earlier.fields, postscriptName(font), widthOf) : [];
-  const { fonts, encoded } = await embedFont(upd, mark.lines, fontSize, font, shared);
+  const { fonts, encoded } = await embedFont(upd, mark.lines, fontSize, font, unitsPerEm, shared);
   const textW = Math.max(...encoded.map((e) => e.width), 40);
   const textH = encoded.length * leading;
   // The seal sits at the left, the text overlapping its right third (how seals cover a signature).
@@ -300,23 +310,33 @@ export async function buildMark(
     content += `q 1 0 0 rg ${sw.toFixed(2)} 0 0 ${sh.toFixed(2)} ${PAD} ${((height - sh) / 2).toFixed(2)} cm /Seal Do Q\n`;
   }
   const textTop = height - PAD - (height - 2 * PAD - textH) / 2;
-  content += `q 0 0 0 rg BT ${leading.toFixed(2)} TL ${textX.toFixed(2)} ${(textTop - fontSize).toFixed(2)} Td\n`;
+  // Black text; the font is selected again only where a run changes it. No q/Q: painting a form XObject saves
+  // and restores the graphics state itself (ISO 32000-1 8.10.1).
+  content += `0 g BT ${serialize(Number(leading.toFixed(2)))} TL ${serialize(Number(textX.toFixed(2)))} ${serialize(Number((textTop - fontSize).toFixed(2)))} Td\n`;
+  let current = '';
   encoded.forEach((e, i) => {
-    content += `${i === 0 ? '' : 'T* '}${e.runs.map((r) => `/${r.font} ${fontSize} Tf <${r.hex}> Tj`).join(' ')}\n`;
+    const shows = e.runs.map((r) => {
+      const select = r.font === current ? '' : `/${r.font} ${fontSize} Tf `;
+      current = r.font;
+      return `${select}${showString(r.codeBytes, r.codes)} Tj`;
+    });
+    content += `${i === 0 ? '' : 'T* '}${shows.join(' ')}\n`;
   });
-  content += 'ET Q\n';
+  content += 'ET\n';
+  // A two-line mark is ~150 bytes that deflate barely shrinks: kept plain unless compressing pays for /Filter.
+  const raw = Buffer.from(content, 'latin1');
+  const packed = deflateSync(raw, { level: 9 });
+  const compress = packed.length + '/Filter /FlateDecode'.length < raw.length;
   const ref = upd.add(
     new PdfStream(
       dict({
-        Type: n('XObject'),
         Subtype: n('Form'),
-        FormType: 1,
         BBox: [0, 0, width, height],
         Matrix: place.matrix ?? undefined,
         Resources: resources,
-        Filter: n('FlateDecode'),
+        Filter: compress ? n('FlateDecode') : undefined,
       }),
-      deflateSync(Buffer.from(content, 'latin1')),
+      compress ? packed : raw,
     ),
   );
   return { ref, rect: place.rect };

@@ -14,9 +14,13 @@ import { requestTimestamp, type TsaOptions } from './tsa';
 
 const log = createLogger('signing.reserve');
 
-/** Slack over the dry run: B-B varies by nothing but an ECDSA value (≤ 2 bytes), a token by a few dozen bytes (a larger change — a new TSA certificate — is caught and signed again). */
+/**
+ * Slack over the dry run: B-B varies by nothing but an ECDSA value (≤ 2 bytes); a token of the same TSA by a few
+ * bytes (serial number, nonce, fractional genTime — each can lengthen the DER lengths around it). Every reserved
+ * byte is two in the file; a larger change (a new TSA certificate) is caught and the signature made again.
+ */
 export const CMS_MARGIN = 16;
-export const CMS_MARGIN_TS = 64;
+export const CMS_MARGIN_TS = 32;
 /** Token size assumed when the TSA does not answer the dry run (the real request will most likely fail too). */
 const TOKEN_FALLBACK = 8192;
 

@@ -31,7 +31,8 @@ export class IncrementalUpdate {
 
   /**
    * The bytes to append to the file. `base` is the file's current length. The result starts with a newline
-   * when the file does not end in one.
+   * when the file does not end in one. Building again gives the same object numbers (signing lays the section
+   * out more than once to size its /ByteRange).
    */
   build(base: number, endsWithEol: boolean): Buffer {
     const parts: Buffer[] = [];
@@ -56,7 +57,8 @@ export class IncrementalUpdate {
     }
     trailer.set('Prev', prev);
     if (this.file.xrefIsStream) {
-      const xrefRef = new PdfRef(this.next++, 0);
+      // The cross-reference stream takes the next free number without reserving it: a second build reuses it.
+      const xrefRef = new PdfRef(this.next, 0);
       offsets.set(xrefRef.num, { off: pos, gen: 0 });
       const nums = [...offsets.keys()].sort((a, b) => a - b);
       const index: number[] = [];
@@ -73,7 +75,7 @@ export class IncrementalUpdate {
         }
       }
       trailer.set('Type', new PdfName('XRef'));
-      trailer.set('Size', this.next);
+      trailer.set('Size', this.next + 1);
       trailer.set('W', [1, 4, 2]);
       trailer.set('Index', index);
       const xrefStart = pos;

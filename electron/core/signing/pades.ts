@@ -123,6 +123,8 @@ interface SigSlot {
   upd: IncrementalUpdate;
   file: PdfFile;
   fieldName: string;
+  /** The signature dictionary in `upd` (its /ByteRange placeholder is sized in layout()). */
+  sigDict: PdfDict;
 }
 
 /** Adds field + widget (+ appearance) + signature dictionary objects; returns the update ready to build. */
@@ -183,27 +185,41 @@ async function prepareSignatureField(file: PdfFile, sigDict: PdfDict, mark: Mark
     catalog.set('AcroForm', acroForm);
     upd.set(catalogRef, catalog);
   }
-  return { upd, file, fieldName };
+  return { upd, file, fieldName, sigDict };
 }
 
-const BR_PLACEHOLDER = `[0 ${'0'.repeat(10)} ${'0'.repeat(10)} ${'0'.repeat(10)}]`;
+/** A /ByteRange placeholder for numbers of up to `digits` digits. */
+function byteRangePlaceholder(digits: number): string {
+  const d = '0'.repeat(digits);
+  return `[0 ${d} ${d} ${d}]`;
+}
+const BR_PLACEHOLDER = byteRangePlaceholder(10);
 
-/** Builds the section, fills /ByteRange, returns the section, the range digest and where /Contents' hex goes. */
+/**
+ * Builds the section, fills /ByteRange, returns the section, the range digest and where /Contents' hex goes.
+ * The placeholder is as wide as the file's offsets need (one more digit only when the section crosses a power
+ * of ten), not a fixed ten digits per number: the unused width would stay in the file as spaces.
+ */
 async function layout(slot: SigSlot, reserve: number): Promise<{ section: Buffer; digest: Buffer; hexStart: number; hexLen: number }> {
-  const section = slot.upd.build(slot.file.size, lastByte(slot.file) === 0x0a || lastByte(slot.file) === 0x0d);
-  const text = section.toString('latin1');
   const placeholderHex = `<${'0'.repeat(reserve * 2)}>`;
-  const cIdx = text.indexOf(placeholderHex);
-  const bIdx = text.indexOf(BR_PLACEHOLDER);
-  if (cIdx < 0 || bIdx < 0) throw new StationError('INTERNAL', 'signature placeholders not found');
   const base = slot.file.size;
-  const contentsStart = base + cIdx;
-  const contentsEnd = contentsStart + placeholderHex.length;
-  const total = base + section.length;
-  const br = `[0 ${contentsStart} ${contentsEnd} ${total - contentsEnd}]`.padEnd(BR_PLACEHOLDER.length, ' ');
-  section.write(br, bIdx, 'latin1');
-  const digest = hashFileAndParts(slot.file.path, [section.subarray(0, cIdx), section.subarray(cIdx + placeholderHex.length)]);
-  return { section, digest, hexStart: cIdx + 1, hexLen: reserve * 2 };
+  for (let digits = String(base).length; ; digits++) {
+    const placeholder = byteRangePlaceholder(digits);
+    slot.sigDict.set('ByteRange', new PdfRaw(placeholder));
+    const section = slot.upd.build(slot.file.size, lastByte(slot.file) === 0x0a || lastByte(slot.file) === 0x0d);
+    const text = section.toString('latin1');
+    const cIdx = text.indexOf(placeholderHex);
+    const bIdx = text.indexOf(placeholder);
+    if (cIdx < 0 || bIdx < 0) throw new StationError('INTERNAL', 'signature placeholders not found');
+    const contentsStart = base + cIdx;
+    const contentsEnd = contentsStart + placeholderHex.length;
+    const total = base + section.length;
+    const br = `[0 ${contentsStart} ${contentsEnd} ${total - contentsEnd}]`;
+    if (br.length > placeholder.length) continue;
+    section.write(br.padEnd(placeholder.length, ' '), bIdx, 'latin1');
+    const digest = hashFileAndParts(slot.file.path, [section.subarray(0, cIdx), section.subarray(cIdx + placeholderHex.length)]);
+    return { section, digest, hexStart: cIdx + 1, hexLen: reserve * 2 };
+  }
 }
 
 function verifyOwnSignature(key: SigningKey, scheme: SignatureScheme, data: Buffer, sig: Buffer): boolean {

@@ -2,24 +2,29 @@
  * Font subsets already embedded by earlier signature marks of the same document. A later mark draws every
  * character such a subset holds with it (the objects are in the signed revision and stay untouched) and embeds
  * only the glyphs still missing — so a second signature does not carry a second copy of the same letters.
- * Only our own marks' fonts qualify: Type0/Identity-H over the same TrueType (same BaseFont after the subset
- * tag), with a ToUnicode map, and each glyph's width checked against the font file before it is used.
+ * Only our own marks' fonts qualify: simple TrueType fonts (one-byte codes, this version) or Type0/Identity-H
+ * ones (two-byte codes, marks of earlier versions) over the same TrueType (same BaseFont after the subset tag),
+ * with a ToUnicode map, and each glyph's width checked against what this mark would give it (the font file at
+ * the mark's outline precision) before it is used.
  */
 import type { PdfFile } from './pdfFile';
 import { PdfDict, PdfName, PdfRef, PdfStream, type PdfValue } from './pdfObjects';
 
 export interface SharedGlyph {
-  cid: number;
-  /** Advance in 1/1000 em, as the font's /W says. */
+  /** The character code drawing it (a CID for a Type0 font). */
+  code: number;
+  /** Advance in 1/1000 em, as the font's /Widths or /W says. */
   width: number;
 }
 
 export interface SharedMarkFont {
   ref: PdfRef;
+  /** Bytes per character code: 1 for a simple font, 2 for Identity-H. */
+  codeBytes: 1 | 2;
   glyphs: Map<number, SharedGlyph>;
 }
 
-/** `<cid> <utf16be>` pairs of bfchar sections and `<lo> <hi> <utf16be>` of bfrange sections. */
+/** Code → code point pairs of a ToUnicode CMap: bfchar `<code> <utf16be>`, bfrange `<lo> <hi> <utf16be>` and `<lo> <hi> [<utf16be> …]`. */
 export function parseToUnicode(cmap: string): Map<number, number> {
   const out = new Map<number, number>();
   const cp = (hex: string): number | undefined => {
@@ -35,11 +40,19 @@ export function parseToUnicode(cmap: string): Map<number, number> {
     }
   }
   for (const sec of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
-    for (const m of sec[1]!.matchAll(/<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]{4})>/g)) {
+    // `<lo> <hi> <first>` (consecutive code points) or `<lo> <hi> [<d1> <d2> …]` (one destination per code).
+    for (const m of sec[1]!.matchAll(/<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(?:<([0-9A-Fa-f]{4})>|\[([^\]]*)\])/g)) {
       const lo = parseInt(m[1]!, 16);
       const hi = parseInt(m[2]!, 16);
-      const first = parseInt(m[3]!, 16);
-      for (let c = lo; c <= hi && c - lo < 256; c++) out.set(first + (c - lo), c);
+      if (m[3] !== undefined) {
+        const first = parseInt(m[3], 16);
+        for (let c = lo; c <= hi && c - lo < 256; c++) out.set(first + (c - lo), c);
+        continue;
+      }
+      [...m[4]!.matchAll(/<([0-9A-Fa-f]{4,8})>/g)].forEach((d, k) => {
+        const c = cp(d[1]!);
+        if (c !== undefined && lo + k <= hi) out.set(c, lo + k);
+      });
     }
   }
   return out;
@@ -61,6 +74,27 @@ export function parseWidths(w: PdfValue[]): Map<number, number> {
     } else break;
   }
   return out;
+}
+
+/** Widths per code of one of our marks' fonts: a simple TrueType font (/FirstChar, /Widths) or Type0/Identity-H (/W). */
+function fontWidths(file: PdfFile, font: PdfDict): { codeBytes: 1 | 2; widths: Map<number, number> } | null {
+  if (font.name('Subtype') === 'TrueType') {
+    const first = file.resolve(font.get('FirstChar'));
+    const arr = file.resolve(font.get('Widths'));
+    if (typeof first !== 'number' || !Array.isArray(arr) || font.has('Encoding')) return null;
+    const widths = new Map<number, number>();
+    arr.forEach((x, i) => {
+      const w = file.resolve(x);
+      if (typeof w === 'number') widths.set(first + i, w);
+    });
+    return { codeBytes: 1, widths };
+  }
+  if (font.name('Subtype') !== 'Type0' || font.name('Encoding') !== 'Identity-H') return null;
+  const descendants = file.resolve(font.get('DescendantFonts'));
+  const cidFont = Array.isArray(descendants) ? file.resolveDict(descendants[0]) : undefined;
+  const wArr = file.resolve(cidFont?.get('W'));
+  if (!(cidFont instanceof PdfDict) || !Array.isArray(wArr)) return null;
+  return { codeBytes: 2, widths: parseWidths(wArr.map((x) => file.resolve(x) ?? null)) };
 }
 
 function fontsOfAppearance(file: PdfFile, field: PdfValue): PdfValue[] {
@@ -94,20 +128,17 @@ export function sharedMarkFonts(file: PdfFile, fields: PdfValue[], baseFont: str
       try {
         const font = file.resolveDict(f);
         const name = font?.get('BaseFont');
-        if (!font || font.name('Subtype') !== 'Type0' || font.name('Encoding') !== 'Identity-H') continue;
-        if (!(name instanceof PdfName) || name.name.replace(/^[A-Z]{6}\+/, '') !== baseFont) continue;
-        const descendants = file.resolve(font.get('DescendantFonts'));
-        const cidFont = Array.isArray(descendants) ? file.resolveDict(descendants[0]) : undefined;
-        const wArr = file.resolve(cidFont?.get('W'));
+        if (!font || !(name instanceof PdfName) || name.name.replace(/^[A-Z]{6}\+/, '') !== baseFont) continue;
         const toUni = file.resolve(font.get('ToUnicode'));
-        if (!(cidFont instanceof PdfDict) || !Array.isArray(wArr) || !(toUni instanceof PdfStream)) continue;
-        const widths = parseWidths(wArr.map((x) => file.resolve(x) ?? null));
+        if (!(toUni instanceof PdfStream)) continue;
+        const read = fontWidths(file, font);
+        if (!read) continue;
         const glyphs = new Map<number, SharedGlyph>();
-        for (const [cp, cid] of parseToUnicode(file.decode(toUni).toString('latin1'))) {
-          const w = widths.get(cid);
-          if (w !== undefined && w === widthOf(cp)) glyphs.set(cp, { cid, width: w });
+        for (const [cp, code] of parseToUnicode(file.decode(toUni).toString('latin1'))) {
+          const w = read.widths.get(code);
+          if (w !== undefined && w === widthOf(cp)) glyphs.set(cp, { code, width: w });
         }
-        if (glyphs.size) found.push({ ref: f, glyphs });
+        if (glyphs.size) found.push({ ref: f, codeBytes: read.codeBytes, glyphs });
       } catch {
         continue;
       }

@@ -1,5 +1,5 @@
-/** Codes that mean "who is calling" must be settled again: sign in, or unlock. */
-export const AUTH_CODES = ['SIGN_IN_REQUIRED', 'SESSION_EXPIRED', 'SESSION_LOCKED'] as const;
+/** Codes that mean "who is calling" must be settled again: sign in, unlock, or set a new password. */
+export const AUTH_CODES = ['SIGN_IN_REQUIRED', 'SESSION_EXPIRED', 'SESSION_LOCKED', 'PASSWORD_CHANGE_REQUIRED'] as const;
 export type AuthCode = (typeof AUTH_CODES)[number];
 
 /**

@@ -55,6 +55,8 @@ export function SessionGate({ children }: { children: ReactNode }) {
     if (transport.session.current) {
       const who = await transport.call('auth.whoami', {});
       if (who.ok) {
+        // A reload keeps a temporary password's forced change (the service refuses everything else anyway).
+        if (who.value.mustChangePassword) setChanging('required');
         setPhase({ kind: 'ready', user: who.value.user, locked: who.value.locked, idleMinutes: who.value.idleLockMinutes });
         return;
       }
@@ -76,6 +78,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
     () =>
       transport.session.onAuthProblem((code) => {
         if (code === 'SESSION_LOCKED') setPhase((p) => (p.kind === 'ready' ? { ...p, locked: true } : p));
+        else if (code === 'PASSWORD_CHANGE_REQUIRED') setChanging('required');
         else {
           transport.session.set(null);
           void check();
@@ -141,7 +144,8 @@ export function SessionGate({ children }: { children: ReactNode }) {
             {t('auth.passwordChanged')}
           </p>
         )}
-        {children}
+        {/* Not mounted behind a required change: its calls would all be refused until the new password is set. */}
+        {changing !== 'required' && children}
       </div>
       {changing !== 'no' && !phase.locked && (
         <ChangePasswordDialog

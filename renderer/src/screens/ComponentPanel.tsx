@@ -175,7 +175,9 @@ export function ComponentPanel({
         <span className="action-status" data-testid="page-count" data-pending-blank={pendingBlank}>
           <strong>{t('review.count', { n: livePages.filter((p) => p.sheet === null).length })}</strong>
           {pendingBlank > 0 && <span className="check bad"> · {t('review.blankPending', { n: pendingBlank })}</span>}
-          {made && (
+          {/* Shown once the station's own state says digitised (the reload after assembling), so the check a clerk
+              sees and the Sign action it enables arrive together: Alt+K pressed on seeing it is never ignored. */}
+          {made && component.digitised && (
             <span className={made.flagged > 0 ? 'check bad' : 'check ok'} role="status" data-testid="assembled" data-flagged={made.flagged}>
               {' · '}
               {t('doc.made', { pages: made.pages, skipped: made.skipped })}

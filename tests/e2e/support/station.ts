@@ -51,5 +51,6 @@ export async function signInUi(page: Page, who: { username: string; password: st
   await form.getByTestId('sign-in-username').fill(who.username);
   await form.getByTestId('sign-in-password').fill(who.password);
   await form.getByTestId('sign-in-submit').click();
-  await page.getByTestId('session-user').waitFor({ timeout: 30_000 });
+  // Signed in: the station's header, or — for a temporary password — only the dialog that sets a new one.
+  await page.locator('[data-testid=session-user], [data-testid=change-password]').first().waitFor({ timeout: 30_000 });
 }

@@ -176,6 +176,9 @@ describe('first run', () => {
     const si = await d.invoke('auth.signIn', { username: 'it.tinh', password: 'preset-temp-pw' }, { via: 'http' });
     expect(si).toMatchObject({ ok: true, value: { idleLockMinutes: 5, mustChangePassword: true, user: { role: 'admin' } } });
     const admin = { via: 'http', session: (si as { ok: true; value: { session: string } }).value.session };
+    // The preset's password is temporary: the service itself refuses work until IT sets their own.
+    expect(code(await d.invoke('signing.getConfig', {}, admin))).toBe('PASSWORD_CHANGE_REQUIRED');
+    expect(code(await d.invoke('auth.changePassword', { current: 'preset-temp-pw', next: 'it-tinh-own-password' }, admin))).toBe('ok');
     const cfg = (await d.invoke('signing.getConfig', {}, admin)) as { ok: true; value: { pkcs11Modules: string[]; allowedTokenModules: string[]; agencyName: string } };
     expect(cfg.value.pkcs11Modules).toEqual(['C:\\Windows\\System32\\eTPKCS11.dll', '/opt/agency/libagency-p11.so']);
     expect(cfg.value.allowedTokenModules).toEqual(['/opt/agency/libagency-p11.so']); // eTPKCS11.dll is known already

@@ -73,7 +73,14 @@ describe('loopback bridge of `sohoa serve`', () => {
     const made = await api(svc, 'accounts.create', { username: 'bridge.clerk', displayName: 'Cán bộ cầu', role: 'clerk', password: 'bridge-clerk-pw' });
     expect(made.status).toBe(200);
     const si = await api({ url: svc.url, token: svc.token }, 'auth.signIn', { username: 'bridge.clerk', password: 'bridge-clerk-pw' });
-    const clerk = { url: svc.url, token: svc.token, session: (si.body as { value: { session: string } }).value.session };
+    const clerk = { url: svc.url, token: svc.token, session: (si.body as { value: { session: string; mustChangePassword: boolean } }).value.session };
+    expect(si.body).toMatchObject({ value: { mustChangePassword: true } });
+    // The admin's password is temporary: the service refuses work (and page images) until the clerk sets their own.
+    const early = await api(clerk, 'dossiers.list', {});
+    expect([early.status, (early.body as { error: { code: string } }).error.code]).toEqual([403, 'PASSWORD_CHANGE_REQUIRED']);
+    expect((await api(clerk, 'auth.whoami', {})).body).toMatchObject({ value: { mustChangePassword: true } });
+    expect((await api(clerk, 'auth.changePassword', { current: 'bridge-clerk-pw', next: 'bridge-clerk-own-pw' })).status).toBe(200);
+    expect((await api(clerk, 'auth.whoami', {})).body).toMatchObject({ value: { mustChangePassword: false } });
     for (const m of METHOD_NAMES.filter((x) => stationApi[x].roles?.length === 1 && stationApi[x].roles?.[0] === 'admin')) {
       const r = await api(clerk, m, {});
       expect([m, r.status, (r.body as { error: { code: string } }).error.code]).toEqual([m, 403, 'FORBIDDEN']);
@@ -83,7 +90,7 @@ describe('loopback bridge of `sohoa serve`', () => {
     for (let i = 0; i < 6; i++) codes.push(((await api({ url: svc.url, token: svc.token }, 'auth.signIn', { username: 'bridge.clerk', password: 'wrong-password' })).body as { error: { code: string } }).error.code);
     expect(codes).toEqual(['SIGN_IN_FAILED', 'SIGN_IN_FAILED', 'SIGN_IN_FAILED', 'SIGN_IN_FAILED', 'SIGN_IN_FAILED', 'SIGN_IN_RATE_LIMITED']);
     // Even the right password waits out the block.
-    const blocked = await api({ url: svc.url, token: svc.token }, 'auth.signIn', { username: 'bridge.clerk', password: 'bridge-clerk-pw' });
+    const blocked = await api({ url: svc.url, token: svc.token }, 'auth.signIn', { username: 'bridge.clerk', password: 'bridge-clerk-own-pw' });
     expect([blocked.status, (blocked.body as { error: { code: string; details: { retryAfterSeconds: number } } }).error.code]).toEqual([429, 'SIGN_IN_RATE_LIMITED']);
   });
 

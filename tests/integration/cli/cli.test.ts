@@ -177,8 +177,15 @@ describe('sohoa CLI sign-in', () => {
     const file = (JSON.parse(ok.stdout) as { sessionFile: string }).sessionFile;
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8')).not.toContain(TEST_ADMIN.password);
-    const who = JSON.parse(runCli(['whoami', '--json'], env).stdout) as { user: { login: string; role: string } };
-    expect(who.user).toMatchObject({ login: TEST_ADMIN.username, role: 'admin' });
+    expect(JSON.parse(ok.stdout)).toMatchObject({ mustChangePassword: true });
+    const who = JSON.parse(runCli(['whoami', '--json'], env).stdout) as { user: { login: string; role: string }; mustChangePassword: boolean };
+    expect(who).toMatchObject({ user: { login: TEST_ADMIN.username, role: 'admin' }, mustChangePassword: true });
+    // The recovery password is temporary: nothing but `sohoa password` (and whoami/logout) answers until it is changed.
+    expect(JSON.parse(runCli(['dossier', 'list', '--json'], env).stdout)).toMatchObject({ error: { code: 'PASSWORD_CHANGE_REQUIRED' } });
+    const same = runCli(['password', '--password-env', 'PW', '--new-password-env', 'PW', '--json'], env);
+    expect(JSON.parse(same.stdout)).toMatchObject({ error: { code: 'PASSWORD_REUSED' } });
+    const changed = runCli(['password', '--password-env', 'PW', '--new-password-env', 'NEW_PW'], { ...env, NEW_PW: 'a-new-password-1' });
+    expect(changed.code, changed.stderr).toBe(0);
     expect(runCli(['dossier', 'list'], env).code).toBe(0);
     expect(runCli(['logout'], env).code).toBe(0);
     expect(JSON.parse(runCli(['dossier', 'list', '--json'], env).stdout)).toMatchObject({ error: { code: 'SIGN_IN_REQUIRED' } });
@@ -190,6 +197,8 @@ describe('sohoa CLI sign-in', () => {
     const env = { SOHOA_DATA_DIR: dir, PW: 'clerk-password-1' };
     expect(runCli(['account', 'add', '--user', 'canbo1', '--name', 'Lê Văn Cán', '--role', 'clerk', '--password-env', 'PW'], env).code).toBe(0);
     expect(runCli(['login', '--user', 'canbo1', '--password-env', 'PW'], env).code).toBe(0);
+    // An account an admin made starts with a temporary password: the clerk sets their own first.
+    expect(runCli(['password', '--password-env', 'PW', '--new-password-env', 'NEW_PW'], { ...env, NEW_PW: 'clerk-own-password-2' }).code).toBe(0);
     for (const args of [
       ['sync', 'configure', '--agency', 'H15.50', '--json'],
       ['account', 'list', '--json'],

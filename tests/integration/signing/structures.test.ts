@@ -81,6 +81,33 @@ describe('signing PDFs of other producers', () => {
     ]);
   });
 
+  it('sizes /ByteRange to the file: offsets that outgrow the first placeholder lay the section out again (cross-reference stream kept consistent)', async () => {
+    // A PDF 1.5 file of a few hundred bytes and an 8 000-byte reserve: /Contents ends at a 5-digit offset and
+    // the tail after it has 4 digits — more than three numbers as long as the file's size hold, so the
+    // section is built again with wider room.
+    const doc = await PDFDocument.create();
+    doc.addPage([595, 842]);
+    const input = join(work, 'small-xrefstm.pdf');
+    writeFileSync(input, await doc.save({ useObjectStreams: true }));
+    const inputDigits = String(readFileSync(input).length).length;
+    const out = join(work, 'small-xrefstm-signed.pdf');
+    await signPdf({ input, output: out, key: openP12Key(cert2.p12, cert2.p12Password), level: 'B-B', reserve: 8000, mark: { position: 'top-left', lines: ['Người sao: Structure'] } });
+    const signed = readFileSync(out);
+    const br = /\/ByteRange \[0 (\d+) (\d+) (\d+)\]( *)/.exec(signed.toString('latin1'))!;
+    expect(br[1]!.length + br[2]!.length + br[3]!.length).toBeGreaterThan(3 * inputDigits);
+    expect(Number(br[2]) + Number(br[3])).toBe(signed.length);
+    expect(br[4]!.length).toBeLessThanOrEqual(2); // the placeholder fitted its numbers, no run of spaces
+    // The appended cross-reference stream takes the very next object number (none left unused by the first
+    // layout) and /Size counts exactly to it.
+    const tail = signed.subarray(readFileSync(input).length).toString('latin1');
+    const xrefNum = Number(/(\d+) 0 obj\s*<<[^>]*\/Type \/XRef/.exec(tail)![1]);
+    expect(Number(/\/Size (\d+)/.exec(tail)![1])).toBe(xrefNum + 1);
+    const others = [...tail.matchAll(/(\d+) 0 obj/g)].map((m) => Number(m[1])).filter((num) => num !== xrefNum);
+    expect(xrefNum).toBe(Math.max(...others) + 1);
+    await exec('qpdf', ['--check', out]);
+    expect((await pdfsig(out, pki.nssDir)).map((s) => s.valid)).toEqual([true]);
+  });
+
   it('refuses an encrypted PDF (PDF_ENCRYPTED) without writing', async () => {
     const plain = await formPdf(false);
     const enc = join(work, 'encrypted.pdf');

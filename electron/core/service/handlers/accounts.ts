@@ -35,7 +35,7 @@ export function createAccountsHandlers(station: Station): HandlersFor<keyof type
     'auth.signIn': ({ username, password }, ctx) => signIn(station, username, password, ctx.via),
     'auth.whoami': (_p, ctx) => {
       const s = sessionOf(ctx);
-      return { user: s.user, locked: s.locked, idleLockMinutes: idleLockMinutes(station) };
+      return { user: s.user, locked: s.locked, idleLockMinutes: idleLockMinutes(station), mustChangePassword: s.mustChangePassword };
     },
     'auth.signOut': (_p, ctx) => {
       signOut(station, sessionOf(ctx));
