@@ -4,38 +4,22 @@ import { completeDossier } from '../../electron/core/dossiers/service';
 import { Station } from '../../electron/core/station/station';
 import { getDossier } from '../../electron/core/store/dossiers';
 import { updateComponent } from '../../electron/core/store/dossierEdits';
-import { api, type RunningService } from '../helpers/cli';
+import { apiValue, type RunningService } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 import { ACCOUNT, addSignedDocument, configureTarget, drain, khaiSinh, smallPdf, startTargetServer } from '../integration/sync/fixtures';
 import type { OneStopServer } from '../onestop-server/server';
 import { COUNTER_VIEWPORT, type Browser } from './support/browser';
 import { DEMO, eventually, expectViewportShot, signInUi } from './support/station';
-import { startUiStation, type UiStation } from './support/uiStation';
+import { createDossierUi, startUiStation, type UiStation } from './support/uiStation';
 
 const KHAI_SINH = '1.001193';
 /** The citizen whose earlier dossier, sent by another station, the province's DVCQG (reference server) holds. */
 const OWNER = '001085123456';
 
-/** One StationApi call as the admin the helper signed in; fails on an error answer. */
-async function call<T>(svc: RunningService, method: string, params: unknown = {}): Promise<T> {
-  const r = await api(svc, method, params);
-  const body = r.body as { ok: boolean; value?: T; error?: unknown };
-  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.value as T;
-}
-
 /** The clerk starts a khai sinh dossier for OWNER on the intake screen; returns its id. */
 async function newKhaiSinh(page: Page, screen: Locator): Promise<string> {
-  await screen.getByTestId('procedure-search').fill('khai sinh');
-  await eventually(() => screen.getByTestId('procedure-option').first().getAttribute('data-code'), { timeout: 20_000 }).toBe(KHAI_SINH);
-  await page.keyboard.press('Enter');
-  await screen.getByTestId('owner-id').fill(OWNER);
-  await screen.getByTestId('owner-name').fill('Trần Văn C');
-  await eventually(() => screen.getByTestId('create-dossier').isEnabled()).toBe(true);
-  await page.keyboard.press('Control+Enter');
-  const dossier = screen.getByTestId('dossier');
-  await dossier.waitFor({ timeout: 30_000 });
-  return (await dossier.getAttribute('data-id'))!;
+  await createDossierUi(page, screen, { search: 'khai sinh', code: KHAI_SINH, ownerId: OWNER, ownerName: 'Trần Văn C' });
+  return (await screen.getByTestId('dossier').getAttribute('data-id'))!;
 }
 
 /**
@@ -73,8 +57,8 @@ describe('reuse by the code on the citizen\'s receipt (giấy hẹn)', () => {
     station = await startUiStation({ name: 'receipt', profiles: [], env: { SOHOA_SANE_BACKENDS: '' }, browser: { viewport: COUNTER_VIEWPORT } });
     ({ svc, browser } = station);
     // As the admin does in Settings: this station speaks to the same DVCQG, with a timeout fit for a busy machine.
-    await call(svc, 'sync.configure', { server: srv.url, adapter: 'dvcqg', agencyCode: 'H15.50', timeoutMs: 60_000, idempotencyKey: 'e2e-receipt-sync' });
-    await call(svc, 'sync.setCredentials', { username: ACCOUNT.name, password: ACCOUNT.secret, idempotencyKey: 'e2e-receipt-creds' });
+    await apiValue(svc, 'sync.configure', { server: srv.url, adapter: 'dvcqg', agencyCode: 'H15.50', timeoutMs: 60_000, idempotencyKey: 'e2e-receipt-sync' });
+    await apiValue(svc, 'sync.setCredentials', { username: ACCOUNT.name, password: ACCOUNT.secret, idempotencyKey: 'e2e-receipt-creds' });
   }, 300_000);
 
   afterAll(async () => {
@@ -91,9 +75,10 @@ describe('reuse by the code on the citizen\'s receipt (giấy hẹn)', () => {
     await newKhaiSinh(page, screen);
     const box = screen.getByTestId('earlier-documents');
     await eventually(() => box.getAttribute('aria-busy'), { timeout: 30_000 }).toBe('false');
+    // Look-ups carrying receipt codes (a reconnection may repeat the plain one: that is not this field's doing).
     const asked: string[] = [];
     const onRequest = (r: { url(): string; postData(): string | null }) => {
-      if (r.url().endsWith('/api/dossiers.reuseCandidates')) asked.push(r.postData() ?? '');
+      if (r.url().endsWith('/api/dossiers.reuseCandidates') && (r.postData() ?? '').includes('dossierCodes')) asked.push(r.postData() ?? '');
     };
     page.on('request', onRequest);
     const lookupsBefore = srv!.stats().requests.lookup ?? 0;
@@ -177,7 +162,7 @@ describe('reuse by the code on the citizen\'s receipt (giấy hẹn)', () => {
     await eventually(() => components.nth(0).getByTestId('component-status').getAttribute('data-state'), { timeout: 30_000 }).toBe('signed');
     await expect(screen.getByTestId('earlier-documents').count()).resolves.toBe(0);
     // DuocTaiSuDung set; the province's bytes (fetched and hash-checked against its record) are the component's document.
-    const now = await call<{ components: { typeCode: string; reuse: string; digitised: boolean; signed: boolean; documentId: string | null; reusedFrom: { source: string; dossierCode: string | null } | null }[] }>(svc, 'dossiers.get', { id: dossierId });
+    const now = await apiValue<{ components: { typeCode: string; reuse: string; digitised: boolean; signed: boolean; documentId: string | null; reusedFrom: { source: string; dossierCode: string | null } | null }[] }>(svc, 'dossiers.get', { id: dossierId });
     expect(now.components.find((c) => c.typeCode === 'KS-TK')).toMatchObject({ reuse: 'reused', digitised: true, signed: true, reusedFrom: { source: 'remote', dossierCode: code } });
     expect(now.components.find((c) => c.typeCode === 'KS-GCS')).toMatchObject({ reuse: 'none', digitised: false });
     takenInto = dossierId;
