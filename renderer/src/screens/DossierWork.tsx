@@ -213,8 +213,9 @@ export function DossierWork({
         />
       )}
       <div className="component-area">
-        {/* Outside the keyed panel: the province's reuse answers outlive a switch to another component and back. */}
-        <ReuseLookupCache>
+        {/* Outside the keyed panel: the province's reuse answers (and the receipt codes) outlive a switch to another
+            component and back; keyed by the dossier, so they never follow the clerk to another citizen's dossier. */}
+        <ReuseLookupCache key={dossier.id}>
           {comp && (
             <ComponentPanel
               key={comp.id}

@@ -87,7 +87,8 @@ function RemoteStatus({ lookup, codes, looking }: { lookup: ReuseLookup | null; 
       </ul>
     );
   }
-  const found = new Set(lookup.candidates.filter((c) => c.source === 'remote').map((c) => c.dossierCode));
+  // A code whose document this station still holds is answered by the local copy (same bytes): found too.
+  const found = new Set(lookup.candidates.map((c) => c.dossierCode));
   const empty = codes.filter((c) => !found.has(c));
   if (empty.length === 0) return null;
   return (
