@@ -104,8 +104,10 @@ async function variantFromPdf(id: string, kind: VariantResult['kind'], pdf: stri
   const bytes = statSync(pdf).size;
   const ocr: OcrScore[] = [];
   if (ocrSet.length > 0) {
-    const imgs = await renderPdf(pdf, ocrSet.length, join(workDir, `render-${id}`));
+    const dir = join(workDir, `render-${id}`);
+    const imgs = await renderPdf(pdf, ocrSet.length, dir);
     for (const lang of langs) ocr.push(await scoreImages(imgs, ocrSet, lang));
+    rmSync(dir, { recursive: true, force: true });
   }
   return { id, kind, available: true, pages, pagesPerSecond: pages / seconds, bytesPerPage: bytes / pages, ocr, ...(note ? { note } : {}) };
 }

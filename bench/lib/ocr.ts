@@ -14,13 +14,18 @@ export interface OcrScore {
   diacriticRecall: number;
 }
 
-/** Renders pages 1..n of a PDF at 300 dpi (pdftoppm): what a reader sees, so an invisible text layer never counts. */
+/**
+ * Renders pages 1..n of a PDF at 300 dpi (pdftoppm): what a reader sees, so an invisible text layer never counts.
+ * Uncompressed TIFF (it keeps the 300 dpi tag tesseract reads): pdftoppm's PNG spent 10–40 s compressing each A4
+ * page on a busy 2-core machine, most of the bench test's time, for the same pixels and the same OCR text.
+ * 26 MB a page: a caller removes `dir` once it has read the images.
+ */
 export async function renderPdf(pdf: string, n: number, dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
-  const r = await run('pdftoppm', ['-r', '300', '-f', '1', '-l', String(n), '-png', pdf, join(dir, 'p')]);
+  const r = await run('pdftoppm', ['-r', '300', '-f', '1', '-l', String(n), '-tiff', pdf, join(dir, 'p')]);
   if (r.code !== 0) throw new Error(`pdftoppm ${pdf}: ${r.stderr}`);
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.png'))
+    .filter((f) => f.endsWith('.tif'))
     .sort()
     .map((f) => join(dir, f));
 }

@@ -52,6 +52,12 @@ export interface OneStopServerOptions {
   agencies?: readonly string[];
   maxFileMb?: number;
   tokenTtlSeconds?: number;
+  /**
+   * The clock (ms since the epoch) that issues and checks this protocol's access tokens; default Date.now. A test of
+   * token lifetimes moves it past the lifetime instead of sleeping through it (a busy machine can make a real second
+   * pass before the token's first use).
+   */
+  tokenClock?: () => number;
   faults?: FaultConfig;
   randomFaults?: boolean;
   seed?: number;
@@ -222,6 +228,7 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
   const agencies = [...(opts.agencies ?? [])];
   const maxBytes = Math.round((opts.maxFileMb ?? 50) * 1024 * 1024);
   const tokenTtl = opts.tokenTtlSeconds ?? 3600;
+  const tokenClock = opts.tokenClock ?? Date.now;
   const faults = new FaultEngine(opts.seed ?? randomBytes(4).readUInt32BE(0));
   faults.configure(opts.faults ?? {}, { random: opts.randomFaults });
   let malformedToggle = 0;
@@ -359,7 +366,7 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
         (r.body as Record<string, unknown>).error = 'invalid_client';
         return r;
       }
-      const token = issueToken(db, st.station_id, tokenTtl);
+      const token = issueToken(db, st.station_id, tokenTtl, tokenClock());
       stats.tokens.issued += 1;
       const oauth = { access_token: token, token_type: 'Bearer', expires_in: tokenTtl };
       return { status: 200, body: { ...oauth, ...envelope(200, ctx.cid, oauth, 'Đã cấp mã truy cập') }, headers: { 'Cache-Control': 'no-store' } };
@@ -543,7 +550,7 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
         return true;
       case 'expire-token':
         if (!token) return false;
-        expireToken(db, token);
+        expireToken(db, token, tokenClock());
         faults.hit('expire-token');
         sendReply(res, { ...errorReply(401, cid, 'token_expired', 'Phiên đã hết hạn'), headers: extraHeaders });
         return true;
@@ -560,14 +567,14 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
       return;
     }
     const token = bearerOf(req);
-    const auth = token ? checkToken(db, token) : null;
+    const auth = token ? checkToken(db, token, tokenClock()) : null;
     const d = faults.decide({ route, bearer: auth?.ok === true });
     if (await preFault(res, d, cid, auth?.ok ? token : null)) return;
-    const ctx: Ctx = { req, url, body, cid, token, auth: token ? checkToken(db, token) : null };
+    const ctx: Ctx = { req, url, body, cid, token, auth: token ? checkToken(db, token, tokenClock()) : null };
     let reply = await handlers[route](ctx, param);
     if (d?.kind === 'duplicate') {
       faults.hit('duplicate');
-      reply = await handlers[route]({ ...ctx, auth: token ? checkToken(db, token) : null }, param);
+      reply = await handlers[route]({ ...ctx, auth: token ? checkToken(db, token, tokenClock()) : null }, param);
       reply.headers = { ...reply.headers, 'X-Onestop-Delivery': 'duplicate' };
     }
     if (d?.kind === 'commit-lost' && reply.status >= 200 && reply.status < 300) {
@@ -597,10 +604,10 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
   async function handleDownload(req: IncomingMessage, res: ServerResponse, cid: string, fileId: string): Promise<void> {
     count('download');
     const token = bearerOf(req);
-    const auth = token ? checkToken(db, token) : null;
+    const auth = token ? checkToken(db, token, tokenClock()) : null;
     const d = faults.decide({ route: 'download', bearer: auth?.ok === true });
     if (await preFault(res, d, cid, auth?.ok ? token : null)) return;
-    const a = token ? checkToken(db, token) : null;
+    const a = token ? checkToken(db, token, tokenClock()) : null;
     if (!a?.ok) return sendReply(res, errorReply(401, cid, token ? a?.reason ?? 'token_invalid' : 'token_missing'));
     const f = fileById(db, fileId);
     if (!f) return sendReply(res, errorReply(404, cid, 'not_found', 'Không có tệp này'));
@@ -616,7 +623,7 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
     const idMatch = /^\/v1\/files\/tus\/([^/]+)$/.exec(url.pathname);
     const id = idMatch ? decodeURIComponent(idMatch[1] ?? '') : null;
     const token = bearerOf(req);
-    const auth = token ? checkToken(db, token) : null;
+    const auth = token ? checkToken(db, token, tokenClock()) : null;
     const rc: RequestClass = { route, bearer: auth?.ok === true };
     if (method === 'PATCH' && id) {
       const len = Number(req.headers['content-length'] ?? 0);
@@ -628,7 +635,7 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
     if (method === 'OPTIONS') return void (await tus.handle(req, res));
     const d = faults.decide(rc);
     if (await preFault(res, d, cid, auth?.ok ? token : null, tusHeaders)) return;
-    const a = token ? checkToken(db, token) : null;
+    const a = token ? checkToken(db, token, tokenClock()) : null;
     if (!a?.ok) {
       return sendReply(res, { ...errorReply(401, cid, token ? a?.reason ?? 'token_invalid' : 'token_missing'), headers: tusHeaders });
     }

@@ -144,9 +144,8 @@ export function stationByClient(db: Db, clientId: string): StationRow | undefine
   return db.prepare('SELECT * FROM stations WHERE client_id = ?').get(clientId) as StationRow | undefined;
 }
 
-export function issueToken(db: Db, stationId: string, ttlSeconds: number): string {
+export function issueToken(db: Db, stationId: string, ttlSeconds: number, now = Date.now()): string {
   const token = randomBytes(32).toString('base64url');
-  const now = Date.now();
   db.prepare('INSERT INTO tokens (token_hash, station_id, issued_at, expires_at) VALUES (?, ?, ?, ?)').run(
     sha256Hex(token),
     stationId,
@@ -158,17 +157,17 @@ export function issueToken(db: Db, stationId: string, ttlSeconds: number): strin
 
 export type TokenCheck = { ok: true; stationId: string } | { ok: false; reason: 'token_invalid' | 'token_expired' };
 
-export function checkToken(db: Db, token: string): TokenCheck {
+export function checkToken(db: Db, token: string, now = Date.now()): TokenCheck {
   const row = db.prepare('SELECT station_id, expires_at FROM tokens WHERE token_hash = ?').get(sha256Hex(token)) as
     | { station_id: string; expires_at: number }
     | undefined;
   if (!row) return { ok: false, reason: 'token_invalid' };
-  if (row.expires_at <= Date.now()) return { ok: false, reason: 'token_expired' };
+  if (row.expires_at <= now) return { ok: false, reason: 'token_expired' };
   return { ok: true, stationId: row.station_id };
 }
 
-export function expireToken(db: Db, token: string): void {
-  db.prepare('UPDATE tokens SET expires_at = ? WHERE token_hash = ?').run(Date.now() - 1, sha256Hex(token));
+export function expireToken(db: Db, token: string, now = Date.now()): void {
+  db.prepare('UPDATE tokens SET expires_at = ? WHERE token_hash = ?').run(now - 1, sha256Hex(token));
 }
 
 // ---- files ----

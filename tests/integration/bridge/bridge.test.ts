@@ -170,8 +170,16 @@ describe('loopback bridge of `sohoa serve`', () => {
     });
     expect(messages[0]?.type).toBe('ready');
     const created = (await api(svc, 'dossiers.create', { procedureCode: '1.000656', ownerId: '001099012345' })).body as { value: { id: string } };
-    await new Promise((r) => setTimeout(r, 200));
-    expect(messages.some((m) => m.type === 'dossier.changed' && m.data.id === created.value.id)).toBe(true);
+    // Wait for the push itself (a busy machine delivers it late; the test's timeout bounds the wait).
+    const pushed = (m: (typeof messages)[number]): boolean => m.type === 'dossier.changed' && m.data.id === created.value.id;
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (messages.some(pushed)) resolve();
+        else ws.once('message', check); // after the listener above has recorded it
+      };
+      check();
+    });
+    expect(messages.some(pushed)).toBe(true);
     ws.close();
   });
 

@@ -8,6 +8,7 @@ import { SaneDriver, spoolName } from '../../../native-bridge/sane/driver';
 import { isAlive } from '../../../native-bridge/processes';
 import { plainBlobCopy } from '../../helpers/stationDb';
 import { tempDir } from '../../helpers/tmp';
+import { until } from '../../helpers/until';
 import { lowRes, openDemoStation, range, scanimagesUnder, seqs, tornBlobs, waitJob, type DemoStation } from './harness';
 
 let open: DemoStation | undefined;
@@ -40,7 +41,8 @@ describe('restart recovery of the spool', () => {
     const args = driver.sheetArgs('sane:test:0', caps, { ...profile, driverOptions: { 'read-delay': true, 'read-delay-duration': 200_000 } }, spool, 9);
     const orphan = spawn('scanimage', args, { env: { ...process.env, SANE_CONFIG_DIR: `${join(dataDir, 'sane')}:` }, detached: true, stdio: 'ignore' });
     orphan.unref();
-    await new Promise((r) => setTimeout(r, 300));
+    // The orphan is writing: its sheet's .part file is in the spool (waited for, not assumed after a delay).
+    await until('the orphan writing its sheet', () => existsSync(join(spool, `${spoolName(9)}.part`)));
     expect(scanimagesUnder(dataDir)).toContain(orphan.pid);
     await open.close();
 

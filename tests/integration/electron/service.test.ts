@@ -6,6 +6,7 @@ import type { FromService, ToService } from '../../../electron/main/protocol';
 import { Station } from '../../../electron/core/station/station';
 import { buildElectron } from '../../../scripts/build-electron';
 import { sql } from '../../../electron/core/store/sql';
+import { findProcesses, isAlive } from '../../../native-bridge/processes';
 import { ROOT } from '../../helpers/cli';
 import { DEMO_ADMIN } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
@@ -59,9 +60,14 @@ describe('bundled station service of the Electron shell (fork as a stand-in for 
   it('starts, answers StationApi calls and page images by id, and on shutdown lets the running scan finish its page', async () => {
     const dataDir = tempDir('sohoa-electron-svc-');
     const profiles = tempDir('sohoa-profiles-');
-    writeFileSync(join(profiles, 'fast.json'), JSON.stringify({ name: 'fast', pixelType: 'color', resolution: 100, source: 'feeder', exception: { reason: 'test: low resolution' } }));
+    // Slowed sheets (the test backend's read delay), so the scanner is surely still feeding after the first page.
+    writeFileSync(
+      join(profiles, 'fast.json'),
+      JSON.stringify({ name: 'fast', pixelType: 'color', resolution: 100, source: 'feeder', driverOptions: { 'read-delay': true, 'read-delay-duration': 20_000 }, exception: { reason: 'test: low resolution' } }),
+    );
     const svc = start(dataDir, { SOHOA_DEMO: '1', SOHOA_PROFILES_DIR: profiles });
     const exited = new Promise<number | null>((resolve) => svc.child.once('exit', (code) => resolve(code)));
+    let held: number | undefined;
     try {
       const ready = (await svc.next((m) => m.kind === 'ready')) as Extract<FromService, { kind: 'ready' }>;
       expect(ready.setupCode).toBeNull(); // demo mode has its accounts: no first-run setup
@@ -87,6 +93,12 @@ describe('bundled station service of the Electron shell (fork as a stand-in for 
       const job = (await call('scan.start', { deviceId: 'sane:test:0', profile: 'fast', componentId })) as { ok: boolean; value: { id: string } };
       expect(job.ok).toBe(true);
       const first = (await svc.next((m) => m.kind === 'event' && m.event.type === 'scan.page')) as Extract<FromService, { kind: 'event' }>;
+      // Hold the scanner with its next sheet in flight, so the scan is still going when Quit comes however slow the
+      // checks below are on a busy machine (it finished the whole batch first there once); it resumes after Quit.
+      const [scanner] = findProcesses('scanimage', dataDir);
+      expect(scanner, 'scanimage still feeding after the first page').toBeDefined();
+      held = scanner!.pid;
+      process.kill(held, 'SIGSTOP');
 
       svc.send({ kind: 'image', id: 998, pageId: String(first.event.data.id), width: 120, session: null });
       expect(await svc.next((m) => m.kind === 'image' && m.id === 998)).toMatchObject({ ok: false, code: 'SIGN_IN_REQUIRED' });
@@ -99,10 +111,14 @@ describe('bundled station service of the Electron shell (fork as a stand-in for 
 
       // Quit while the feeder is still going: the page in flight is finished, then the service stops.
       svc.send({ kind: 'shutdown' });
+      // Messages are handled in order: once this call is answered the service has taken Quit with the scan running.
+      expect(await call('station.health', {})).toMatchObject({ ok: true });
+      process.kill(held, 'SIGCONT');
       const stopped = (await svc.next((m) => m.kind === 'stopped', 45_000)) as { how: string };
       expect(stopped.how).toBe('page-finished'); // the scan was still going (10 sheets)
       expect(await exited).toBe(0);
     } finally {
+      if (held !== undefined && isAlive(held)) process.kill(held, 'SIGCONT');
       if (svc.child.exitCode === null) svc.child.kill('SIGKILL');
     }
 
@@ -110,7 +126,7 @@ describe('bundled station service of the Electron shell (fork as a stand-in for 
     const station = Station.open({ dataDir, holder: 'test' });
     try {
       const pages = station.store.all<{ raw_sha256: string; seq: number }>(sql`SELECT raw_sha256, seq FROM page ORDER BY seq`);
-      expect(pages.length).toBeGreaterThanOrEqual(1);
+      expect(pages.length).toBeGreaterThanOrEqual(2); // the first page and the one in flight at Quit
       expect(pages.map((p) => p.seq)).toEqual(pages.map((_, i) => i + 1));
       for (const p of pages) expect(() => station.blobs.get(p.raw_sha256, { verify: true })).not.toThrow();
       const running = station.store.all(sql`SELECT id FROM scan_job WHERE state = 'running'`);

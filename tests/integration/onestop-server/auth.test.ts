@@ -61,13 +61,17 @@ describe('one-stop server: enrolment and tokens', () => {
   });
 
   it('requires a bearer token and answers 401 token_expired once its lifetime has passed', async () => {
-    server = await startServer({ tokenTtlSeconds: 1 });
+    // The server's token clock is the test's: the lifetime passes when the test says so, however slow the machine.
+    let now = Date.parse('2026-12-01T08:00:00Z');
+    server = await startServer({ tokenTtlSeconds: 60, tokenClock: () => now });
     const st = await enrolStation(server.url);
     expect(json(await getJson(`${server.url}/v1/files/by-hash/${HEX64}`)).data.reason).toBe('token_missing');
     expect(json(await getJson(`${server.url}/v1/files/by-hash/${HEX64}`, 'forged')).data.reason).toBe('token_invalid');
     const live = await getJson(`${server.url}/v1/files/by-hash/${HEX64}`, st.token);
     expect(live.status).toBe(404);
-    await new Promise((r) => setTimeout(r, 1200));
+    now += 59_999; // the last millisecond of its lifetime
+    expect((await getJson(`${server.url}/v1/files/by-hash/${HEX64}`, st.token)).status).toBe(404);
+    now += 1;
     const expired = await getJson(`${server.url}/v1/files/by-hash/${HEX64}`, st.token);
     expect(expired.status).toBe(401);
     expect(json(expired).data.reason).toBe('token_expired');

@@ -8,19 +8,9 @@ import { sweepStaleTempDirs } from '../../../native-bridge/process/privateTemp';
 import { Station } from '../../../electron/core/station/station';
 import { ROOT, SOHOA_BIN } from '../../helpers/cli';
 import { tempDir } from '../../helpers/tmp';
+import { until } from '../../helpers/until';
 
 const OWNED = /^sohoa-tool-preflight-(\d+)-/;
-
-/** Waits on state: the predicate's value once it is truthy (the deadline only guards a hung child). */
-async function until<T>(what: string, fn: () => T | undefined, ms = 120_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Opens a station with the OS temp folder pointed at `tmp` (the sweep at start reads it). */
 async function startStationWithTmp(tmp: string): Promise<void> {

@@ -9,6 +9,7 @@ import { Station } from '../../../electron/core/station/station';
 import { sql } from '../../../electron/core/store/sql';
 import { signInAs } from '../../helpers/session';
 import { tempDir } from '../../helpers/tmp';
+import { until } from '../../helpers/until';
 import { makePdfA } from '../../signing-infra/pdfs';
 import { TestPki, type IssuedCert } from '../../signing-infra/pki';
 import { SOFTHSM_MODULE, TestToken } from '../../signing-infra/softhsm';
@@ -226,13 +227,14 @@ describe('documents.sign and documents.verify', () => {
       pki.tsaDown = true;
       const s = await d.invoke('documents.sign', { documentId, role: 'clerk', key: { kind: 'p12', path: clerkP12.p12 }, password: clerkP12.p12Password, level: 'B-T' }, clerk);
       expect(s.ok && (s.value as { timestampQueued: boolean }).timestampQueued).toBe(true);
-      await new Promise((r) => setTimeout(r, 600));
-      // Still down: the retry failed and the entry stays queued with its attempt counted.
-      expect(station.store.get<{ attempts: number; last_error: string }>(sql`SELECT attempts, last_error FROM timestamp_queue`)).toMatchObject({ attempts: 1, last_error: expect.stringContaining('503') });
+      // Still down: the background retry fails and the entry stays queued with its attempt counted (waited for:
+      // the first 200 ms tick comes late on a busy machine; the failure then puts the next try a minute away).
+      const queued = (): { attempts: number; last_error: string | null } | undefined => station.store.get<{ attempts: number; last_error: string | null }>(sql`SELECT attempts, last_error FROM timestamp_queue`);
+      await until('the first background retry', () => (queued()?.attempts ?? 0) > 0);
+      expect(queued()).toMatchObject({ attempts: 1, last_error: expect.stringContaining('503') });
       station.store.run(sql`UPDATE timestamp_queue SET next_attempt_at = NULL`);
       pki.tsaDown = false;
-      const deadline = Date.now() + 15_000;
-      while (Date.now() < deadline && station.store.get<{ n: number }>(sql`SELECT count(*) AS n FROM timestamp_queue`)!.n > 0) await new Promise((r) => setTimeout(r, 100));
+      await until('the queue emptied by the background retry', () => queued() === undefined);
       expect(station.store.get<{ n: number }>(sql`SELECT count(*) AS n FROM timestamp_queue`)!.n).toBe(0);
       const rows = station.store.all<{ role: string; level: string }>(sql`SELECT role, level FROM signature WHERE document_id = ${documentId} ORDER BY signed_at, rowid`);
       expect(rows).toEqual([

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startService, type RunningService } from '../../helpers/cli';
 import { tempDir } from '../../helpers/tmp';
+import { until } from '../../helpers/until';
 
 /**
  * What the counter UI adds to the service: page review (pages.*), page images by id (GET /pages/<id>/image
@@ -57,11 +58,8 @@ describe('UI routes and page review on `sohoa serve --demo`', () => {
     componentId = dossier.components[0]!.id;
     otherComponent = dossier.components[2]!.id;
     const job = await value<{ id: string }>(api(svc, 'scan.start', { deviceId: 'sane:test:0', profile: 'fast', componentId }));
-    for (let i = 0; i < 200; i++) {
-      const j = await value<{ state: string }>(api(svc, 'scan.get', { jobId: job.id }));
-      if (j.state !== 'running') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Until the scan has ended, however long a busy machine takes (a fixed number of polls once cut it short).
+    await until('the scan to end', async () => (await value<{ state: string }>(api(svc, 'scan.get', { jobId: job.id }))).state !== 'running', 170_000, 100);
     pages = await value<Page[]>(api(svc, 'pages.list', { componentId }));
     expect(pages.length).toBeGreaterThanOrEqual(4);
   });
