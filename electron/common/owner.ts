@@ -57,3 +57,5 @@ export const PROCEDURE_CODE_PATTERN = /^\d\.\d{6}$/;
 export const AGENCY_CODE_PATTERN = /^[0-9A-Z.]{1,35}$/;
 /** Dossier codes issued by one-stop systems vary by vendor: validate leniently. */
 export const DOSSIER_CODE_PATTERN = /^[0-9A-Z.]{2,35}-\d{6,8}-\d{4,7}$/;
+/** How many receipt codes one reuse look-up may ask the target about (each is one call to the province). */
+export const REUSE_DOSSIER_CODES_MAX = 10;

@@ -1,7 +1,7 @@
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_P12_PASSWORD } from '../../electron/core/signing/demoCert';
-import { api, type RunningService } from '../helpers/cli';
+import { apiValue, type RunningService } from '../helpers/cli';
 import { COUNTER_VIEWPORT, type Browser } from './support/browser';
 import { buildHarness } from './support/harness';
 import { DEMO, eventually, expectViewportShot, signInUi } from './support/station';
@@ -31,19 +31,11 @@ interface Seeded {
   typeCode: string;
 }
 
-/** One StationApi call as the admin the helper signed in; fails the test on an error answer. */
-async function call<T>(svc: RunningService, method: string, params: unknown = {}): Promise<T> {
-  const r = await api(svc, method, params);
-  const body = r.body as { ok: boolean; value?: T; error?: unknown };
-  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.value as T;
-}
-
 /** A marriage dossier with one flatbed page (SANE test device) in its first component, set up through the API. */
 async function seedScanned(svc: RunningService, ownerId: string, ownerName: string): Promise<Seeded> {
-  const d = await call<{ id: string; components: { id: string; typeCode: string; kind: string }[] }>(svc, 'dossiers.create', { procedureCode: MARRIAGE, ownerId, ownerName });
+  const d = await apiValue<{ id: string; components: { id: string; typeCode: string; kind: string }[] }>(svc, 'dossiers.create', { procedureCode: MARRIAGE, ownerId, ownerName });
   const comp = d.components.find((c) => c.kind === 'intake')!;
-  const job = await call<{ id: string }>(svc, 'scan.start', {
+  const job = await apiValue<{ id: string }>(svc, 'scan.start', {
     deviceId: 'sane:test:0',
     componentId: comp.id,
     profile: { name: 'e2e-50', pixelType: 'color', resolution: 50, source: 'flatbed', exception: { reason: 'e2e: low resolution spares the machine' }, driverOptions: { 'test-picture': 'Color pattern' } },
@@ -52,7 +44,7 @@ async function seedScanned(svc: RunningService, ownerId: string, ownerName: stri
   const deadline = Date.now() + 120_000;
   let state = 'running';
   while (state === 'running' && Date.now() < deadline) {
-    state = (await call<{ state: string }>(svc, 'scan.get', { jobId: job.id })).state;
+    state = (await apiValue<{ state: string }>(svc, 'scan.get', { jobId: job.id })).state;
     if (state === 'running') await new Promise((r) => setTimeout(r, 100));
   }
   if (state !== 'completed') throw new Error(`seed scan ended ${state}`);
@@ -62,7 +54,7 @@ async function seedScanned(svc: RunningService, ownerId: string, ownerName: stri
 /** The rows of today's access log after `afterSeq` (audit.export, admin). */
 async function auditAfter(svc: RunningService, afterSeq: number): Promise<{ seq: number; actor: string | null; action: string; subject_id: string | null; details: Record<string, unknown> }[]> {
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  const r = await call<{ rows: { seq: number; actor: string | null; action: string; subject_id: string | null; details_json: string }[] }>(svc, 'audit.export', { from: day(-1), to: day(1) });
+  const r = await apiValue<{ rows: { seq: number; actor: string | null; action: string; subject_id: string | null; details_json: string }[] }>(svc, 'audit.export', { from: day(-1), to: day(1) });
   return r.rows.filter((x) => x.seq > afterSeq).map((x) => ({ ...x, details: JSON.parse(x.details_json) as Record<string, unknown> }));
 }
 
@@ -90,19 +82,19 @@ describe('the counter: queue loading, settled search, reuse, abandon', () => {
   beforeAll(async () => {
     station = await startUiStation({ name: 'drafts', profiles: [], env: { SOHOA_SANE_BACKENDS: '' }, browser: { viewport: COUNTER_VIEWPORT } });
     ({ svc, browser } = station);
-    const accounts = await call<{ id: string; username: string }[]>(svc, 'accounts.list');
+    const accounts = await apiValue<{ id: string; username: string }[]>(svc, 'accounts.list');
     clerkId = accounts.find((a) => a.username === DEMO.clerk.username)!.id;
     adminId = accounts.find((a) => a.username === DEMO.admin.username)!.id;
 
     // An earlier marriage dossier of REUSE_CCCD whose first component is digitised, valid to 2099 and signed
     // with the station's demo certificate (demo mode, no server: the only certificate there is).
     earlier = await seedScanned(svc, REUSE_CCCD, 'Lê Văn Dùng Lại');
-    await call(svc, 'dossiers.updateComponent', { componentId: earlier.componentId, validFrom: '2025-01-01', validTo: '2099-12-31' });
-    const doc = await call<{ documentId: string }>(svc, 'documents.assemble', { componentId: earlier.componentId });
-    const certs = await call<{ demo?: boolean; key: unknown }[]>(svc, 'signing.listCertificates');
+    await apiValue(svc, 'dossiers.updateComponent', { componentId: earlier.componentId, validFrom: '2025-01-01', validTo: '2099-12-31' });
+    const doc = await apiValue<{ documentId: string }>(svc, 'documents.assemble', { componentId: earlier.componentId });
+    const certs = await apiValue<{ demo?: boolean; key: unknown }[]>(svc, 'signing.listCertificates');
     const demoCert = certs.find((c) => c.demo === true);
     expect(demoCert, 'the demo certificate is offered').toBeDefined();
-    await call(svc, 'documents.sign', { documentId: doc.documentId, role: 'clerk', key: demoCert!.key, password: DEMO_P12_PASSWORD });
+    await apiValue(svc, 'documents.sign', { documentId: doc.documentId, role: 'clerk', key: demoCert!.key, password: DEMO_P12_PASSWORD });
 
     // A half-scanned draft the clerk will abandon.
     draft = await seedScanned(svc, ABANDON_CCCD, 'Đỗ Thị Bỏ Dở');
@@ -203,7 +195,7 @@ describe('the counter: queue loading, settled search, reuse, abandon', () => {
     await expect(screen.getByTestId('earlier-documents').count()).resolves.toBe(0);
     await shot(page, 'drafts-1366-reused');
 
-    const now = await call<{ components: { id: string; typeCode: string; reuse: string; signed: boolean; validTo: string | null; reusedFrom: { dossierId: string } | null }[] }>(svc, 'dossiers.get', { id: dossierId });
+    const now = await apiValue<{ components: { id: string; typeCode: string; reuse: string; signed: boolean; validTo: string | null; reusedFrom: { dossierId: string } | null }[] }>(svc, 'dossiers.get', { id: dossierId });
     const c = now.components.find((x) => x.typeCode === earlier.typeCode)!;
     expect(c).toMatchObject({ reuse: 'reused', signed: true, validTo: '2099-12-31', reusedFrom: { dossierId: earlier.dossierId } });
     const taken = (await auditAfter(svc, before)).filter((r) => r.action === 'component.reuse');
@@ -248,7 +240,7 @@ describe('the counter: queue loading, settled search, reuse, abandon', () => {
     // …the audit log names the clerk and the reason; the page is still there.
     const ev = (await auditAfter(svc, before)).filter((r) => r.action === 'dossier.abandon');
     expect(ev.map((r) => [r.actor, r.subject_id, r.details.reason])).toEqual([[clerkId, draft.dossierId, 'Công dân không bổ sung được giấy tờ']]);
-    const pages = await call<{ id: string; deleted: boolean }[]>(svc, 'pages.list', { componentId: draft.componentId });
+    const pages = await apiValue<{ id: string; deleted: boolean }[]>(svc, 'pages.list', { componentId: draft.componentId });
     expect(pages.map((p) => p.deleted)).toEqual([false]);
 
     // …still found by CCCD, marked abandoned, and opened read-only with who/when/why; a clerk cannot restore it.

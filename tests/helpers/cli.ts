@@ -209,3 +209,11 @@ export async function api(svc: Pick<RunningService, 'url' | 'token'> & { session
   }
   return { status: res.status, body };
 }
+
+/** One StationApi call whose answer must be a success: its value (an error answer fails the caller with its code). */
+export async function apiValue<T>(svc: Pick<RunningService, 'url' | 'token'> & { session?: string | null }, method: string, params: unknown = {}): Promise<T> {
+  const r = await api(svc, method, params);
+  const body = r.body as { ok: boolean; value?: T; error?: unknown };
+  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.value as T;
+}

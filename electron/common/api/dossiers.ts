@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { localPathSchema } from '../localPath';
-import { DOSSIER_CODE_PATTERN } from '../owner';
+import { DOSSIER_CODE_PATTERN, REUSE_DOSSIER_CODES_MAX } from '../owner';
 import {
   componentKindSchema,
   dossierPurposeSchema,
@@ -214,7 +214,7 @@ export const dossierMethods = {
    * read from the citizen's receipts (docs/sync.md, Reuse). REMOTE false asks this station only.
    */
   'dossiers.reuseCandidates': method({
-    params: z.object({ componentId, dossierCodes: z.array(dossierCode).max(10).optional(), remote: z.boolean().optional() }).strict(),
+    params: z.object({ componentId, dossierCodes: z.array(dossierCode).max(REUSE_DOSSIER_CODES_MAX).optional(), remote: z.boolean().optional() }).strict(),
     result: z.object({ candidates: z.array(reuseCandidateSchema), remote: remoteLookupSchema }),
     mutating: false,
   }),

@@ -12,6 +12,7 @@ import { formatDate } from '../lib/dates';
 import { AbandonDialog } from './AbandonDialog';
 import { useKeydown } from '../lib/useKeydown';
 import { ComponentPanel } from './ComponentPanel';
+import { ReuseLookupCache } from './ReuseLookup';
 
 /** One dossier: the component checklist on the left, the chosen component (scan, review, sign) on the right. */
 export function DossierWork({
@@ -207,21 +208,25 @@ export function DossierWork({
         />
       )}
       <div className="component-area">
-        {comp && (
-          <ComponentPanel
-            key={comp.id}
-            component={comp}
-            active={active}
-            documentId={documents[comp.id] ?? comp.documentId}
-            onDocument={(id) => setDocuments((d) => ({ ...d, [comp.id]: id }))}
-            onChanged={() => void reload()}
-            finish={
-              <button type="button" className="primary finish" disabled={done || missing.length > 0 || busy !== null} onClick={() => void finish()} aria-keyshortcuts={SHORTCUTS.finish} data-testid="finish">
-                {t('dossier.finishShort')} <Kbd keys={SHORTCUTS.finish} />
-              </button>
-            }
-          />
-        )}
+        {/* Outside the keyed panel: the province's reuse answers (and the receipt codes) outlive a switch to another
+            component and back; keyed by the dossier, so they never follow the clerk to another citizen's dossier. */}
+        <ReuseLookupCache key={dossier.id}>
+          {comp && (
+            <ComponentPanel
+              key={comp.id}
+              component={comp}
+              active={active}
+              documentId={documents[comp.id] ?? comp.documentId}
+              onDocument={(id) => setDocuments((d) => ({ ...d, [comp.id]: id }))}
+              onChanged={() => void reload()}
+              finish={
+                <button type="button" className="primary finish" disabled={done || missing.length > 0 || busy !== null} onClick={() => void finish()} aria-keyshortcuts={SHORTCUTS.finish} data-testid="finish">
+                  {t('dossier.finishShort')} <Kbd keys={SHORTCUTS.finish} />
+                </button>
+              }
+            />
+          )}
+        </ReuseLookupCache>
       </div>
     </div>
   );

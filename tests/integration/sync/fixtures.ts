@@ -149,7 +149,8 @@ export function storeBefore(name: string): { list: Migration[]; mine: Migration;
 
 const FAST = { timeoutMs: 4000, backoff: { baseMs: 20, maxMs: 200, permanentMs: 300 }, pollMs: 100, agencyCode: 'H15.50' };
 const CLIENT = { name: 'test-client', secret: 'client-secret-1' };
-const ACCOUNT = { name: 'tram01', secret: 'mat-khau-1' };
+/** The province-issued account of a dvcqg target server (a station configured through the API signs in with it). */
+export const ACCOUNT = { name: 'tram01', secret: 'mat-khau-1' };
 
 /** A dvc-bo / dvcqg reference server with the province-issued client and account of configureTarget (the caller closes it). */
 export function startTargetServer(mode: ServerMode, opts: Partial<OneStopServerOptions> = {}): Promise<OneStopServer> {
