@@ -282,7 +282,7 @@ describe('the counter: queue loading, settled search, reuse, abandon', () => {
     const dossier = screen.getByTestId('dossier');
     // Evaluated, not a <script> tag: the station's CSP allows its own scripts only.
     await page.evaluate(await buildHarness('holdAnswers.ts'));
-    const late = await call<{ id: string }>(svc, 'dossiers.create', { procedureCode: MARRIAGE, ownerId: LATE_CCCD, ownerName: 'Vũ Văn Trả Lời Muộn' });
+    const late = await apiValue<{ id: string }>(svc, 'dossiers.create', { procedureCode: MARRIAGE, ownerId: LATE_CCCD, ownerName: 'Vũ Văn Trả Lời Muộn' });
     const listed = screen.locator(`[data-testid=draft][data-id="${late.id}"]`);
     await listed.waitFor({ timeout: 30_000 });
     await listed.click();

@@ -154,8 +154,13 @@ export function createDvcqgMode(o: TargetModeOptions & { dstcode: string; tlsCer
     if (method === 'GET') {
       const f = qStoreHas(db, sha);
       if (!f) return sendReply(res, { status: 404, body: { message: 'Không có tệp' } });
-      res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Length': String(f.size) });
-      createReadStream(path).pipe(res);
+      // A record whose bytes are gone from disk answers 404 (or cuts the reply), never crashes the server.
+      const stream = createReadStream(path);
+      stream.once('error', () => (res.headersSent ? res.destroy() : sendReply(res, { status: 404, body: { message: 'Không có tệp' } })));
+      stream.once('open', () => {
+        res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Length': String(f.size) });
+        stream.pipe(res);
+      });
       return;
     }
     if (!basicUser(req)) return sendReply(res, { status: 401, body: { message: 'Sai tài khoản' } });

@@ -611,8 +611,13 @@ export async function startOneStopServer(opts: OneStopServerOptions): Promise<On
     if (!a?.ok) return sendReply(res, errorReply(401, cid, token ? a?.reason ?? 'token_invalid' : 'token_missing'));
     const f = fileById(db, fileId);
     if (!f) return sendReply(res, errorReply(404, cid, 'not_found', 'Không có tệp này'));
-    res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Length': String(f.size), 'X-File-Sha256': f.sha256 });
-    createReadStream(join(filesDir, f.sha256)).pipe(res);
+    // Bytes gone from disk: 404 (or a cut reply), never an uncaught error that stops the server.
+    const stream = createReadStream(join(filesDir, f.sha256));
+    stream.once('error', () => (res.headersSent ? res.destroy() : sendReply(res, errorReply(404, cid, 'not_found', 'Không có tệp này'))));
+    stream.once('open', () => {
+      res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Length': String(f.size), 'X-File-Sha256': f.sha256 });
+      stream.pipe(res);
+    });
   }
 
   async function handleTus(req: IncomingMessage, res: ServerResponse, url: URL, cid: string): Promise<void> {
