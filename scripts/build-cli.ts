@@ -7,7 +7,7 @@
 // dist/cli/manifest.json lists every source file with its mtime and size: bin/sohoa.mjs runs the bundle only
 // while they are unchanged, else the sources through tsx (a fresh checkout or an edited file still works).
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,10 +52,14 @@ export async function buildCli(root: string = fileURLToPath(new URL('../', impor
     const st = statSync(join(root, file));
     inputs[file] = [st.mtimeMs, st.size];
   }
-  mkdirSync(join(root, 'dist/cli'), { recursive: true });
+  mkdirSync(outDir, { recursive: true });
   rmSync(join(root, CLI_MANIFEST), { force: true });
-  rmSync(outDir, { recursive: true, force: true });
-  renameSync(tmpDir, outDir);
+  // Chunks move in one file at a time (each rename atomic), the entry last; old chunks are left in place. A
+  // CLI started from the previous build keeps finding the chunks it imports lazily (a rebuild during the test
+  // suite once removed the whole folder under a running `sohoa password`: "Cannot find module accounts-….mjs").
+  const files = readdirSync(tmpDir).sort((a, b) => Number(a === 'sohoa.mjs') - Number(b === 'sohoa.mjs'));
+  for (const f of files) renameSync(join(tmpDir, f), join(outDir, f));
+  rmSync(tmpDir, { recursive: true, force: true });
   writeFileSync(join(root, CLI_MANIFEST), JSON.stringify({ entry: CLI_ENTRY, inputs }));
   return join(root, CLI_ENTRY);
 }
